@@ -1,0 +1,44 @@
+# The README's two commands: `make demo` (install into .venv, run the demo) and `make test`.
+# Everything, caches included, stays inside this folder.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+export PIP_CACHE_DIR  := $(CURDIR)/.cache/pip
+export MPLCONFIGDIR   := $(CURDIR)/.cache/matplotlib
+export HF_HOME        := $(CURDIR)/.cache/huggingface
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
+export PYTHONHASHSEED := 0
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install demo test lint report bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# CPU torch first: here this pin takes the CPU wheel; unpinned, pip would pull CUDA.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[all,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/thematic demo
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check thematic tests benchmarks
+
+# Regenerate the committed example report (reports/peer-support-synthesis.md).
+report: install
+	$(VENV)/bin/thematic demo --report-to reports
+
+bench: install
+	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .cache thematic-demo

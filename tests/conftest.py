@@ -1,0 +1,53 @@
+"""Shared fixtures: a fresh project, a CliRunner bound to it, the bundled corpus paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus" / "peer-support"
+CODEBOOKS = REPO / "codebooks"
+DATA = Path(__file__).resolve().parent / "data"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ["THEMATIC_USER"] = "tester"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder (``thematic init``)."""
+    from thematic.project import init
+
+    return init(tmp_path / "proj")
+
+
+@pytest.fixture
+def store(project: Path):
+    from thematic.project import open_store
+
+    with open_store(project) as handle:
+        yield handle
+
+
+@pytest.fixture
+def run(project: Path):
+    """run("import", "studies", path) → click Result, with --project set."""
+    from thematic.cli.main import cli
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--project", str(project), *map(str, args)], input=input,
+                             catch_exceptions=False)
+
+    return invoke
+
+
+def db_bytes(project: Path) -> bytes:
+    """The database file's bytes once every connection is closed (WAL checkpointed)."""
+    return (project / ".thematic" / "project.db").read_bytes()

@@ -1,0 +1,5 @@
+"""``python -m thematic``."""
+
+from thematic.cli.main import cli
+
+cli(prog_name="thematic")

@@ -1,0 +1,122 @@
+"""What every command shares: the App context, error translation, output, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from thematic.errors import ThematicError
+
+INTERRUPTED = 130
+
+
+class Failure(click.ClickException):
+    """A catalogued error: ``Error: [E0xx] …`` and the catalogue's exit status."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class App:
+    project: str | None = None
+    debug: bool = False
+    _store: object = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Path:
+        from thematic.project import find
+
+        return find(explicit=self.project)
+
+    def store(self):
+        """The project's store, opened once per command."""
+        if self._store is None:
+            from thematic.project import open_store
+
+            self._store = open_store(self.root)
+        return self._store
+
+
+def run_guarded(ctx: click.Context, call: Callable):
+    """Turn library errors into one ``Error:`` line and an exit status (``--debug``: raise)."""
+    try:
+        return call()
+    except ThematicError as exc:
+        if ctx.obj is not None and ctx.obj.debug:
+            raise
+        raise Failure(f"[{exc.code}] {exc.message}", exc.exit_code) from None
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except Exception as exc:
+        if ctx.obj is not None and ctx.obj.debug:
+            raise
+        raise Failure(f"unexpected {type(exc).__name__}: {exc}. This is a bug in thematic; "
+                      "run again with --debug for the traceback and report it.", 2) from None
+    except KeyboardInterrupt:
+        if ctx.obj is not None and ctx.obj.debug:
+            raise
+        click.echo("Error: interrupted; the command's changes were rolled back.", err=True)
+        ctx.exit(INTERRUPTED)
+    finally:
+        app = ctx.obj
+        if app is not None and app._store is not None:
+            app._store.close()
+            app._store = None
+
+
+pass_app = click.make_pass_decorator(App)
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print one JSON document on stdout instead of a table.")
+
+
+def emit(rows: Sequence[dict], columns: Sequence[str] | None = None, *, as_json: bool,
+         document: object = None, empty: str = "(none)") -> None:
+    """The one output path: a plain aligned table, or JSON (``document`` if given, else rows)."""
+    if as_json:
+        click.echo(json.dumps(rows if document is None else document, indent=2,
+                              ensure_ascii=False, default=str))
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    columns = list(columns or rows[0].keys())
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def _cell(value: object, width: int = 70) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(map(str, value))
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+@contextmanager
+def progress(total: int | None, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal (stderr); silent when piped."""
+    if not sys.stderr.isatty() or not total:
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update

@@ -1,0 +1,106 @@
+"""``thematic import studies|excerpts``: bring sheets and documents into the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from thematic.cli.common import App, pass_app, progress, warn
+
+FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx"])
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Import studies (one row per included study) and excerpts (findings, transcripts)."""
+
+
+def _read_options(f):
+    f = click.option("--format", "fmt", type=FORMATS,
+                     help="Read as this format whatever the file's extension.")(f)
+    f = click.option("--encoding", help="Text encoding (default: detected; UTF-8, UTF-8 "
+                     "with BOM, UTF-16 and cp1252 are recognised).")(f)
+    f = click.option("--sheet", help="XLSX: the worksheet to read (default: the first).")(f)
+    return f
+
+
+def _size(paths: list[Path]) -> int:
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+@import_.command("studies")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--id-column", help="Column holding the study id (default: id, study_id, ref).")
+@_read_options
+@pass_app
+def studies(app: App, file: str, id_column: str | None, fmt: str | None,
+            encoding: str | None, sheet: str | None) -> None:
+    """Import the study table from FILE (CSV/TSV/XLSX/JSONL).
+
+    Recognised columns: id, first_author, authors, year, title, journal, doi, design,
+    population, setting, intervention_type, country; other columns become attributes.
+    """
+    from thematic.corpus.importer import import_studies
+
+    path = Path(file)
+    store, root = app.store(), app.root
+    with progress(_size([path]) if path.exists() else 0, "Importing studies") as bar:
+        result = import_studies(store, path, id_column=id_column, fmt=fmt, encoding=encoding,
+                                sheet=sheet, root=root, progress=bar)
+    if result.already_imported:
+        click.echo(f"{result.path}: already imported; nothing added.")
+        return
+    click.echo(f"{result.path}: {result.added} studies added, {len(result.changed)} updated, "
+               f"{result.unchanged} unchanged.")
+
+
+@import_.command("excerpts")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--text-column", help="Column holding the text (default: text, finding, "
+              "excerpt, quote, answer, response, content).")
+@click.option("--source-column", help="Column holding the study id (default: study_id, "
+              "source_id, study, source, ref).")
+@click.option("--id-column", help="Column holding a stable excerpt id (default: id if "
+              "present, else an id made from the study and the text).")
+@click.option("--source", help="Attribute every excerpt of these files to this study "
+              "(documents default to a source named after the file).")
+@click.option("--segment", type=click.Choice(["row", "paragraph", "sentence"]),
+              default=None, help="Cut the text into excerpts by row (sheets' default), "
+              "paragraph (documents' default) or sentence.")
+@click.option("--create-sources", is_flag=True,
+              help="Create studies that the excerpts name but the project lacks.")
+@click.option("--skip-unsupported", is_flag=True,
+              help="In folders, skip files of unsupported types instead of failing.")
+@_read_options
+@pass_app
+def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_column,
+             source, segment, create_sources, skip_unsupported, fmt, encoding, sheet) -> None:
+    """Import excerpts from FILES: sheets (CSV/TSV/XLSX/JSONL, a row each) or documents
+    (TXT/Markdown/DOCX, a paragraph each). Folders are read recursively.
+
+    All files land in one transaction: if one fails, none is imported.
+    """
+    from thematic.corpus.importer import ExcerptOptions, expand, import_excerpts
+
+    options = ExcerptOptions(text_column=text_column, source_column=source_column,
+                             id_column=id_column, source=source,
+                             segment=segment or "row", create_sources=create_sources,
+                             fmt=fmt, encoding=encoding, sheet=sheet,
+                             skip_unsupported=skip_unsupported)
+    if segment is None:
+        options.segment = "row"  # documents are cut into paragraphs whatever this says
+    store, root = app.store(), app.root
+    paths, _ = expand(files, skip_unsupported)
+    with progress(_size(paths), "Importing excerpts") as bar:
+        results = import_excerpts(store, files, options, root=root, progress=bar)
+    for result in results:
+        for message in result.warnings:
+            warn(message)
+        if result.already_imported:
+            click.echo(f"{result.path}: already imported; nothing added.")
+            continue
+        extra = f", {len(result.sources_created)} sources created" \
+            if result.sources_created else ""
+        click.echo(f"{result.path}: {result.added} excerpts added, {result.unchanged} "
+                   f"unchanged, {len(result.changed)} changed{extra}.")

@@ -1,0 +1,392 @@
+"""Import studies and excerpts into the store, with provenance, in one transaction.
+
+Re-importing the same file adds nothing; an edited file adds its new excerpts and reports
+what changed (stored texts are kept, so codings and their spans stay valid).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from thematic.corpus import readers
+from thematic.errors import ThematicError
+from thematic.store import corpus as db
+from thematic.store.db import Store
+
+CHUNK = 5000
+TEXT_COLUMNS = ("text", "finding", "excerpt", "quote", "answer", "response", "content")
+SOURCE_COLUMNS = ("study_id", "source_id", "study", "source", "ref", "study_ref")
+ID_COLUMNS = ("id", "excerpt_id", "finding_id")
+STUDY_ID_COLUMNS = ("id", "study_id", "ref", "source_id", "study")
+STUDY_ALIASES = {"first_author": ("first_author", "author", "first author"),
+                 "authors": ("authors",), "year": ("year", "publication_year"),
+                 "title": ("title",), "journal": ("journal", "source_title"),
+                 "doi": ("doi",), "design": ("design", "study_design"),
+                 "population": ("population",), "setting": ("setting",),
+                 "intervention_type": ("intervention_type", "intervention"),
+                 "country": ("country",)}
+
+
+@dataclass
+class ImportResult:
+    path: str
+    added: int = 0
+    unchanged: int = 0
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    sources_created: list[str] = field(default_factory=list)
+    already_imported: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        out = []
+        if self.changed:
+            out.append(f"{self.path}: {len(self.changed)} excerpt(s) changed text since the "
+                       f"last import and were kept as stored: {_few(self.changed)}")
+        if self.missing:
+            out.append(f"{self.path}: {len(self.missing)} excerpt(s) of the previous version "
+                       f"are no longer in the file (kept): {_few(self.missing)}")
+        out.extend(self.skipped)
+        return out
+
+
+def _few(items: list[str], n: int = 5) -> str:
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Relative to the project when inside it (so the project folder can move), else absolute."""
+    path = path.resolve()
+    if root is not None:
+        try:
+            return path.relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+          flag: str, required: bool = True) -> str | None:
+    lowered = {c.lower(): c for c in columns}
+    if wanted is not None:
+        if wanted in columns:
+            return wanted
+        if wanted.lower() in lowered:
+            return lowered[wanted.lower()]
+        raise ThematicError("E013", path=path, column=wanted, flag=flag,
+                            columns=", ".join(columns))
+    for name in defaults:
+        if name in lowered:
+            return lowered[name]
+    if required:
+        raise ThematicError("E013", path=path, column=next(iter(defaults)), flag=flag,
+                            columns=", ".join(columns))
+    return None
+
+
+def _register(store: Store, path: Path, kind: str, root: Path | None, result: ImportResult
+              ) -> tuple[int | None, int | None]:
+    """(new file id or None when this exact file was imported before, previous file id)."""
+    shown = display_path(path, root)
+    digest = readers.sha256(path)
+    if db.find_file(store, shown, digest) is not None:
+        result.already_imported = True
+        return None, None
+    previous = db.previous_file(store, shown, kind)
+    return db.add_file(store, shown, digest, path.stat().st_size, kind), previous
+
+
+# --- studies ----------------------------------------------------------------------------
+
+def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | None = None,
+                   fmt: str | None = None, encoding: str | None = None,
+                   sheet: str | None = None, root: Path | None = None,
+                   progress: Callable[[int], None] | None = None) -> ImportResult:
+    path = Path(path)
+    table = readers.open_sheet(path, fmt=fmt, encoding=encoding, sheet=sheet,
+                               progress=progress)
+    id_col = _pick(table.columns, id_column, STUDY_ID_COLUMNS, path, "--id-column")
+    mapped = {f: _pick(table.columns, None, aliases, path, "", required=False)
+              for f, aliases in STUDY_ALIASES.items()}
+    used = {id_col, *[c for c in mapped.values() if c]}
+    result = ImportResult(display_path(path, root))
+    with store.transaction(f"import studies {result.path}"):
+        file_id, _ = _register(store, path, "studies", root, result)
+        if file_id is None:
+            return result
+        seen: dict[str, int] = {}
+        for row_no, row in table.rows:
+            sid = row[id_col].strip()
+            if not sid:
+                raise ThematicError("E021", path=path, row=row_no, column=id_col,
+                                    problem="the study id is empty",
+                                    fix="Give every study an id.")
+            if sid in seen:
+                raise ThematicError("E014", path=path, row=row_no, value=sid, first=seen[sid])
+            seen[sid] = row_no
+            fields = {f: (row[c].strip() or None) if c else None for f, c in mapped.items()}
+            if fields["year"] is not None:
+                fields["year"] = _year(fields["year"], path, row_no, mapped["year"])
+            attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
+            source = db.Source(id=sid, attributes=attrs, location=f"row {row_no}", **fields)
+            outcome = db.upsert_source(store, source, file_id)
+            if outcome == "added":
+                result.added += 1
+            elif outcome == "unchanged":
+                result.unchanged += 1
+            else:
+                result.changed.append(sid)
+        store.log("import studies", result.path,
+                  {"added": result.added, "changed": result.changed})
+    return result
+
+
+def _year(value: str, path: Path, row: int, column: str | None) -> int:
+    m = re.fullmatch(r"\s*(\d{4})(?:\.0)?\s*", value)
+    if not m:
+        raise ThematicError("E021", path=path, row=row, column=column, problem=
+                            f"{value!r} is not a year", fix="Write the year as four digits.")
+    return int(m.group(1))
+
+
+# --- excerpts ---------------------------------------------------------------------------
+
+@dataclass
+class ExcerptOptions:
+    text_column: str | None = None
+    source_column: str | None = None
+    id_column: str | None = None
+    source: str | None = None          # one source for every excerpt of these files
+    segment: str = "row"               # row | paragraph | sentence
+    create_sources: bool = False
+    fmt: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_unsupported: bool = False
+
+
+def expand(paths: Iterable[str | os.PathLike], skip_unsupported: bool = False
+           ) -> tuple[list[Path], list[str]]:
+    """Files to import from paths and folders; folders with unsupported files fail unless
+    ``skip_unsupported``, which returns the skipped ones as notices."""
+    out, skipped = [], []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise ThematicError("E010", path=path, cwd=os.getcwd())
+        if not path.is_dir():
+            out.append(path)
+            continue
+        inside = sorted(p for p in path.rglob("*") if p.is_file() and not
+                        p.name.startswith("."))
+        bad = [p for p in inside if p.suffix.lower() not in readers.SHEETS | readers.DOCUMENTS]
+        if bad and not skip_unsupported:
+            raise ThematicError("E019", path=path, count=len(bad),
+                                examples=", ".join(p.name for p in bad[:3]))
+        skipped += [f"{p}: skipped (unsupported type {p.suffix or '(none)'})" for p in bad]
+        out += [p for p in inside if p not in bad]
+    return out, skipped
+
+
+def import_excerpts(store: Store, paths: Iterable[str | os.PathLike],
+                    options: ExcerptOptions | None = None, *, root: Path | None = None,
+                    progress: Callable[[int], None] | None = None) -> list[ImportResult]:
+    """Import every file in one transaction: all of them land, or none."""
+    opts = options or ExcerptOptions()
+    files, skipped = expand(paths, opts.skip_unsupported)
+    results = []
+    with store.transaction("import excerpts"):
+        known = db.source_ids(store)
+        for path in files:
+            kind = readers.kind_of(path, opts.fmt)
+            result = ImportResult(display_path(path, root), skipped=skipped)
+            skipped = []
+            if readers.is_sheet(kind):
+                _import_sheet(store, path, opts, known, root, result, progress)
+            else:
+                _import_document(store, path, opts, known, root, result)
+            if not result.already_imported:
+                store.log("import excerpts", result.path,
+                          {"added": result.added, "changed": result.changed,
+                           "sources_created": result.sources_created})
+            results.append(result)
+    return results
+
+
+def stable_id(source: str, text: str, taken: set[str]) -> str:
+    """A content id: the same text of the same source gets the same id on every import."""
+    base = f"{_slug(source)}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
+
+
+def _text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class _Batch:
+    """Collects excerpt rows and writes them CHUNK at a time, checking ids against the store."""
+
+    def __init__(self, store: Store, path: Path, file_id: int, previous: int | None,
+                 explicit_ids: bool, result: ImportResult) -> None:
+        self.store, self.path, self.file_id = store, path, file_id
+        self.explicit, self.result = explicit_ids, result
+        self.previous = db.excerpt_ids_of_file(store, previous) if previous else set()
+        self.position = db.next_position(store)
+        self.pending: list[tuple] = []
+        self.pending_at: dict[str, int] = {}
+        self.seen_previous: set[str] = set()
+
+    def add(self, eid: str, source: str, text: str, start: int, end: int, location: str,
+            attrs: dict, row: int) -> None:
+        if eid in self.pending_at:
+            self._duplicate(eid, row, self.pending_at[eid])
+            return
+        self.pending_at[eid] = row
+        self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
+                             location, 0, json.dumps(attrs, sort_keys=True,
+                                                     ensure_ascii=False), row))
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def _duplicate(self, eid: str, row: int, first: int | str) -> None:
+        if self.explicit:
+            raise ThematicError("E014", path=self.path, row=row, value=eid, first=first)
+        self.result.skipped.append(f"{self.path}, row {row}: same text as {first}; skipped")
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        stored = db.existing_excerpts(self.store, [r[0] for r in self.pending])
+        fresh = []
+        for row in self.pending:
+            eid, sha, where = row[0], row[3], row[10]
+            if eid in stored:
+                old_sha, old_file, old_location = stored[eid]
+                if old_file == self.file_id:
+                    self._duplicate(eid, where, old_location)
+                    continue
+                self.seen_previous.add(eid)
+                if old_sha == sha:
+                    self.result.unchanged += 1
+                else:
+                    self.result.changed.append(eid)
+                continue
+            fresh.append((*row[:8], self.position, row[9]))
+            self.position += 1
+        db.insert_excerpts(self.store, fresh)
+        self.result.added += len(fresh)
+        self.pending, self.pending_at = [], {}
+
+    def finish(self) -> None:
+        self.flush()
+        self.result.missing = sorted(self.previous - self.seen_previous)
+
+
+def _ensure_source(store: Store, sid: str, opts: ExcerptOptions, known: set[str], path: Path,
+                   row: int, column: str, result: ImportResult, title: str | None = None
+                   ) -> None:
+    if sid in known:
+        return
+    if not opts.create_sources and title is None:
+        raise ThematicError("E015", path=path, row=row, column=column, value=sid)
+    db.upsert_source(store, db.Source(id=sid, title=title, attributes={"created_by":
+                                                                        "import"}), None)
+    known.add(sid)
+    result.sources_created.append(sid)
+
+
+def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str],
+                  root: Path | None, result: ImportResult, progress) -> None:
+    table = readers.open_sheet(path, fmt=opts.fmt, encoding=opts.encoding, sheet=opts.sheet,
+                               progress=progress)
+    text_col = _pick(table.columns, opts.text_column, TEXT_COLUMNS, path, "--text-column")
+    src_col = None if opts.source else _pick(table.columns, opts.source_column,
+                                              SOURCE_COLUMNS, path, "--source-column")
+    id_col = _pick(table.columns, opts.id_column, ID_COLUMNS, path, "--id-column",
+                   required=opts.id_column is not None)
+    file_id, previous = _register(store, path, "excerpts", root, result)
+    if file_id is None:
+        return
+    batch = _Batch(store, path, file_id, previous, id_col is not None, result)
+    used = {text_col, src_col, id_col}
+    sheet_name = table.extra.get("sheet")
+    where_prefix = f"sheet {sheet_name}, " if sheet_name else ""
+    for row_no, row in table.rows:
+        text = row[text_col]
+        if not text.strip():
+            result.skipped.append(f"{result.path}, row {row_no}: empty {text_col!r}; skipped")
+            continue
+        sid = opts.source or row[src_col].strip()
+        if not sid:
+            raise ThematicError("E021", path=path, row=row_no, column=src_col,
+                                problem="the study id is empty",
+                                fix="Fill it in, or pass --source ID for the whole file.")
+        _ensure_source(store, sid, opts, known, path, row_no, src_col or "--source", result)
+        attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
+        base_id = row[id_col].strip() if id_col else None
+        if id_col and not base_id:
+            raise ThematicError("E021", path=path, row=row_no, column=id_col,
+                                problem="the excerpt id is empty",
+                                fix="Give every row an id, or leave out --id-column.")
+        location = f"{where_prefix}row {row_no}, column {text_col}"
+        spans = [(0, len(text))]
+        if opts.segment == "sentence":
+            from thematic.corpus.segment import sentences
+
+            spans = sentences(text)
+        elif opts.segment == "paragraph":
+            from thematic.corpus.segment import paragraphs
+
+            spans = [(s, e) for s, e, _ in paragraphs(text)]
+        for n, (start, end) in enumerate(spans, start=1):
+            piece = text[start:end]
+            if base_id:
+                eid = base_id if len(spans) == 1 else f"{base_id}.{n}"
+            else:
+                eid = stable_id(sid, piece, set())
+            where = location if len(spans) == 1 else f"{location}, segment {n}"
+            batch.add(eid, sid, piece, start, end, where, attrs, row_no)
+    batch.finish()
+
+
+def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[str],
+                     root: Path | None, result: ImportResult) -> None:
+    doc = readers.read_document(path, fmt=opts.fmt, encoding=opts.encoding)
+    sid = opts.source or path.stem
+    # A document is its own source unless --source names a study.
+    _ensure_source(store, sid, opts, known, path, 0, "--source", result,
+                   title=None if opts.source else path.name)
+    file_id, previous = _register(store, path, "excerpts", root, result)
+    if file_id is None:
+        return
+    batch = _Batch(store, path, file_id, previous, False, result)
+    taken: set[str] = set()
+    for start, end, attrs in doc.blocks:
+        spans = [(start, end)]
+        if opts.segment == "sentence":
+            from thematic.corpus.segment import sentences
+
+            spans = sentences(doc.text, start, end)
+        for n, (s, e) in enumerate(spans, start=1):
+            piece = doc.text[s:e]
+            eid = stable_id(sid, piece, taken)
+            taken.add(eid)
+            where = f"paragraph {attrs['paragraph']}"
+            if len(spans) > 1:
+                where += f", sentence {n}"
+            batch.add(eid, sid, piece, s, e, where, attrs, attrs["paragraph"])
+    batch.finish()
