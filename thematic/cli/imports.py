@@ -100,7 +100,7 @@ def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_co
         if result.already_imported:
             click.echo(f"{result.path}: already imported; nothing added.")
             continue
-        extra = f", {len(result.sources_created)} sources created" \
-            if result.sources_created else ""
+        n = len(result.sources_created)
+        extra = f", {n} source{'s' if n != 1 else ''} created" if n else ""
         click.echo(f"{result.path}: {result.added} excerpts added, {result.unchanged} "
                    f"unchanged, {len(result.changed)} changed{extra}.")

@@ -145,7 +145,7 @@ def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = Non
 
 def _text_stream(path: Path, encoding: str | None, progress: Progress | None):
     enc = encoding or detect_encoding(path)
-    raw = _Counting(open(path, "rb"), progress)
+    raw = _Counting(open(path, "rb"), progress)  # noqa: SIM115 - the reader owns it
     return enc, io.TextIOWrapper(io.BufferedReader(raw, SAMPLE), encoding=enc, newline="")
 
 
@@ -272,7 +272,7 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
     ws = book[sheet_name] if sheet_name else book.worksheets[0]
     values = ws.iter_rows(values_only=True)
     header, number = None, 0
-    for number, record in enumerate(values, start=1):
+    for number, record in enumerate(values, start=1):  # noqa: B007 - used after
         if record and any(v not in (None, "") for v in record):
             header = list(record)
             break

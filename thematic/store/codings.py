@@ -42,7 +42,7 @@ def add_codings(store: Store, codings: list[Coding]) -> int:
     store.executemany(
         f"INSERT OR IGNORE INTO codings ({', '.join(_COLUMNS)}, created_at, updated_at) "
         f"VALUES ({','.join('?' * (len(_COLUMNS) + 2))})",
-        [tuple(getattr(c, k) for k in _COLUMNS) + (stamp, stamp) for c in codings])
+        [(*(getattr(c, k) for k in _COLUMNS), stamp, stamp) for c in codings])
     return store.conn.total_changes - before
 
 
