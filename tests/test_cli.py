@@ -226,3 +226,19 @@ def test_repository_layout():
     assert set(tomllib.loads((REPO / "pyproject.toml").read_text())) == {"build-system"}
     assert os.access(REPO / ".ci" / "run", os.X_OK)
     assert Path(REPO / ".ci" / "run").read_text().rstrip().endswith("make test")
+
+
+def test_broken_pipe_is_quiet(project, tmp_path):
+    rows = "".join(f"F{i},1,Text {i}.\n" for i in range(20000))
+    (tmp_path / "f.csv").write_text("id,study_id,text\n" + rows)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    base = [sys.executable, "-m", "thematic", "--project", str(project)]
+    subprocess.run([*base, "import", "excerpts", str(tmp_path / "f.csv"), "--create-sources"],
+                   env=env, check=True, capture_output=True)
+    listing = subprocess.Popen([*base, "excerpts", "list"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    listing.stdout.readline()
+    listing.stdout.close()  # like `| head -1`
+    err = listing.stderr.read()
+    assert listing.wait(timeout=60) == 141
+    assert err == b""

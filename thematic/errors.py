@@ -68,13 +68,203 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E041": (USAGE, "Folder {path} is not writable. Choose another output path (--out)."),
     "E050": (USAGE, "Demo step {step!r} failed: {detail}"),
     # --- codebooks (E100–E149) ---------------------------------------------------------
+    "E100": (USAGE, "{path}, {unit} {line}: {message}{more} List every problem with "
+                    "`thematic codebook validate {path}`, fix them and load again."),
+    "E101": (USAGE, "{path} is {size}, over the {limit} limit for a codebook. A codebook is a "
+                    "few hundred kilobytes at most; check that this is the right file."),
+    "E102": (USAGE, "{path}, line {line}: YAML {what} are not accepted in a codebook (they can "
+                    "run code or expand into gigabytes). Write the value out in full."),
+    "E103": (USAGE, "{path}, line {line}: not valid YAML: {detail}. Check the indentation and "
+                    "quoting around that line."),
+    "E104": (USAGE, "{path}: cannot decode the file as UTF-8 (byte {offset}). Save it as "
+                    "UTF-8."),
+    "E105": (USAGE, "{path}: {problem}. A codebook file holds one YAML document whose top "
+                    "level is a mapping (name, version, title, codes, ...)."),
+    "E106": (USAGE, "No codebook {value!r} in the project.{suggest} List the loaded ones with "
+                    "`thematic codebook list`, or give the path of a codebook file."),
+    "E107": (USAGE, "Codebook {name!r} has no version #{value}. Its versions: {versions} "
+                    "(see `thematic codebook list`)."),
+    "E108": (USAGE, "{path}: no column {column!r}. A codebook CSV needs the columns id and "
+                    "name (and usually parent and definition); its columns are: {columns}."),
+    "E109": (USAGE, "{path}: the file is not a codebook that thematic can read ({suffix!r}). "
+                    "Give a YAML (.yaml/.yml), JSON or CSV codebook."),
     # --- coding (E150–E199) ------------------------------------------------------------
+    "E150": (USAGE, "No codebook is loaded. Load one with `thematic codebook load FILE` "
+                    "(e.g. codebooks/peer-support.yaml)."),
+    "E151": (USAGE, "No codebook {value!r} in the project.{suggest} List the loaded ones with "
+                    "`thematic codebook list`."),
+    "E152": (USAGE, "Code {value!r} is not in codebook {codebook!r} (version {version})."
+                    "{suggest} List the codes with `thematic codebook show {codebook}`."),
+    "E153": (USAGE, "Code {value!r} of codebook {codebook!r} is a grouping that coders do not "
+                    "assign. Choose one of its codes: {children}."),
+    "E154": (USAGE, "Span {span!r} is not inside excerpt {excerpt!r}, whose text has "
+                    "{length} characters. Give --span START:END with 0 <= START < END <= "
+                    "{length}."),
+    "E155": (USAGE, "{where}: codebook {codebook!r} version {version!r} is not loaded in this "
+                    "project{loaded}. Load that version with `thematic codebook load FILE`, "
+                    "or drop the codebook columns to use the current version."),
+    "E156": (USAGE, "Code {code!r}, rule {rule}: {problem}. Fix the rule in the codebook and "
+                    "load it again (`thematic codebook validate FILE` checks the rules)."),
+    "E157": (USAGE, "--where {query!r}: {problem}.{suggest} Write FIELD=VALUE terms joined by ' and ' "
+                    "(fields: id, source, text~WORDS, or an excerpt or study attribute such as "
+                    "section or design), e.g. --where 'source=15 and section=Barriers'."),
+    "E158": (USAGE, "{path}: cannot tell the shape of the file from its columns ({columns}). "
+                    "Give a long CSV (excerpt, code[, coder, start, end, memo]), a wide CSV "
+                    "(excerpt + one 0/1 column per code), a list CSV (excerpt or finding_id + "
+                    "codes separated by ';') or a JSON export."),
+    "E159": (USAGE, "{path}, row {row}: {problem}. {fix}"),
+    "E160": (USAGE, "No coder named for {what}. Pass --coder NAME (or add a coder column)."),
+    "E161": (USAGE, "No {what} matches {detail}. List codings with `thematic code list`."),
+    "E162": (USAGE, "No spaCy pipeline {value!r} is installed ({detail}). Install the "
+                    "pipeline as a package, give the path of a saved pipeline, or leave out "
+                    "--model to use the built-in rules pipeline."),
+    "E163": (USAGE, "The semantic stage needs an embedding backend: {detail}. Install the "
+                    "topic extras (pip install 'thematic[topics]') or run without --semantic."),
+    "E164": (USAGE, "`thematic code review` needs an interactive terminal. Run it in a "
+                    "terminal, or accept/reject proposals with `thematic code accept|reject`."),
+    "E165": (USAGE, "{value!r} is not a {what}. {fix}"),
+    "E166": (USAGE, "Coding {value} is {status}, not a proposal; only proposed codings can be "
+                    "{action}. List proposals with `thematic code list --status proposed`."),
     # --- agreement (E200–E249) ---------------------------------------------------------
+    "E200": (USAGE, "Agreement needs at least two coders, {found}. Name them with "
+                    "--coders A,B (coders in the project: {coders})."),
+    "E201": (USAGE, "No coder {value!r} in the project.{suggest} Coders in the project: "
+                    "{coders}."),
+    "E202": (USAGE, "Coders {coders} have reviewed no excerpt in common ({detail}). Agreement "
+                    "is measured over the excerpts every compared coder reviewed: have them "
+                    "review the same excerpts, or compare other coders."),
+    "E203": (USAGE, "No {what} {value!r} to measure.{suggest} {fix}"),
+    "E204": (USAGE, "No themes with codes of codebook {codebook!r} to measure at --level "
+                    "theme. Add themes with `thematic theme add`, or use --level code."),
+    "E205": (USAGE, "Coder {value!r} already has {count} coding(s) and {reviewed} reviewed "
+                    "excerpt(s) in codebook {codebook!r}. Choose another name with --as, or "
+                    "pass --replace to record the reconciled set again."),
+    "E206": (USAGE, "{path}, row {row}: {problem}. {fix}"),
+    "E207": (USAGE, "{option}: {problem}"),
+    "E208": (USAGE, "Coder {value!r} is one of the coders being reconciled; record the agreed "
+                    "set as a new coder (--as consensus) so the originals are kept."),
     # --- topics and themes (E250–E299) -------------------------------------------------
+    "E250": (USAGE, "No theme {value!r}.{suggest} List them with `thematic theme list`."),
+    "E251": (USAGE, "No topic {value} in topic run {run}.{suggest} List them with "
+                    "`thematic topics list --run {run}`."),
+    "E252": (USAGE, "No topic run {value}.{suggest} Run `thematic topics` first, or list "
+                    "the runs with `thematic topics runs`."),
+    "E253": (USAGE, "Code {value!r} is not in codebook {codebook!r}.{suggest} List the codes "
+                    "with `thematic codebook show {codebook}`."),
+    "E254": (USAGE, "No codebook {value!r} in the project.{suggest} Load one with "
+                    "`thematic codebook load FILE`."),
+    "E255": (USAGE, "Cannot merge theme {value!r} into itself. Name the theme(s) to merge and "
+                    "a different theme to merge them into."),
+    "E256": (USAGE, "A theme named {value!r} already exists ({theme!r}). Choose another name, "
+                    "or rename or merge the existing theme."),
+    "E257": (USAGE, "{option}: {problem}"),
+    "E258": (USAGE, "Theme {value!r} cannot have {parent!r} as its parent: {why}. Choose "
+                    "another --parent."),
+    "E259": (USAGE, "Cannot split theme {theme!r}: {problem}. Give each part as "
+                    "--into 'Name=code1,code2' using the theme's codes ({codes})."),
+    "E260": (USAGE, "Topic {topic} of run {run} is already accepted as theme {theme!r}. "
+                    "Show it with `thematic theme show {theme}`, or merge themes instead."),
+    "E270": (USAGE, "Too few texts for a topic model: {count} {unit}(s), and at least "
+                    "{minimum} are needed (with --min-topic-size {size}). Import more "
+                    "findings, use --unit sentence, or lower --min-topic-size."),
+    "E271": (USAGE, "{path} is not a sentence-transformers model folder ({why}). Give a folder "
+                    "holding config.json and the model weights (as saved by "
+                    "SentenceTransformer.save), or use --embeddings minilm or tfidf."),
+    "E272": (USAGE, "Unknown embedding backend {value!r}: neither a backend name ({known}) "
+                    "nor an existing folder.{suggest}"),
+    "E273": (USAGE, "{what} needs the Python package {package!r}, which is not installed. "
+                    "Install the topic extras (pip install 'thematic[topics]'){alternative}."),
+    "E274": (USAGE, "Topic run {run} has {count} topic(s); {what} needs at least {minimum}. "
+                    "Run `thematic topics` again with a smaller --min-topic-size."),
+    "E275": (USAGE, "Guided topics need a codebook with codes to seed from. Load one with "
+                    "`thematic codebook load FILE`, or run without --guided."),
+    "E276": (USAGE, "The embedding model at {path} could not be loaded ({detail}). Check "
+                    "that the folder is complete, or use --embeddings tfidf."),
     # --- network (E300–E349) -----------------------------------------------------------
+    "E300": (USAGE, "No accepted codings yet, so there is no co-occurrence to map. "
+                    "{fix}"),
+    "E301": (USAGE, "No themes with evidence yet, so there is no theme network to map. Make "
+                    "themes from codes or topics (`thematic theme add`, `thematic theme "
+                    "accept`), or map the codes instead: `thematic network --level code`."),
+    "E302": (USAGE, "--weight {weight} compares co-occurrence with chance and needs at least "
+                    "2 {units}, but the {level}s occur in only {n} {unit}. {fix}"),
+    "E303": (USAGE, "Only {n} {level} ({names}) has evidence; a co-occurrence network needs "
+                    "at least two. {fix}"),
+    "E304": (USAGE, "{option} must be one of {choices}, not {value!r}.{suggest}"),
+    "E305": (USAGE, "{path} is not a folder (a file of that name is in the way). Choose "
+                    "another output path (--out)."),
+    "E306": (USAGE, "Cannot tell the output format of {path} from its extension {suffix!r}. "
+                    "Pass --format ({choices}) or end the file name in one of {extensions}."),
+    "E307": (USAGE, "No accepted codings of codebook {value!r}.{suggest} Codebooks with "
+                    "accepted codings: {names}."),
     # --- report (E350–E399) ------------------------------------------------------------
+    "E350": (USAGE, "--template {value!r}: not a folder, not a template file, and not a "
+                    "bundled template ({choices}).{suggest}"),
+    "E351": (USAGE, "--template {path}: the folder has no {entry}. Put your {entry} there "
+                    "(it may start with {{% extends \"default/{entry}\" %}} and override one "
+                    "block), or pass the template file itself."),
+    "E352": (USAGE, "{path}, line {line}: template syntax error: {detail}. Fix the template "
+                    "(Jinja2 syntax; see thematic/report/CONTEXT.md)."),
+    "E353": (USAGE, "--themes: no theme {value!r}.{suggest} List them with "
+                    "`thematic theme list`."),
+    "E354": (USAGE, "Nothing to report: the project has no studies and no excerpts. Import "
+                    "them first (`thematic import studies FILE`, `thematic import excerpts "
+                    "FILE`)."),
+    "E355": (USAGE, "Template {name!r} not found (searched {path} and the bundled templates). "
+                    "Check the name in {{% extends %}} or {{% include %}}; the bundled ones are "
+                    "reached as \"default/NAME\"."),
+    "E356": (USAGE, "Template {template}: the sandbox refused an unsafe operation ({detail}). "
+                    "Report templates may only read the documented data "
+                    "(thematic/report/CONTEXT.md)."),
+    "E357": (USAGE, "Template {template} ({line}): {detail}. The data a template sees is "
+                    "documented in thematic/report/CONTEXT.md."),
+    "E358": (USAGE, "--format html needs the package markdown-it-py: pip install "
+                    "markdown-it-py, or use --format md."),
+    "E359": (USAGE, "--format {value!r}: use one of {choices}."),
+    "E360": (USAGE, "--out {path} is a folder; give a file name such as "
+                    "{path}/synthesis.md."),
     # --- audit and trace (E400–E449) ---------------------------------------------------
+    "E400": (USAGE, "Nothing named {value!r}: no theme, code or excerpt has that id.{suggest} "
+                    "List themes with `thematic theme list` and excerpts with "
+                    "`thematic excerpts list`."),
+    "E401": (USAGE, "Code {value!r} is in more than one codebook ({books}). Name one as "
+                    "CODEBOOK:CODE, e.g. `thematic trace {example}`."),
+    "E402": (USAGE, "{path}: no such report. Give a Markdown file that `thematic report` "
+                    "wrote, or leave out --report to check every report under reports/."),
+    "E403": (USAGE, "{path}: cannot read the report ({detail}). It must be a UTF-8 Markdown "
+                    "file."),
+    "E404": (USAGE, "No code {value!r} in codebook {book!r}.{suggest} Write CODEBOOK:CODE "
+                    "with a loaded codebook and one of its codes."),
     # --- REFI-QDA (E450–E499) ----------------------------------------------------------
+    "E450": (USAGE, "{path}: the XML is not well-formed ({detail}, line {line}, column "
+                    "{column}). Export the file again from the program that made it."),
+    "E451": (USAGE, "{path}: the XML {what}; thematic refuses DTDs and entity declarations "
+                    "(they can expand to gigabytes or read other files). Export the file "
+                    "again without a <!DOCTYPE …> section."),
+    "E452": (USAGE, "{path}: the XML refers to an external resource ({detail}); thematic "
+                    "never fetches files or URLs named inside a document. Remove the "
+                    "reference, or export the file again."),
+    "E453": (USAGE, "{path}: the root element is <{found}>, not a REFI-QDA <{expected}>. Give "
+                    "a .qdc codebook (root <CodeBook>) or a .qdpx project (project.qde, root "
+                    "<Project>)."),
+    "E454": (USAGE, "{path}, element {element}: {problem}. {fix}"),
+    "E455": (USAGE, "{path} is not a readable .qdpx archive ({detail}). A .qdpx file is a zip "
+                    "holding project.qde and a sources/ folder; export the project again."),
+    "E456": (USAGE, "{path}: archive entry {entry!r} {problem}; thematic refuses archives "
+                    "whose entries could land outside the folder they unpack into. Export the "
+                    "project again with the program that made it."),
+    "E457": (USAGE, "{path}: {what} is {found}, over the limit of {limit}; thematic refuses "
+                    "it (it may be a zip bomb). If the file is genuine, split the project "
+                    "into smaller exports."),
+    "E458": (USAGE, "{path}: no project.qde in the archive (entries: {entries}). Give a .qdpx "
+                    "file exported by a QDA program (NVivo, ATLAS.ti, MAXQDA, QualCoder, "
+                    "thematic)."),
+    "E459": (USAGE, "{path}, element {element}: the source text {target!r} {problem}. {fix}"),
+    "E460": (USAGE, "{path}, element {element}: the selection {start}–{end} is not inside its "
+                    "source text ({length} characters). Positions count characters from 0; "
+                    "export the project again, with plain-text sources in UTF-8."),
+    "E461": (USAGE, "No codebook {value!r} to export.{suggest} Load one with `thematic "
+                    "codebook load FILE`; list the loaded ones with `thematic codebook list`."),
 }
 
 

@@ -14,6 +14,7 @@ import click
 from thematic.errors import ThematicError
 
 INTERRUPTED = 130
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `thematic … | head`
 
 
 class Failure(click.ClickException):
@@ -55,6 +56,14 @@ def run_guarded(ctx: click.Context, call: Callable):
         raise Failure(f"[{exc.code}] {exc.message}", exc.exit_code) from None
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, and keep Python's own flush at
+        # exit from failing again on the closed pipe.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        ctx.exit(BROKEN_PIPE)
     except Exception as exc:
         if ctx.obj is not None and ctx.obj.debug:
             raise

@@ -20,19 +20,20 @@ def _walk(command: click.Command, path: list[str], ctx: click.Context):
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is not None and not sub.hidden:
-                yield from _walk(sub, [*path, name], click.Context(sub, info_name=name,
-                                                                   parent=ctx))
+                child = sub.make_context(name, [], parent=ctx, resilient_parsing=True)
+                yield from _walk(sub, [*path, name], child)
 
 
 def reference() -> str:
     """Markdown: one heading and one help block per command, in command order."""
     from thematic.cli.main import cli
 
-    root = click.Context(cli, info_name="thematic", terminal_width=88, max_content_width=88)
+    # make_context applies each command's context_settings, as a real invocation does.
+    root = cli.make_context("thematic", [], resilient_parsing=True, terminal_width=88,
+                            max_content_width=88)
     parts = []
     for path, command, ctx in _walk(cli, [], root):
         title = " ".join(["thematic", *path])
-        ctx.terminal_width = ctx.max_content_width = 88
         text = command.get_help(ctx)
         parts.append(f"### `{title}`\n\n```\n{text}\n```\n")
     return "\n".join(parts)

@@ -94,3 +94,34 @@ def get_codebook(store: Store, name: str | None = None, *, id: int | None = None
     else:
         row = store.one("SELECT * FROM codebooks WHERE current = 1 ORDER BY id DESC LIMIT 1")
     return _codebook(row, codes_of(store, row["id"])) if row else None
+
+
+# --- used by the codebook room (thematic/codebook/versions.py) ----------------------------
+
+def content_of(store: Store, codebook_id: int) -> str | None:
+    """The canonical JSON a version was loaded from."""
+    value = store.scalar("SELECT content FROM codebooks WHERE id = ?", (codebook_id,))
+    return None if value is None else str(value)
+
+
+def make_current(store: Store, codebook_id: int) -> None:
+    """Make this version the current one of its name (e.g. when an older file is reloaded)."""
+    name = store.scalar("SELECT name FROM codebooks WHERE id = ?", (codebook_id,))
+    store.execute("UPDATE codebooks SET current = (id = ?) WHERE name = ?",
+                  (codebook_id, name))
+
+
+def code_counts(store: Store) -> dict[int, tuple[int, int]]:
+    """codebook id → (codes, codable codes)."""
+    return {r[0]: (r[1], r[2]) for r in store.query(
+        "SELECT codebook_id, COUNT(*), SUM(codable) FROM codes GROUP BY codebook_id")}
+
+
+def coding_counts(store: Store, codebook_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(codebook id, code id) → number of codings (any coder, any status) in those versions."""
+    if not codebook_ids:
+        return {}
+    marks = ",".join("?" * len(codebook_ids))
+    return {(r[0], r[1]): r[2] for r in store.query(
+        f"SELECT codebook_id, code_id, COUNT(*) FROM codings WHERE codebook_id IN ({marks}) "
+        "GROUP BY codebook_id, code_id", tuple(codebook_ids))}

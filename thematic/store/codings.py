@@ -125,3 +125,58 @@ def memos(store: Store, kind: str | None = None, target: str | None = None) -> l
         params.append(target)
     sql = "SELECT * FROM memos" + (" WHERE " + " AND ".join(where) if where else "")
     return [dict(r) for r in store.query(sql + " ORDER BY id", tuple(params))]
+
+
+# --- added by the coding room -----------------------------------------------------------
+
+def _coding(row) -> Coding:
+    return Coding(**{k: row[k] for k in row.keys()})
+
+
+def get_coding(store: Store, coding_id: int) -> Coding | None:
+    row = store.one("SELECT * FROM codings WHERE id = ?", (coding_id,))
+    return _coding(row) if row else None
+
+
+def find_coding(store: Store, excerpt_id: str, codebook_id: int, code_id: str, coder: str,
+                start: int | None = None, end: int | None = None) -> Coding | None:
+    """The coding with exactly this key (the unique index's columns), if stored."""
+    row = store.one("SELECT * FROM codings WHERE excerpt_id = ? AND codebook_id = ? AND "
+                    "code_id = ? AND coder = ? AND IFNULL(start, -1) = ? AND "
+                    "IFNULL(end, -1) = ?", (excerpt_id, codebook_id, code_id, coder,
+                                            -1 if start is None else start,
+                                            -1 if end is None else end))
+    return _coding(row) if row else None
+
+
+def is_reviewed(store: Store, coder: str, excerpt_id: str, codebook_id: int) -> bool:
+    return store.one("SELECT 1 FROM coverage WHERE coder = ? AND excerpt_id = ? AND "
+                     "codebook_id = ?", (coder, excerpt_id, codebook_id)) is not None
+
+
+def unmark_reviewed(store: Store, coder: str, excerpt_id: str, codebook_id: int) -> None:
+    """Undo ``mark_reviewed`` for one excerpt (the review's undo key)."""
+    store.execute("DELETE FROM coverage WHERE coder = ? AND excerpt_id = ? AND codebook_id = ?",
+                  (coder, excerpt_id, codebook_id))
+
+
+def coverage_rows(store: Store, codebook_id: int | None = None) -> list[tuple[str, str, int]]:
+    """(coder, excerpt id, codebook id) of every reviewed excerpt, coders then import order."""
+    sql = ("SELECT v.coder, v.excerpt_id, v.codebook_id FROM coverage v "
+           "JOIN excerpts e ON e.id = v.excerpt_id")
+    params: tuple = ()
+    if codebook_id is not None:
+        sql += " WHERE v.codebook_id = ?"
+        params = (codebook_id,)
+    return [(r[0], r[1], r[2]) for r in store.query(sql + " ORDER BY v.coder, e.position",
+                                                    params)]
+
+
+def delete_memo(store: Store, memo_id: int) -> None:
+    store.execute("DELETE FROM memos WHERE id = ?", (memo_id,))
+
+
+def restore_status(store: Store, coding_id: int, status: str, memo: str | None) -> None:
+    """Set status and memo exactly as given (undo of ``set_status``)."""
+    store.execute("UPDATE codings SET status = ?, memo = ?, updated_at = ? WHERE id = ?",
+                  (status, memo, now(), coding_id))

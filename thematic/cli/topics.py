@@ -1,0 +1,228 @@
+"""``thematic topics`` (run BERTopic) and ``topics runs|list|show|by-year|figure``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from thematic.cli.common import App, emit, json_option, pass_app, progress, warn
+
+
+def _run_id(store, run_id: int | None) -> int:
+    from thematic.errors import ThematicError, nearest
+    from thematic.store import topics as tdb
+
+    chosen = run_id if run_id is not None else tdb.latest_run_id(store)
+    if chosen is None or tdb.get_run(store, chosen) is None:
+        runs = [str(r.id) for r in tdb.list_runs(store)]
+        raise ThematicError("E252", value=run_id if run_id is not None else "(none yet)",
+                            suggest=nearest(str(run_id), runs) if runs else "")
+    return chosen
+
+
+def _codes(c) -> str:
+    return ", ".join(n["code"] for n in c.nearest_codes[:3] if n.get("members")) or ", ".join(
+        n["code"] for n in c.nearest_codes[:2])
+
+
+def _rows(candidates) -> list[dict]:
+    return [{"topic": c.topic, "size": c.size, "studies": len(c.studies), "label": c.label,
+             "keywords": ", ".join(w for w, _ in c.keywords[:5]), "codes": _codes(c)}
+            for c in candidates]
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+RUN_OPTIONS = [
+    click.option("--embeddings", help="Embedding backend: minilm (default when installed), "
+                 "tfidf, or the path of a local sentence-transformers model folder."),
+    click.option("--unit", type=click.Choice(["excerpt", "sentence"]), default="excerpt",
+                 show_default=True, help="Model whole excerpts, or their sentences (an "
+                 "excerpt then joins its sentences' most common topic)."),
+    click.option("--min-topic-size", type=click.IntRange(min=2), help="Smallest topic "
+                 "(HDBSCAN min_cluster_size); default about n/25, at least 5."),
+    click.option("--seed", type=int, default=0, show_default=True,
+                 help="Random seed: the same seed gives the same topics."),
+    click.option("--guided", is_flag=True, help="Seed topics with the codebook's code names, "
+                 "rule phrases and definitions (BERTopic seed_topic_list)."),
+    click.option("--nr-topics", type=click.IntRange(min=2), help="Merge topics down to N."),
+    click.option("--codebook", help="The codebook for nearest codes and --guided (default: "
+                 "the current one)."),
+    click.option("--outliers", type=click.Choice(["auto", "keep", "reduce", "kmeans"]),
+                 default="auto", show_default=True, help="What to do with HDBSCAN outliers: "
+                 "auto = reassign them, or fall back to k-means when they are the majority."),
+]
+
+
+def run_options(f):
+    for option in reversed(RUN_OPTIONS):
+        f = option(f)
+    return f
+
+
+@click.group(invoke_without_command=True)
+@run_options
+@json_option
+@click.pass_context
+def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, nr_topics,
+           codebook, outliers, as_json) -> None:
+    """Propose candidate themes with BERTopic (run without a sub-command), and inspect them.
+
+    Accept a candidate as a theme with `thematic theme accept TOPIC`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from thematic.store.corpus import counts
+    from thematic.topics import propose
+
+    app: App = ctx.obj
+    store = app.store()
+    total = counts(store)["excerpts"]
+    with progress(total, "Embedding") as step:
+        found = propose(store, embeddings=embeddings, unit=unit, min_topic_size=min_topic_size,
+                        seed=seed, guided=guided, nr_topics=nr_topics, codebook=codebook,
+                        outliers=outliers, progress=step)
+    if as_json:
+        emit([], as_json=True, document=asdict(found))
+        return
+    for note in found.notes:
+        warn(note)
+    click.echo(f"Topic run {found.id}: {found.params['excerpts']} excerpt(s) as "
+               f"{found.n_documents} {unit}(s); embeddings {found.model}; {found.method}.")
+    click.echo(f"{len(found.topics)} topic(s); outliers: HDBSCAN "
+               f"{_share(found.hdbscan_outlier_share)}, final {_share(found.outlier_share)}; "
+               f"{found.seconds:.1f} s.")
+    click.echo("")
+    emit(_rows(found.candidates), ["topic", "size", "studies", "label", "keywords", "codes"],
+         as_json=False)
+    click.echo("")
+    click.echo("Inspect one with `thematic topics show TOPIC`; make it a theme with "
+               "`thematic theme accept TOPIC [--name ...]`.")
+
+
+@topics.command("runs")
+@json_option
+@pass_app
+def runs(app: App, as_json: bool) -> None:
+    """List the topic runs with their model, method and outlier share."""
+    from thematic.store import topics as tdb
+
+    found = tdb.list_runs(app.store())
+    rows = [{"run": r.id, "created": r.created_at, "model": r.model,
+             "method": r.params.get("method"), "texts": r.n_documents,
+             "outliers": _share(r.outlier_share), "seed": r.params.get("seed")}
+            for r in found]
+    emit(rows, ["run", "created", "model", "method", "texts", "outliers", "seed"],
+         as_json=as_json, document=[asdict(r) for r in found],
+         empty="(no topic runs yet: run `thematic topics`)")
+
+
+@topics.command("list")
+@click.option("--run", "run_id", type=int, help="The run (default: the latest).")
+@json_option
+@pass_app
+def list_(app: App, run_id: int | None, as_json: bool) -> None:
+    """List the candidate themes of a run."""
+    from thematic.store import topics as tdb
+
+    store = app.store()
+    chosen = _run_id(store, run_id)
+    found = tdb.list_candidates(store, chosen)
+    found.sort(key=lambda c: (c.topic < 0, c.topic))
+    emit(_rows(found), ["topic", "size", "studies", "label", "keywords", "codes"],
+         as_json=as_json, document=[asdict(c) for c in found])
+
+
+@topics.command("show")
+@click.argument("topic", type=int)
+@click.option("--run", "run_id", type=int, help="The run (default: the latest).")
+@json_option
+@pass_app
+def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
+    """Show one candidate: keywords, representative excerpts, studies, nearest codes."""
+    from thematic.errors import ThematicError
+    from thematic.store import topics as tdb
+    from thematic.store.corpus import list_excerpts
+
+    store = app.store()
+    chosen = _run_id(store, run_id)
+    found = tdb.get_candidate(store, chosen, topic)
+    if found is None:
+        known = [str(c.topic) for c in tdb.list_candidates(store, chosen)]
+        raise ThematicError("E251", value=topic, run=chosen,
+                            suggest=f" Topics of run {chosen}: {', '.join(known)}.")
+    members = [e for e, _, _ in tdb.members(store, chosen, topic)]
+    if as_json:
+        emit([], as_json=True, document={**asdict(found), "members": members})
+        return
+    click.echo(f"Topic {found.topic} of run {chosen}: {found.label}")
+    click.echo(f"  size: {found.size} excerpt(s) from {len(found.studies)} study(ies): "
+               f"{', '.join(found.studies)}")
+    click.echo("  keywords: " + ", ".join(w for w, _ in found.keywords))
+    click.echo("  c-TF-IDF: " + ", ".join(w for w, _ in found.data.get("ctfidf", [])))
+    if found.data.get("suggested_codes"):
+        click.echo("  label from codes: " + ", ".join(found.data["suggested_codes"]))
+    if found.nearest_codes:
+        click.echo("")
+        emit([{"code": n["code"], "name": n["name"], "members": n["members"],
+               "share": _share(n["share"]),
+               "similarity": "-" if n["similarity"] is None else f"{n['similarity']:.2f}"}
+              for n in found.nearest_codes],
+             ["code", "name", "members", "share", "similarity"], as_json=False)
+    if found.representative:
+        click.echo("")
+        click.echo("Representative excerpts:")
+        texts = {e.id: e for e in list_excerpts(store, ids=found.representative)}
+        emit([{"excerpt": i, "study": texts[i].source_id, "text": texts[i].text}
+              for i in found.representative if i in texts],
+             ["excerpt", "study", "text"], as_json=False)
+
+
+@topics.command("by-year")
+@click.option("--run", "run_id", type=int, help="The run (default: the latest).")
+@json_option
+@pass_app
+def by_year(app: App, run_id: int | None, as_json: bool) -> None:
+    """Excerpts per topic and study publication year."""
+    from thematic.store import topics as tdb
+
+    store = app.store()
+    chosen = _run_id(store, run_id)
+    cells = tdb.members_by_year(store, chosen)
+    years = sorted({y for _, y, _, _ in cells if y is not None})
+    has_unknown = any(y is None for _, y, _, _ in cells)
+    labels = {c.topic: c.label for c in tdb.list_candidates(store, chosen)}
+    table: dict[int, dict] = {}
+    for topic, year, excerpts, _ in cells:
+        row = table.setdefault(topic, {"topic": topic, "label": labels.get(topic, "")})
+        row[str(year) if year is not None else "unknown"] = excerpts
+    rows = sorted(table.values(), key=lambda r: (r["topic"] < 0, r["topic"]))
+    columns = ["topic", "label", *map(str, years)] + (["unknown"] if has_unknown else [])
+    for row in rows:
+        for column in columns[2:]:
+            row.setdefault(column, 0)
+    document = [{"topic": t, "year": y, "excerpts": n, "studies": s} for t, y, n, s in cells]
+    emit(rows, columns, as_json=as_json, document=document)
+
+
+@topics.command("figure")
+@click.option("--run", "run_id", type=int, help="The run (default: the latest).")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="Output file (default: reports/figures/topics-run-N.png or .html).")
+@click.option("--html", is_flag=True, help="An interactive plotly page instead of a PNG.")
+@pass_app
+def figure(app: App, run_id: int | None, out: str | None, html: bool) -> None:
+    """Draw the intertopic distance map of a run."""
+    from thematic.store import topics as tdb
+    from thematic.topics.figure import draw, draw_html
+
+    store = app.store()
+    chosen = _run_id(store, run_id)
+    found = tdb.list_candidates(store, chosen)
+    suffix = "html" if html else "png"
+    target = out or app.root / "reports" / "figures" / f"topics-run-{chosen}.{suffix}"
+    written = (draw_html if html else draw)(found, target, run_id=chosen)
+    click.echo(f"Wrote {written}")

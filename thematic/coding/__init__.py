@@ -1,0 +1,6 @@
+"""Coding: deductive auto-coding with spaCy rules (auto, rules, semantic), manual coding by
+named coders (manual, exchange), the terminal review (review) and coverage.
+
+Nothing heavy is imported here; ``thematic.coding.auto.run`` and
+``thematic.coding.manual.import_codings`` are the entry points the demo uses.
+"""

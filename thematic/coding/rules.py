@@ -1,0 +1,296 @@
+"""Codebook rules → spaCy matchers, applied sentence by sentence on lower-case lemmas.
+
+A code's ``rules`` (see codebooks/schema.json) hold:
+
+- ``phrases``: matched case-insensitively on lemmas ("peer worker" also finds "Peer
+  Workers"; "feel understood" finds "felt understood");
+- ``patterns``: spaCy Matcher token patterns (LEMMA and LOWER values are compared in lower
+  case);
+- ``exclude``: phrases or patterns; a match in the same sentence vetoes the code there;
+- ``keep_negated``: false by default, so a mention with a negation cue (no, not, n't, never,
+  without, neither, nor, none, lack/absence of …) a few tokens before it in the same
+  sentence does not code.
+
+Everything here is plain data in, plain data out: ``RuleSet`` is picklable and
+``coder_for(rules)`` builds (once per process) the pipeline and matchers, so a batch of
+texts can be coded on any worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from thematic.coding.prefilter import Prefilter
+from thematic.errors import ThematicError
+
+NEGATION_WINDOW = 4  # tokens before a match searched for a negation cue
+NEGATION_CUES = frozenset({"no", "not", "never", "without", "neither", "nor", "none",
+                           "nobody", "nothing", "n't", "lack", "absence"})
+# "not only X but also Y" and friends mention X positively.
+PSEUDO_NEGATION = frozenset({("not", "only"), ("not", "just"), ("not", "merely"),
+                             ("not", "necessarily"), ("no", "doubt"), ("without", "doubt")})
+# A negation does not reach across a contrast or a clause break.
+SCOPE_BREAK = frozenset({"but", "however", "although", "though", "yet", "whereas", "while",
+                         "except", ";", ":", "(", ")"})
+CASED_ATTRS = ("LEMMA", "LOWER")
+
+
+@dataclass(frozen=True)
+class CodeRules:
+    code: str
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()          # JSON text of each token pattern
+    exclude: tuple[str, ...] = ()           # a phrase, or JSON text of a pattern
+    keep_negated: bool = False
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules of one codebook version, as hashable plain data."""
+
+    codes: tuple[CodeRules, ...]
+
+    @classmethod
+    def from_codes(cls, codes: Iterable) -> RuleSet:
+        """From ``store.codebooks.Code`` objects (only codable codes with rules count)."""
+        out = []
+        for code in codes:
+            rules = (code.data or {}).get("rules") or {}
+            if not code.codable or not rules:
+                continue
+            out.append(CodeRules(
+                code=code.id,
+                phrases=tuple(p for p in rules.get("phrases", ()) if str(p).strip()),
+                patterns=tuple(json.dumps(p, sort_keys=True) for p in rules.get("patterns", ())),
+                exclude=tuple(e if isinstance(e, str) else json.dumps(e, sort_keys=True)
+                              for e in rules.get("exclude", ())),
+                keep_negated=bool(rules.get("keep_negated", False))))
+        return cls(tuple(out))
+
+    @property
+    def key(self) -> str:
+        blob = json.dumps([[c.code, c.phrases, c.patterns, c.exclude, c.keep_negated]
+                           for c in self.codes])
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One code found in one text: the character span of the matched tokens and the rule."""
+
+    code: str
+    start: int
+    end: int
+    origin: str
+
+
+@dataclass
+class TextResult:
+    hits: list[Hit] = field(default_factory=list)
+    negated: int = 0     # matches vetoed by a negation cue
+    excluded: int = 0    # matches vetoed by an exclusion rule
+
+
+# --- the pipeline -----------------------------------------------------------------------
+
+def build_pipeline(model: str | None = None):
+    """spacy.blank("en") + sentencizer + lookup lemmatizer giving lower-case lemmas, or an
+    installed pipeline (package name or path) with lower-case lemmas and sentences added."""
+    import spacy
+
+    if model is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        _lowercase_lookup(nlp.get_pipe("lemmatizer"))
+        return nlp
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ThematicError("E162", value=model, detail=str(exc).split("\n")[0][:200]) from None
+    if not any(n in nlp.pipe_names for n in ("parser", "senter", "sentencizer")):
+        nlp.add_pipe("sentencizer", first=True)
+    if "lemmatizer" not in nlp.pipe_names:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.get_pipe("lemmatizer").initialize()
+        _lowercase_lookup(nlp.get_pipe("lemmatizer"))
+    else:
+        _register_lowercase()
+        nlp.add_pipe("thematic_lowercase_lemmas", after="lemmatizer")
+    return nlp
+
+
+def _lowercase_lookup(lemmatizer) -> None:
+    # The lookup table is keyed by the text as written ("Roles" has no entry), so look up the
+    # lower-case form instead: phrases then match whatever the capitalisation, at the cost of
+    # the built-in lookup (no extra pass over the tokens).
+    table = lemmatizer.lookups.get_table("lemma_lookup", {})
+
+    def lemmatize(token) -> list[str]:
+        lower = token.lower_
+        return [table.get(lower, lower)]
+
+    lemmatizer.lemmatize = lemmatize
+
+
+def _register_lowercase() -> None:
+    from spacy.language import Language
+
+    if "thematic_lowercase_lemmas" in Language.factories:
+        return
+
+    @Language.component("thematic_lowercase_lemmas")
+    def lowercase(doc):
+        for token in doc:
+            token.lemma_ = token.lemma_.lower()
+        return doc
+
+
+# --- compiling and applying the rules -----------------------------------------------------
+
+class RuleCoder:
+    """A pipeline plus one PhraseMatcher (lemmas) and one Matcher for all codes' rules."""
+
+    def __init__(self, rules: RuleSet, model: str | None = None, nlp=None) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.rules = rules
+        self.nlp = nlp if nlp is not None else build_pipeline(model)
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # Holds every pattern (and validates them); documents are matched by the prefilter's
+        # smaller matchers, holding only the patterns whose words the document contains.
+        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.prefilter = Prefilter(self.nlp.vocab)
+        self.keep_negated = {c.code: c.keep_negated for c in rules.codes}
+        strings = self.nlp.vocab.strings
+        self._cues = ({strings.add(w) for w in NEGATION_CUES},
+                      {strings.add(w) for w in SCOPE_BREAK},
+                      {(strings.add(a), strings.add(b)) for a, b in PSEUDO_NEGATION})
+        # match key → (code, is_exclusion, origin)
+        self.keys: dict[int, tuple[str, bool, str]] = {}
+        phrase_items: list[tuple[str, str, bool, str]] = []
+        for rule in rules.codes:
+            for text in rule.phrases:
+                phrase_items.append((rule.code, text, False, f'phrase:"{text}"'))
+            for i, raw in enumerate(rule.patterns, 1):
+                self._add_pattern(rule.code, json.loads(raw), False, f"pattern:{i}", f"pattern {i}")
+            for i, item in enumerate(rule.exclude, 1):
+                if item.lstrip().startswith("["):
+                    self._add_pattern(rule.code, json.loads(item), True, f"exclude:{i}",
+                                      f"exclude {i}")
+                else:
+                    phrase_items.append((rule.code, item, True, f'exclude:"{item}"'))
+        docs = self.nlp.pipe([p[1] for p in phrase_items])
+        for (code, _, is_exclusion, origin), doc in zip(phrase_items, docs):
+            if not len(doc):
+                continue
+            key = self._key(code, is_exclusion, origin)
+            self.phrases.add(key, [doc])
+
+    def _key(self, code: str, is_exclusion: bool, origin: str) -> str:
+        name = f"{code}\x1f{origin}"
+        self.keys[self.nlp.vocab.strings.add(name)] = (code, is_exclusion, origin)
+        return name
+
+    def _add_pattern(self, code: str, pattern: list, is_exclusion: bool, origin: str,
+                     label: str) -> None:
+        if not isinstance(pattern, list) or not pattern or \
+                not all(isinstance(t, dict) for t in pattern):
+            raise ThematicError("E156", code=code, rule=label,
+                                problem="a pattern is a non-empty list of token objects")
+        key = self._key(code, is_exclusion, origin)
+        tokens = [_lower_values(t) for t in pattern]
+        try:
+            self.matcher.add(key, [tokens])
+        except (ValueError, KeyError, TypeError) as exc:
+            detail = " ".join(str(exc).split())[:300]
+            raise ThematicError("E156", code=code, rule=label, problem=detail) from None
+        self.prefilter.add(key, tokens)
+
+    # -- applying --
+    def code_texts(self, texts: Sequence[str], batch_size: int = 256) -> list[TextResult]:
+        return [self.code_doc(doc) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
+
+    def code_doc(self, doc) -> TextResult:
+        result = TextResult()
+        found = self.phrases(doc) + self.prefilter(doc)
+        if not found:
+            return result
+        keys = self.keys
+        vetoes, candidates = [], []
+        for key, start, end in found:
+            code, is_exclusion, origin = keys[key]
+            if is_exclusion:
+                vetoes.append((code, start))
+            else:
+                candidates.append((start, start - end, code, origin, end))
+        if not candidates:
+            return result
+        from spacy.attrs import LEMMA, SENT_START
+
+        arr = doc.to_array([LEMMA, SENT_START])
+        lemmas = arr[:, 0]
+        starts = [i for i in (arr[:, 1] == 1).nonzero()[0].tolist()] or [0]
+
+        def sentence(i: int) -> int:
+            return starts[max(0, bisect_right(starts, i) - 1)]
+
+        vetoed = {(code, sentence(start)) for code, start in vetoes}
+        best: dict[str, Hit] = {}
+        for start, _, code, origin, end in sorted(candidates):
+            if code in best:
+                continue
+            sent = sentence(start)
+            if (code, sent) in vetoed:
+                result.excluded += 1
+                continue
+            if not self.keep_negated.get(code) and self._negated(lemmas, start, sent):
+                result.negated += 1
+                continue
+            last = doc[end - 1]
+            best[code] = Hit(code, doc[start].idx, last.idx + len(last), origin)
+        result.hits = sorted(best.values(), key=lambda h: (h.start, h.code))
+        return result
+
+    def _negated(self, lemmas, start: int, sent_start: int) -> bool:
+        """A negation cue within NEGATION_WINDOW tokens before ``start`` in its sentence,
+        with no contrast or clause break in between ("not only" and the like excepted)."""
+        lo = max(sent_start, start - NEGATION_WINDOW)
+        window = lemmas[lo:start + 1].tolist()
+        cues, breaks, pseudo = self._cues
+        for i in range(len(window) - 2, -1, -1):
+            lemma = window[i]
+            if lemma in breaks:
+                return False
+            if lemma in cues and (lemma, window[i + 1]) not in pseudo:
+                return True
+        return False
+
+def _lower_values(token: dict) -> dict:
+    out = {}
+    for attr, value in token.items():
+        if attr.upper() in CASED_ATTRS:
+            if isinstance(value, str):
+                value = value.lower()
+            elif isinstance(value, dict):
+                value = {op: ([v.lower() if isinstance(v, str) else v for v in arg]
+                              if isinstance(arg, list) else arg) for op, arg in value.items()}
+        out[attr] = value
+    return out
+
+
+@lru_cache(maxsize=4)
+def coder_for(rules: RuleSet, model: str | None = None) -> RuleCoder:
+    """The compiled coder for these rules, built once per process (workers reuse it)."""
+    return RuleCoder(rules, model)
+
+
+def check(rules: RuleSet) -> None:
+    """Compile the rules (raises E156 for a pattern spaCy rejects)."""
+    coder_for(rules)

@@ -1,0 +1,1 @@
+"""REFI-QDA interoperability (.qdc codebooks, .qdpx projects); see thematic.interop.refi."""

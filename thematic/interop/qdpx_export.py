@@ -1,0 +1,358 @@
+"""A project as a REFI-QDA .qdpx: a zip of project.qde (Project.xsd) and sources/*.txt.
+
+The mapping (following what QualCoder writes):
+- each excerpt → a <TextSource> (name = excerpt id) whose plain text is sources/GUID.txt, in
+  UTF-8 without a byte-order mark, so positions count the excerpt's characters from 0;
+- each study → a <Case> (name = study id) with its metadata as <VariableValue>s and a
+  <SourceRef> to each of its excerpts; excerpt attributes are VariableValues on the source;
+- each coding → a <PlainTextSelection> (start/end = the coding's span, or the whole
+  excerpt) holding one <Coding> (creatingUser = the coder) with a <CodeRef>; a coding memo
+  is the selection's <Description>;
+- coders and memo authors → <Users>; memos → <Notes> (excerpt memos referenced from their
+  TextSource, code memos from their Code, theme memos from their Set, project memos from
+  the Project and written as sources/GUID.txt like QualCoder's journals);
+- themes of the exported codebook → <Sets> with a <MemberCode> per code.
+GUIDs are the ones an import brought in, else derived from stable keys, and every timestamp
+comes from the store, so exporting an unchanged project twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from thematic.interop.qdc import (
+    PI,
+    PROJECT_NS,
+    book_pi,
+    codebook_dict,
+    codes_element,
+    derived_guid,
+    pi_json,
+    serialise,
+)
+from thematic.interop.safe import xml_text
+
+SNIPPET = 80
+
+
+@dataclass
+class QdpxExport:
+    path: Path
+    codebook: str | None       # None: the project has no codebook; sources only
+    version: str | None
+    codes: int = 0
+    sources: int = 0
+    cases: int = 0
+    codings: int = 0
+    users: list[str] = field(default_factory=list)
+    notes: int = 0
+    sets: int = 0
+    skipped_codings: int = 0   # codings of codes the exported codebook version lacks
+    skipped_memos: int = 0     # memos on codes or themes that are not exported
+
+
+class Guids:
+    """GUIDs remembered from imports, else derived from the object's key."""
+
+    def __init__(self, store) -> None:
+        from thematic.store import refi as db
+
+        self._store, self._db, self._cache = store, db, {}
+
+    def __call__(self, kind: str, key: str, derive: str | None = None) -> str:
+        """The GUID remembered for ``key``, else one derived from ``derive`` (or the key)."""
+        if kind not in self._cache:
+            self._cache[kind] = self._db.guids(self._store, kind)
+        return self._cache[kind].get(key) or derived_guid(kind, derive or key)
+
+
+def coding_key(excerpt: str, book: str, code: str, coder: str, start, end) -> str:
+    return f"{excerpt}|{book}|{code}|{coder}|{start}|{end}"
+
+
+def memo_key(memo: dict) -> str:
+    digest = hashlib.sha1(memo["text"].encode("utf-8")).hexdigest()[:12]
+    return f"{memo['target_kind']}:{memo['target_id']}:{memo['author']}:{digest}"
+
+
+def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
+                coders: list[str] | None = None, statuses: tuple[str, ...] = ("accepted",),
+                extensions: bool = True, project_name: str | None = None) -> QdpxExport:
+    """Write the project to ``path`` (atomically). Codings of ``codebook`` (default: the
+    current codebook loaded last) with the given statuses, by ``coders`` (default: all)."""
+    from thematic.files import atomic_path
+    from thematic.interop.refi import origin, remembered_code_guids, resolve_codebook
+    from thematic.store import codebooks as cb
+    from thematic.store import codings as cdb
+    from thematic.store import corpus
+    from thematic.store.db import actor
+
+    # Without any codebook the sources alone are exported, to be coded in another program.
+    book = resolve_codebook(store, codebook) if codebook or cb.list_codebooks(store) else None
+    data = codebook_dict(book, store) if book else {"codes": []}
+    guid = Guids(store)
+    remembered = remembered_code_guids(store, book.name) if book else {}
+    code_guid = {c["id"]: remembered.get(c["id"]) or guid("code", f"{book.name}:{c['id']}")
+                 for c in data["codes"]}
+    result = QdpxExport(Path(path), book.name if book else None,
+                        book.version if book else None, codes=len(data["codes"]))
+
+    excerpts = corpus.list_excerpts(store)
+    sources = corpus.list_sources(store)
+    names = {b.id: b.name for b in cb.list_codebooks(store)}
+    codings = []
+    for c in cdb.list_codings(store, status=tuple(statuses), coders=coders or None) \
+            if book else []:
+        if names.get(c.codebook_id) != book.name:
+            continue
+        if c.code_id not in code_guid:
+            result.skipped_codings += 1
+            continue
+        codings.append(c)
+    memos = cdb.memos(store)
+    # Themes travel as Sets of the exported codebook's codes.
+    themes = [t for t in (_themes(store, book.name) if book else [])
+              if any(c in code_guid for c in t.codes)]
+
+    stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
+    created = store.scalar("SELECT MIN(ts) FROM events") or stamp
+    people = sorted({c.coder for c in codings} | {m["author"] for m in memos} | {actor()})
+    user_guid = {u: guid("user", u) for u in people}
+    result.users = people
+    # Derived from the text too: two projects' excerpts "F001" are different objects.
+    excerpt_guid = {e.id: guid("excerpt", e.id, f"{e.id}:{_sha(e.text)}") for e in excerpts}
+
+    root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(project_name or
+                                                                        "thematic project"),
+                                  "origin": origin(), "creatingUserGUID": user_guid[actor()],
+                                  "creationDateTime": created, "modifiedDateTime": stamp})
+    users = ET.SubElement(root, "Users")
+    for u in people:
+        ET.SubElement(users, "User", {"guid": user_guid[u], "name": xml_text(u)})
+
+    notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result)
+    if book:
+        holder = ET.SubElement(root, "CodeBook")
+        if extensions:
+            holder.append(book_pi(data))
+        holder.append(codes_element(data, code_guid, extensions=extensions,
+                                    note_refs=refs["code"]))
+
+    variables = _variables(sources, excerpts)
+    var_guid = {name: guid("variable", name) for name in variables}
+    if variables:
+        el = ET.SubElement(root, "Variables")
+        for name, kind in variables.items():
+            ET.SubElement(el, "Variable", {"guid": var_guid[name], "name": xml_text(name),
+                                           "typeOfVariable": kind})
+    by_source = defaultdict(list)
+    for e in excerpts:
+        by_source[e.source_id].append(e)
+    cases = [s for s in sources if by_source.get(s.id)]
+    if cases:
+        el = ET.SubElement(root, "Cases")
+        for s in cases:
+            case = ET.SubElement(el, "Case", {"guid": guid("case", s.id, f"{s.id}:{s.citation}"),
+                                              "name": xml_text(s.id)})
+            ET.SubElement(case, "Description").text = xml_text(
+                ". ".join(x for x in (s.citation, s.title) if x))
+            values = {k: getattr(s, k) for k in corpus.SOURCE_FIELDS}
+            values.update(s.attributes)
+            _values(case, values, variables, var_guid)
+            for e in by_source[s.id]:
+                ET.SubElement(case, "SourceRef", {"targetGUID": excerpt_guid[e.id]})
+        result.cases = len(cases)
+
+    files: dict[str, str] = {}
+    by_excerpt = defaultdict(list)
+    for c in codings:
+        by_excerpt[c.excerpt_id].append(c)
+    el_sources = ET.SubElement(root, "Sources") if excerpts else None
+    citations = {s.id: s.citation for s in sources}
+    for e in excerpts:
+        g = excerpt_guid[e.id]
+        files[f"sources/{g}.txt"] = e.text
+        src = ET.SubElement(el_sources, "TextSource", {
+            "guid": g, "name": xml_text(e.id), "plainTextPath": f"internal://{g}.txt"})
+        if extensions:
+            src.append(ET.ProcessingInstruction(PI, pi_json(
+                {"excerpt": e.id, "source": e.source_id, "start": e.start, "end": e.end,
+                 "location": e.location})))
+        ET.SubElement(src, "Description").text = xml_text(
+            "; ".join(x for x in (citations.get(e.source_id, e.source_id), e.location) if x))
+        for c in by_excerpt.get(e.id, []):
+            _selection(src, e, c, result.codebook, code_guid, user_guid, guid, extensions)
+        for target in refs["excerpt"].get(e.id, []):
+            ET.SubElement(src, "NoteRef", {"targetGUID": target})
+        _values(src, e.attributes, variables, var_guid)
+    result.sources, result.codings = len(excerpts), len(codings)
+
+    if notes:
+        el = ET.SubElement(root, "Notes")
+        for note, text_file in notes:
+            el.append(note)
+            if text_file:
+                files[text_file[0]] = text_file[1]
+        result.notes = len(notes)
+    if themes:
+        el = ET.SubElement(root, "Sets")
+        for t in themes:
+            s = ET.SubElement(el, "Set", {"guid": guid("set", t.id), "name": xml_text(t.name)})
+            if t.description:
+                ET.SubElement(s, "Description").text = xml_text(t.description)
+            for c in t.codes:
+                if c in code_guid:
+                    ET.SubElement(s, "MemberCode", {"targetGUID": code_guid[c]})
+            for target in refs["theme"].get(t.id, []):
+                ET.SubElement(s, "MemberNote", {"targetGUID": target})
+        result.sets = len(themes)
+    for target in refs["project"].get("-", []):
+        ET.SubElement(root, "NoteRef", {"targetGUID": target})
+
+    qde = serialise(root)
+    with atomic_path(path) as tmp:
+        _zip(tmp, qde, files, stamp)
+    return result
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _themes(store, book_name: str) -> list:
+    try:
+        from thematic.themes import list_themes
+    except ImportError:  # the themes room is not installed
+        return []
+    return [t for t in list_themes(store) if t.codebook in (None, book_name) and t.codes]
+
+
+def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
+               extensions: bool) -> None:
+    start = 0 if c.start is None else c.start
+    end = len(e.text) if c.end is None else c.end
+    key = coding_key(e.id, book, c.code_id, c.coder, c.start, c.end)
+    snippet = " ".join(e.text[start:end].split())
+    if len(snippet) > SNIPPET:
+        snippet = snippet[:SNIPPET - 1] + "…"
+    stamp = c.created_at or "1980-01-01T00:00:00Z"
+    sel = ET.SubElement(src, "PlainTextSelection", {
+        "guid": guid("selection", key), "name": xml_text(snippet),
+        "startPosition": str(start), "endPosition": str(end),
+        "creatingUser": user_guid[c.coder], "creationDateTime": stamp})
+    if c.memo:
+        ET.SubElement(sel, "Description").text = xml_text(c.memo)
+    coding = ET.SubElement(sel, "Coding", {"guid": guid("coding", key),
+                                           "creatingUser": user_guid[c.coder],
+                                           "creationDateTime": stamp})
+    ET.SubElement(coding, "CodeRef", {"targetGUID": code_guid[c.code_id]})
+    if extensions:  # after the CodeRef: QualCoder takes a Coding's first child as its CodeRef
+        extra = {k: getattr(c, k) for k in ("status", "method", "origin", "score")
+                 if getattr(c, k) is not None}
+        coding.append(ET.ProcessingInstruction(PI, pi_json(extra)))
+
+
+def _notes(memos, data, excerpts, themes, user_guid, guid, result):
+    """(Note element, optional (file name, text)) per memo, and NoteRefs by target."""
+    codes = {c["id"] for c in data["codes"]}
+    lengths = {e.id: len(e.text) for e in excerpts}
+    theme_ids = {t.id for t in themes}
+    refs: dict[str, dict[str, list[str]]] = {k: defaultdict(list) for k in
+                                             ("excerpt", "code", "theme", "project")}
+    out = []
+    for m in memos:
+        kind, target = m["target_kind"], m["target_id"]
+        known = {"excerpt": target in lengths, "code": target in codes,
+                 "theme": target in theme_ids, "project": True}.get(kind, False)
+        if not known:
+            result.skipped_memos += 1
+            continue
+        g = guid("note", memo_key(m))
+        name = f"Memo on {kind} {target}" if kind != "project" else "Project memo"
+        note = ET.Element("Note", {"guid": g, "name": xml_text(name),
+                                   "creatingUser": user_guid[m["author"]],
+                                   "creationDateTime": m["created_at"]})
+        text_file = None
+        if kind == "project":  # QualCoder reads project-level notes ("journals") from files
+            note.set("plainTextPath", f"internal://{g}.txt")
+            text_file = (f"sources/{g}.txt", m["text"])
+        else:
+            ET.SubElement(note, "PlainTextContent").text = xml_text(m["text"])
+            if kind == "excerpt":  # QualCoder's annotation form: the span it annotates
+                ET.SubElement(note, "PlainTextSelection", {
+                    "guid": derived_guid("note-selection", memo_key(m)),
+                    "startPosition": "0", "endPosition": str(lengths[target])})
+        refs[kind]["-" if kind == "project" else target].append(g)
+        out.append((note, text_file))
+    return out, refs
+
+
+def _variables(sources, excerpts) -> dict[str, str]:
+    """Variable name → REFI type, inferred from every value it takes."""
+    from thematic.store.corpus import SOURCE_FIELDS
+
+    seen: dict[str, list] = defaultdict(list)
+    for s in sources:
+        for k in SOURCE_FIELDS:
+            if getattr(s, k) not in (None, ""):
+                seen[k].append(getattr(s, k))
+        for k, v in s.attributes.items():
+            if v not in (None, ""):
+                seen[k].append(v)
+    for e in excerpts:
+        for k, v in e.attributes.items():
+            if v not in (None, ""):
+                seen[k].append(v)
+    return {name: _type(values) for name, values in sorted(seen.items())}
+
+
+def _type(values: list) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+           for v in values):
+        return "Float"
+    return "Text"
+
+
+def _values(parent: ET.Element, values: dict, variables: dict, var_guid: dict) -> None:
+    for name in sorted(values):
+        value = values[name]
+        if value in (None, "") or name not in variables:
+            continue
+        kind = variables[name]
+        vv = ET.SubElement(parent, "VariableValue")
+        ET.SubElement(vv, "VariableRef", {"targetGUID": var_guid[name]})
+        if kind == "Boolean":
+            text = "true" if value else "false"
+        elif kind == "Integer":
+            text = str(int(value))
+        elif kind == "Float":
+            text = format(Decimal(repr(float(value))), "f")
+        else:
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        ET.SubElement(vv, f"{kind}Value").text = xml_text(text)
+
+
+def _zip(tmp: Path, qde: bytes, files: dict[str, str], stamp: str) -> None:
+    when = tuple(int(x) for x in (stamp[0:4], stamp[5:7], stamp[8:10], stamp[11:13],
+                                  stamp[14:16], stamp[17:19]))
+    when = when if when[0] >= 1980 else (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [("project.qde", qde), *sorted(
+                (n, t.encode("utf-8")) for n, t in files.items())]:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)

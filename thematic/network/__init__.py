@@ -1,0 +1,79 @@
+"""Co-occurrence networks of codes and themes (networkx).
+
+``build(store)`` reads the evidence, counts co-occurrence on a sparse incidence matrix
+(``cooccur``), tests each link against chance, finds communities and central and bridging
+nodes (``analyse``) and returns a ``networkx.Graph``; ``export.export(graph, path, format)``
+(or ``write``) saves it as GraphML, GEXF, node-link JSON, an edge CSV or a PNG figure
+(``figure.draw``).
+
+This module stays light (no numpy, scipy or networkx at import) so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from thematic.errors import ThematicError, nearest
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from thematic.store.db import Store
+
+LEVELS = ("code", "theme")
+UNITS = ("excerpt", "study")
+WEIGHTS = ("count", "jaccard", "association", "npmi")
+FORMATS = ("graphml", "gexf", "json", "csv", "png")
+METHODS = ("louvain", "greedy")
+ALPHA = 0.05
+
+__all__ = ["ALPHA", "FORMATS", "LEVELS", "METHODS", "UNITS", "WEIGHTS", "build",
+           "check_choice", "default_level", "write"]
+
+
+def check_choice(option: str, value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ThematicError("E304", option=option, choices=", ".join(choices), value=value,
+                            suggest=nearest(str(value), choices))
+    return str(value)
+
+
+def build(store: Store, *, level: str = "theme", unit: str = "excerpt", weight: str = "count",
+          min_weight: float = 0.0, seed: int = 0, codebook: str | None = None,
+          communities: str = "louvain", alpha: float = ALPHA) -> nx.Graph:
+    """The co-occurrence graph of ``level`` items within ``unit``s.
+
+    Nodes (item ids) carry name, level, count (units), studies, prevalence (share of the
+    studies in the analysis), colour, community, degree, strength, degree_centrality,
+    betweenness, eigenvector, participation and bridging. Edges carry count, weight,
+    excerpts (supporting excerpt ids), p_value, q_value and significant (q < ``alpha``).
+    """
+    from thematic.network import analyse, cooccur
+
+    check_choice("weight", weight, WEIGHTS)
+    check_choice("communities", communities, METHODS)
+    inc = cooccur.incidence(store, level, unit, codebook=codebook)
+    table = cooccur.edge_table(inc, weight, min_weight, alpha=alpha)
+    graph = analyse.to_graph(inc, table, min_weight=min_weight, seed=seed, alpha=alpha)
+    return analyse.annotate(graph, seed=seed, method=communities)
+
+
+def default_level(store: Store) -> str:
+    """'theme' when the project has themes, else 'code'."""
+    import importlib
+
+    try:
+        themes = importlib.import_module("thematic.themes")
+    except ImportError:
+        return "code"
+    return "theme" if themes.list_themes(store) else "code"
+
+
+def write(graph: nx.Graph, path: str | Path, format: str | None = None) -> Path:
+    """Write ``graph`` to ``path`` (format from the extension unless given), atomically.
+    The same as ``thematic.network.export.export`` (a function here named ``export`` would
+    be shadowed by that submodule)."""
+    from thematic.network.export import export
+
+    return export(graph, path, format)

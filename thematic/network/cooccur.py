@@ -1,0 +1,495 @@
+"""Co-occurrence of codes or themes, from a sparse incidence matrix.
+
+The incidence ``A`` (units × items, 0/1) comes from the store: ACCEPTED codings at code
+level, theme evidence at theme level; the unit is an excerpt, or a study (an item is present
+in a study when any of its excerpts carries it). Co-occurrence is ``AᵀA``: its diagonal is
+how many units carry each item, the rest how many carry both of a pair.
+
+Everything after reading the store is a pure function of arrays. ``counts()`` of a batch of
+units gives a ``Counts`` and counts of batches add up (``sum(parts)``), so a distributed
+engine can split the units (a study's excerpts in one batch for ``unit="study"``), sum the
+parts and finish with ``edge_table()``. Supporting excerpts are looked up only for the edges
+kept, by expanding each unit's item pairs with numpy — no Python loop over pairs.
+
+The unit universe is every excerpt some coder reviewed (coverage) or that has evidence: an
+excerpt nobody looked at says nothing about chance, and would inflate ``N``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from thematic.errors import ThematicError, nearest
+from thematic.network import LEVELS, UNITS, WEIGHTS, check_choice
+
+if TYPE_CHECKING:
+    import numpy as np
+    import scipy.sparse
+
+    from thematic.store.db import Store
+
+CHANCE_WEIGHTS = ("association", "npmi")
+LOOKUP_LIMIT = 1 << 24  # items² up to this: a dense pair index (≤ 128 MB at 4096 items)
+
+
+@dataclass
+class Incidence:
+    """Which unit carries which item; ``matrix`` is units × items (CSR, 0/1, int32)."""
+
+    matrix: scipy.sparse.csr_matrix
+    units: list[str]
+    items: list[str]
+    level: str = "code"
+    unit: str = "excerpt"
+    names: dict[str, str] = field(default_factory=dict)
+    item_attrs: dict[str, dict] = field(default_factory=dict)
+    excerpts: list[str] = field(default_factory=list)        # excerpt rows, import order
+    excerpt_matrix: scipy.sparse.csr_matrix | None = None    # excerpts × items
+    studies: list[str] = field(default_factory=list)
+    study_of: np.ndarray | None = None                       # excerpt row → study index
+    codebook: str | None = None
+    nested: set[tuple[str, str]] = field(default_factory=set)  # pairs sharing evidence by design
+
+
+@dataclass
+class Counts:
+    """The additive part of co-occurrence: ``co = AᵀA`` (items × items) and the unit count."""
+
+    co: scipy.sparse.csr_matrix
+    n: int
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts((self.co + other.co).tocsr(), self.n + other.n)
+
+    def __radd__(self, other: object) -> Counts:
+        return self if other == 0 else NotImplemented  # so sum(parts) works
+
+    @property
+    def marginals(self) -> np.ndarray:
+        return self.co.diagonal()
+
+
+@dataclass
+class EdgeTable:
+    """One row per kept pair (source < target in item order)."""
+
+    items: list[str]
+    source: np.ndarray
+    target: np.ndarray
+    count: np.ndarray
+    weight: np.ndarray
+    p_value: np.ndarray
+    q_value: np.ndarray
+    significant: np.ndarray
+    excerpts: list[list[str]]
+    n_units: int
+    tested: int          # pairs in the multiple-testing family
+    weight_kind: str = "count"
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def rows(self) -> list[dict]:
+        return [{"source": self.items[s], "target": self.items[t], "count": int(c),
+                 "weight": float(w), "p_value": float(p), "q_value": float(q),
+                 "significant": bool(sig), "excerpts": ex}
+                for s, t, c, w, p, q, sig, ex in zip(
+                    self.source, self.target, self.count, self.weight, self.p_value,
+                    self.q_value, self.significant, self.excerpts)]
+
+
+# --- building incidence -----------------------------------------------------------------
+
+def make(excerpt_matrix, *, excerpts: list[str], items: list[str], studies: list[str],
+         study_of, unit: str = "excerpt", level: str = "code",
+         names: dict[str, str] | None = None, item_attrs: dict[str, dict] | None = None,
+         codebook: str | None = None, nested: set[tuple[str, str]] | None = None
+         ) -> Incidence:
+    """An ``Incidence`` from an excerpts × items matrix (any non-zero counts as present).
+    Items no excerpt carries are dropped."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    check_choice("unit", unit, UNITS)
+    check_choice("level", level, LEVELS)
+    e = sp.csr_matrix(excerpt_matrix, dtype=np.int32, copy=True)
+    e.sum_duplicates()
+    e.eliminate_zeros()
+    e.data[:] = 1
+    used = np.flatnonzero(np.diff(e.tocsc().indptr))
+    if len(used) < e.shape[1]:
+        e = e[:, used].tocsr()
+        items = [items[i] for i in used]
+    e.sort_indices()
+    study_of = np.asarray(study_of, dtype=np.int64)
+    if unit == "study":
+        matrix, units = collapse(e, study_of, len(studies)), list(studies)
+    else:
+        matrix, units = e, list(excerpts)
+    return Incidence(matrix=matrix, units=units, items=list(items), level=level, unit=unit,
+                     names=dict(names or {}), item_attrs=dict(item_attrs or {}),
+                     excerpts=list(excerpts), excerpt_matrix=e, studies=list(studies),
+                     study_of=study_of, codebook=codebook, nested=set(nested or ()))
+
+
+def collapse(matrix, groups, n_groups: int):
+    """Rows grouped (e.g. excerpts → studies): an item is present in a group when any of the
+    group's rows has it (the max)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = matrix.shape[0]
+    g = sp.csr_matrix((np.ones(n, dtype=np.int32), (np.asarray(groups), np.arange(n))),
+                      shape=(n_groups, n))
+    out = (g @ matrix).tocsr()
+    out.data[:] = 1
+    out.sort_indices()
+    return out
+
+
+def from_pairs(pairs, *, excerpts: list[str], study_of: list[str], items: list[str],
+               **kwargs) -> Incidence:
+    """An ``Incidence`` from (excerpt id, item id) pairs; ``study_of[i]`` is the study of
+    ``excerpts[i]``. Pairs naming unknown excerpts or items are ignored."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    row = {e: i for i, e in enumerate(excerpts)}
+    col = {c: j for j, c in enumerate(items)}
+    kept = [(row[e], col[c]) for e, c in pairs if e in row and c in col]
+    r = np.fromiter((a for a, _ in kept), dtype=np.int64, count=len(kept))
+    c = np.fromiter((b for _, b in kept), dtype=np.int64, count=len(kept))
+    matrix = sp.csr_matrix((np.ones(len(kept), dtype=np.int32), (r, c)),
+                           shape=(len(excerpts), len(items)))
+    studies = list(dict.fromkeys(study_of))
+    index = {s: i for i, s in enumerate(studies)}
+    return make(matrix, excerpts=excerpts, items=items, studies=studies,
+                study_of=[index[s] for s in study_of], **kwargs)
+
+
+def incidence(store: Store, level: str = "code", unit: str = "excerpt", *,
+              codebook: str | None = None) -> Incidence:
+    """The incidence of ``level`` items in ``unit``s, read from the store's evidence."""
+    check_choice("level", level, LEVELS)
+    check_choice("unit", unit, UNITS)
+    from thematic.store.codings import coverage, list_codings
+    from thematic.store.corpus import list_excerpts
+
+    if level == "code":
+        pairs, items, names, attrs, reviewed, book = _code_items(store, codebook)
+        nested: set[tuple[str, str]] = set()
+    else:
+        pairs, items, names, attrs, nested = _theme_items(store)
+        book = None
+        reviewed = set().union(*coverage(store).values())
+        reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted")}
+    universe = reviewed | {e for e, _ in pairs}
+    rows = [x for x in list_excerpts(store) if x.id in universe]
+    return from_pairs(pairs, excerpts=[x.id for x in rows],
+                      study_of=[x.source_id for x in rows], items=items, unit=unit,
+                      level=level, names=names, item_attrs=attrs, codebook=book, nested=nested)
+
+
+def _code_items(store: Store, codebook: str | None):
+    from thematic.store.codebooks import get_codebook, list_codebooks
+    from thematic.store.codings import coverage, list_codings
+
+    books = {b.id: b.name for b in list_codebooks(store)}
+    accepted = list_codings(store, status="accepted")
+    per_book = Counter(books.get(c.codebook_id, "?") for c in accepted)
+    if not accepted:
+        proposed = len(list_codings(store, status="proposed"))
+        fix = (f"{proposed} proposed coding(s) await review: accept them with "
+               "`thematic code review`." if proposed else
+               "Code the excerpts first (`thematic code auto` then `thematic code review`, "
+               "or `thematic code import FILE`).")
+        raise ThematicError("E300", fix=fix)
+    if codebook is None:
+        # Most evidence wins; ties go to the name, so the choice never depends on row order.
+        codebook = sorted(per_book.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    elif codebook not in per_book:
+        raise ThematicError("E307", value=codebook, suggest=nearest(codebook, list(per_book)),
+                            names=", ".join(sorted(per_book)))
+    versions = [i for i, name in books.items() if name == codebook]
+    pairs = [(c.excerpt_id, c.code_id) for c in accepted if c.codebook_id in versions]
+    current = get_codebook(store, codebook)
+    known = [c.id for c in current.codes] if current else []
+    used = {code for _, code in pairs}
+    items = [c for c in known if c in used] + sorted(used - set(known))
+    names = {c.id: c.name for c in current.codes} if current else {}
+    reviewed: set[str] = set()
+    for version in versions:
+        reviewed |= set().union(*coverage(store, codebook_id=version).values())
+    return pairs, items, {i: names.get(i, i) for i in items}, {}, reviewed, codebook
+
+
+def _theme_items(store: Store):
+    themes = importlib.import_module("thematic.themes")
+    found = themes.list_themes(store)
+    pairs, items, names, attrs = [], [], {}, {}
+    for theme in found:
+        evidence = themes.evidence(store, theme.id)
+        if not evidence.excerpts:
+            continue
+        items.append(theme.id)
+        names[theme.id] = theme.name
+        attrs[theme.id] = {"theme_level": theme.level}
+        pairs.extend((e, theme.id) for e in evidence.excerpts)
+    if not items:
+        raise ThematicError("E301")
+    parent = {t.id: t.parent_id for t in found}
+    nested = set()
+    for theme in items:
+        up = parent.get(theme)
+        while up is not None and (theme, up) not in nested:
+            nested.add((theme, up))
+            nested.add((up, theme))
+            up = parent.get(up)
+    return pairs, items, names, attrs, nested
+
+
+# --- the pure, combinable part ----------------------------------------------------------
+
+def counts(matrix) -> Counts:
+    """``AᵀA`` of one batch of units (rows)."""
+    co = (matrix.T @ matrix).tocsr()
+    co.sort_indices()
+    return Counts(co, int(matrix.shape[0]))
+
+
+def pairs(c: Counts):
+    """(rows, cols, c_ij) of every co-occurring pair i < j, in (i, j) order."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    upper = sp.triu(c.co, k=1).tocsr()
+    upper.eliminate_zeros()
+    upper.sort_indices()
+    rows = np.repeat(np.arange(upper.shape[0]), np.diff(upper.indptr))
+    return rows, upper.indices.astype(np.int64), upper.data.astype(np.int64)
+
+
+def weights(kind: str, cij, ci, cj, n: int):
+    """The edge weight of pairs with counts ``cij`` and marginals ``ci``, ``cj`` of ``n``."""
+    import numpy as np
+
+    check_choice("weight", kind, WEIGHTS)
+    cij, ci, cj = (np.asarray(x, dtype=float) for x in (cij, ci, cj))
+    if kind == "count":
+        return cij
+    if kind == "jaccard":
+        return cij / (ci + cj - cij)
+    lift = cij * n / (ci * cj)          # observed / expected under independence
+    if kind == "association":
+        return lift
+    with np.errstate(divide="ignore", invalid="ignore"):
+        denominator = -np.log(cij / n)
+        # Two items present in every unit co-occur perfectly: NPMI's limit there is 1.
+        return np.where(denominator > 0, np.log(lift) / np.where(denominator > 0,
+                                                                  denominator, 1.0), 1.0)
+
+
+def chance(cij, ci, cj, n: int, tested: int):
+    """One-sided hypergeometric p (co-occurring at least this often by chance, i.e. Fisher's
+    exact test, greater) and Benjamini–Hochberg q over ``tested`` pairs; pairs that never
+    co-occur have p = 1 and are part of the family without being listed."""
+    p = upper_tail(cij, n, ci, cj)
+    return p, bh(p, tested)
+
+
+def upper_tail(x, total: int, successes, draws):
+    """P(X >= x) for X ~ Hypergeometric(total, successes, draws), vectorised.
+
+    scipy.stats.hypergeom.sf sums the pmf afresh for each pair (a third of a millisecond
+    each at 100k units); here one log-pmf per pair (scipy's, O(1)) starts a ratio
+    recurrence, run for all pairs at once, that walks away from the mode, where terms only
+    shrink, and stops at relative 1e-17. The side of the mode decides which tail is
+    summed, so nothing is lost to cancellation.
+    """
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    x, k, d = (np.atleast_1d(np.asarray(v, dtype=np.int64)) for v in (x, successes, draws))
+    x, k, d = np.broadcast_arrays(x, k, d)
+    big = np.int64(total)
+    lo, hi = np.maximum(0, d + k - big), np.minimum(k, d)
+    p = np.where(x <= lo, 1.0, 0.0)
+    inside = (x > lo) & (x <= hi)
+    mode = (d + 1) * (k + 1) // (big + 2)
+
+    for upper in (True, False):
+        idx = np.flatnonzero(inside & ((x > mode) if upper else (x <= mode)))
+        if not len(idx):
+            continue
+        kk, dd, end = k[idx], d[idx], hi[idx] if upper else lo[idx]
+        at = x[idx] if upper else x[idx] - 1
+        term = np.exp(hypergeom.logpmf(at, big, kk, dd))  # O(1) each, via betaln
+        acc = term.copy()
+        live = np.arange(len(idx))
+        while len(live):
+            a, kl, dl = at[live], kk[live], dd[live]
+            if upper:
+                ratio = (kl - a) * (dl - a) / ((a + 1.0) * (big - kl - dl + a + 1.0))
+                at[live] = a + 1
+            else:
+                ratio = a * (big - kl - dl + a) / ((kl - a + 1.0) * (dl - a + 1.0))
+                at[live] = a - 1
+            term[live] *= ratio
+            step = (at[live] <= end[live]) if upper else (at[live] >= end[live])
+            acc[live] += np.where(step, term[live], 0.0)
+            live = live[step & (term[live] > acc[live] * 1e-17)]
+        p[idx] = acc if upper else 1.0 - acc
+    return np.clip(p, 0.0, 1.0)
+
+
+def bh(p, m: int):
+    """Benjamini–Hochberg adjusted p-values for ``p`` within a family of ``m`` ≥ len(p)
+    tests whose other members have p = 1."""
+    import numpy as np
+
+    p = np.asarray(p, dtype=float)
+    if not len(p):
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * max(m, len(p)) / np.arange(1, len(p) + 1)
+    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty_like(p)
+    q[order] = np.minimum(q_sorted, 1.0)
+    return q
+
+
+def supporting(inc: Incidence, source, target) -> list[np.ndarray]:
+    """For each pair (source[k], target[k]): the excerpt rows that support it — the excerpts
+    carrying either item inside the units where the two co-occur (at excerpt level: the
+    excerpts carrying both), in import order."""
+    import numpy as np
+
+    k = len(inc.items)
+    source, target = np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)
+    if not len(source):
+        return []
+    wanted = source * k + target
+    u, a, b = _row_pairs(inc.matrix)
+    key = a * k + b
+    if k * k <= LOOKUP_LIMIT:
+        # A dense pair → edge table: one gather instead of a binary search per unit pair.
+        lookup = np.full(k * k, -1, dtype=np.int64)
+        lookup[wanted] = np.arange(len(wanted))
+        edge = lookup[key]
+        hit = edge >= 0
+        u, edge = u[hit], edge[hit]
+    else:
+        order = np.argsort(wanted)
+        pos = np.minimum(np.searchsorted(wanted[order], key), len(wanted) - 1)
+        hit = wanted[order][pos] == key
+        u, edge = u[hit], order[pos[hit]]
+    if inc.unit == "excerpt":
+        # One row per (excerpt, edge) already, excerpts ascending: a stable sort groups them.
+        order = np.argsort(edge, kind="stable")
+        pair_edge, pair_excerpt = edge[order], u[order]
+    else:
+        pair_edge, pair_excerpt = _excerpts_in_units(inc, u, edge, source, target)
+        # An excerpt carrying both items came twice; sorting beats np.unique's hashing here.
+        n = max(len(inc.excerpts), 1)
+        combined = np.sort(pair_edge * n + pair_excerpt)
+        if len(combined):
+            combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]
+        pair_edge, pair_excerpt = combined // n, combined % n
+    bounds = np.searchsorted(pair_edge, np.arange(len(source) + 1))
+    return [pair_excerpt[bounds[i]:bounds[i + 1]] for i in range(len(source))]
+
+
+def _row_pairs(matrix):
+    """(row, a, b) for every pair a < b of columns present in the same row."""
+    import numpy as np
+
+    indptr, indices = matrix.indptr, matrix.indices.astype(np.int64)
+    deg = np.diff(indptr)
+    nnz = len(indices)
+    row_of = np.repeat(np.arange(len(deg)), deg)
+    offset = np.arange(nnz) - np.repeat(indptr[:-1], deg)
+    later = deg[row_of] - offset - 1
+    first = np.repeat(np.arange(nnz), later)
+    start = np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + (np.arange(len(first)) - start)
+    return row_of[first], indices[first], indices[second]
+
+
+def _excerpts_in_units(inc: Incidence, units, edge, source, target):
+    """(edge, excerpt) for each excerpt of unit ``units[i]`` carrying either item of
+    ``edge[i]`` (a vectorised join on (study, item))."""
+    import numpy as np
+
+    k = len(inc.items)
+    e = inc.excerpt_matrix
+    ex_rows = np.repeat(np.arange(e.shape[0]), np.diff(e.indptr))
+    keys = inc.study_of[ex_rows] * k + e.indices
+    order = np.argsort(keys, kind="stable")
+    keys, ex_rows = keys[order], ex_rows[order]
+    out_edge, out_ex = [], []
+    for item in (source[edge], target[edge]):
+        want = units * k + item
+        lo, hi = np.searchsorted(keys, want, "left"), np.searchsorted(keys, want, "right")
+        n = hi - lo
+        idx = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(n.sum())
+        out_edge.append(np.repeat(edge, n))
+        out_ex.append(ex_rows[idx])
+    return np.concatenate(out_edge), np.concatenate(out_ex)
+
+
+def edge_table(inc: Incidence, weight: str = "count", min_weight: float = 0.0, *,
+               alpha: float = 0.05, total: Counts | None = None) -> EdgeTable:
+    """Every pair that co-occurs with ``weight >= min_weight``: counts, weight, chance test
+    and supporting excerpts. ``total`` lets a caller pass counts summed over batches."""
+    import numpy as np
+
+    check_choice("weight", weight, WEIGHTS)
+    if len(inc.items) < 2:
+        _too_few_items(inc)
+    c = total if total is not None else counts(inc.matrix)
+    if weight in CHANCE_WEIGHTS and c.n < 2:
+        fix = ("Code excerpts of more studies, use --unit excerpt, or use --weight count or "
+               "jaccard." if inc.unit == "study" else
+               "Code more excerpts, or use --weight count or jaccard.")
+        raise ThematicError("E302", weight=weight, units=f"{inc.unit}s".replace("ys", "ies"),
+                            unit=inc.unit, level=inc.level, n=c.n, fix=fix)
+    rows, cols, cij = pairs(c)
+    k = len(inc.items)
+    tested = k * (k - 1) // 2
+    if inc.nested:
+        index = {item: i for i, item in enumerate(inc.items)}
+        nested = {index[a] * k + index[b] for a, b in inc.nested
+                  if a in index and b in index and index[a] < index[b]}
+        tested -= len(nested)
+        keep = ~np.isin(rows * k + cols, np.fromiter(nested, dtype=np.int64))
+        rows, cols, cij = rows[keep], cols[keep], cij[keep]
+    marg = c.marginals.astype(np.int64)
+    ci, cj = marg[rows], marg[cols]
+    w = weights(weight, cij, ci, cj, c.n)
+    p, q = chance(cij, ci, cj, c.n, tested)
+    keep = w >= min_weight
+    rows, cols, cij, w, p, q = (x[keep] for x in (rows, cols, cij, w, p, q))
+    ids = np.asarray(inc.excerpts, dtype=object)
+    found = supporting(inc, rows, cols)
+    return EdgeTable(items=list(inc.items), source=rows, target=cols, count=cij, weight=w,
+                     p_value=p, q_value=q, significant=q < alpha,
+                     excerpts=[ids[x].tolist() for x in found], n_units=c.n, tested=tested,
+                     weight_kind=weight)
+
+
+def _too_few_items(inc: Incidence) -> None:
+    names = ", ".join(inc.names.get(i, i) for i in inc.items) or "none"
+    fix = ("Accept or add codings of more codes, or map themes: --level theme."
+           if inc.level == "code" else
+           "Make more themes (`thematic theme add`), or map the codes: --level code.")
+    raise ThematicError("E303", n=len(inc.items), level=inc.level, names=names, fix=fix)
+
+
+def study_counts(inc: Incidence):
+    """How many studies carry each item."""
+    if inc.unit == "study":
+        return inc.matrix.getnnz(axis=0)
+    return collapse(inc.excerpt_matrix, inc.study_of, len(inc.studies)).getnnz(axis=0)

@@ -1,0 +1,256 @@
+"""THE data a report template sees: plain dicts, lists, strings and numbers.
+
+``build(store, ...)`` reads the project once and returns a ``Built`` whose ``context`` is
+the documented template context (every field is described in thematic/report/CONTEXT.md).
+Everything is sorted or in a documented order, and nothing depends on the clock: the only
+date is the date of the project's last event, so the same project gives the same context.
+
+Sections whose room is not installed yet (themes, network, agreement) carry
+``available: false`` and a one-line ``note`` instead of data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from thematic.errors import ThematicError, nearest
+from thematic.report import components
+from thematic.report.index import Index
+from thematic.report.markdown import anchor
+
+#: The rules the report applies, stated in the report itself (and in CONTEXT.md).
+OUTCOME_RULE = ("key outcomes are the outcome codes (codes whose id or name, or whose "
+                "grouping's id, name or definition, mentions \"outcome\") carried by the "
+                "group's studies' excerpts, most studies first; at most four")
+FALLBACK_OUTCOME_RULE = ("the codebook marks no outcome codes, so the column lists the codes "
+                         "carried by the most of the group's studies; at most four")
+
+
+@dataclass
+class Built:
+    context: dict
+    graph: object | None = None                   # networkx graph of themes, when built
+
+
+def build(store, *, themes: list[str] | None = None, title: str | None = None,
+          name: str = "report", few: int = 3, max_quotes: int = 4,
+          max_divergent: int = 3, agreement_coders: list[str] | None = None) -> Built:
+    """Read the project and return the report context (see CONTEXT.md)."""
+    from thematic import __version__
+    from thematic.report import sections
+
+    index = Index.load(store)
+    if not index.sources and not index.excerpts:
+        raise ThematicError("E354")
+    notes: list[str] = []
+    ctx: dict = {
+        "report": {"title": title or store.get_meta("title") or "Thematic synthesis",
+                   "date": _last_event_date(store), "name": name,
+                   "generator": f"thematic {__version__}"},
+        "project": _project(store, index),
+        "methods": _methods(store, index, notes, agreement_coders),
+        "evidence_table": evidence_table(index),
+    }
+    theme_data = components.themes(store)
+    built = Built(context=ctx)
+    ctx["themes_note"] = None
+    if theme_data.ok:
+        chosen = _choose(theme_data.value, themes)
+        if chosen:
+            graph = components.theme_network(store)
+        else:
+            graph = components.Outcome(note="No themes have been defined yet (thematic theme "
+                                            "add, or thematic theme accept).")
+            ctx["themes_note"] = graph.note
+        built.graph = graph.value if graph.ok else None
+        if not graph.ok:
+            notes.append(graph.note)
+        ctx["themes"] = sections.themes(index, theme_data.value, chosen, built.graph,
+                                        graph.note, few=few, max_quotes=max_quotes,
+                                        max_divergent=max_divergent)
+    else:
+        ctx["themes"] = []
+        ctx["themes_note"] = theme_data.note
+        notes.append(theme_data.note)
+    ctx["themes_available"] = bool(ctx["themes"])
+    ctx["gaps"] = sections.gaps(index, ctx["themes"], theme_data.value if theme_data.ok
+                                else None, few=few)
+    ctx["figures"] = []
+    ctx["appendix"] = sections.appendix(ctx["themes"])
+    sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
+    ctx["references"] = references(index)
+    ctx["rules"] = {"quotes": sections.QUOTE_RULE, "divergent": sections.DIVERGENT_RULE,
+                    "divergent_phrases": list(sections.DIVERGENT_PHRASES),
+                    "outcomes": ctx["evidence_table"]["rule"], "few": few,
+                    "share": "share of studies is the number of studies with evidence for "
+                             "the theme divided by the number of studies that contribute "
+                             "excerpts"}
+    ctx["rules"]["cooccurrence"] = _cooccurrence_rule() if built.graph is not None else None
+    ctx["notes"] = [n for n in notes if n]
+    ctx["project"]["themes"] = len(theme_data.value.themes) if theme_data.ok else 0
+    return built
+
+
+def _cooccurrence_rule() -> str:
+    import thematic.network as network
+
+    alpha = getattr(network, "ALPHA", 0.05)
+    return ("Two themes co-occur when one excerpt carries evidence for both; a link is said to "
+            "occur more often than chance when a one-sided hypergeometric test (Fisher's exact "
+            "test) gives a Benjamini–Hochberg q below "
+            f"{alpha:g} across all pairs of themes.")
+
+
+def _last_event_date(store) -> str | None:
+    stamp = store.scalar("SELECT ts FROM events ORDER BY id DESC LIMIT 1")
+    return str(stamp)[:10] if stamp else None
+
+
+def _choose(data, wanted: list[str] | None) -> list:
+    if not wanted:
+        return list(data.themes)
+    by_id = {t.id: t for t in data.themes}
+    by_name = {t.name.casefold(): t for t in data.themes}
+    chosen = []
+    for item in wanted:
+        found = by_id.get(item) or by_name.get(item.casefold())
+        if found is None:
+            raise ThematicError("E353", value=item, suggest=nearest(item, list(by_id)))
+        if found not in chosen:
+            chosen.append(found)
+    return sorted(chosen, key=lambda t: (t.position, t.id))
+
+
+# --- project and methods ---------------------------------------------------------------
+
+def _project(store, index: Index) -> dict:
+    coded = {c.excerpt_id for c in index.accepted}
+    proposed = int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'") or 0)
+    return {"studies": len(index.sources),
+            "studies_with_excerpts": len({e.source_id for e in index.excerpts.values()}),
+            "excerpts": len(index.excerpts), "coded_excerpts": len(coded),
+            "codings": len(index.accepted), "proposed": proposed, "themes": 0,
+            "codes": len({(c.codebook_id, c.code_id) for c in index.accepted}),
+            "coders": len({c.coder for c in index.accepted})}
+
+
+def _methods(store, index: Index, notes: list[str], agreement_coders: list[str] | None
+             ) -> dict:
+    years = sorted(s.year for s in index.sources.values() if s.year)
+    designs: dict[str, int] = {}
+    for source in index.sources.values():
+        if source.design:
+            designs[source.design] = designs.get(source.design, 0) + 1
+    coders: dict[str, dict] = {}
+    for coding in index.accepted:
+        row = coders.setdefault(coding.coder, {"name": coding.coder, "codings": 0,
+                                               "excerpts": set()})
+        row["codings"] += 1
+        row["excerpts"].add(coding.excerpt_id)
+    books = list(index.books.values()) or list(index.current.values())
+    used: dict[int, int] = {}
+    for coding in index.accepted:
+        used[coding.codebook_id] = used.get(coding.codebook_id, 0) + 1
+    agreement = _agreement(store, agreement_coders)
+    if not agreement["available"]:
+        notes.append(agreement["note"])
+    return {
+        "years": {"first": years[0], "last": years[-1]} if years else None,
+        "designs": [{"design": d, "studies": n}
+                    for d, n in sorted(designs.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "studies_without_design": sum(1 for s in index.sources.values() if not s.design),
+        "codebooks": [{"name": b.name, "title": b.title, "version": b.version,
+                       "hash": b.hash, "short_hash": b.hash[:12],
+                       "codes": len(b.codes), "codable": sum(1 for c in b.codes if c.codable),
+                       "codings": used.get(b.id, 0)}
+                      for b in sorted(books, key=lambda b: (b.name, b.id)) if b is not None],
+        "coders": [{"name": r["name"], "codings": r["codings"], "excerpts": len(r["excerpts"])}
+                   for r in sorted(coders.values(), key=lambda r: r["name"])],
+        "agreement": agreement,
+    }
+
+
+def _agreement(store, coders: list[str] | None) -> dict:
+    outcome = components.agreement(store, coders=coders)
+    if not outcome.ok:
+        return {"available": False, "statistics": [], "coders": coders or [],
+                "excerpts": None, "codebook": None, "version": None, "level": None,
+                "note": outcome.note}
+    summary = outcome.value
+    summary["available"] = bool(summary["statistics"])
+    summary["note"] = None if summary["statistics"] else (
+        "Inter-coder agreement was measured but gave no pooled figure.")
+    return summary
+
+
+# --- the evidence table (the review's Table 1) -----------------------------------------
+
+ATTRIBUTES = ("intervention_type", "setting", "population")
+
+
+def _is_outcome(index: Index, codebook_id: int, code_id: str) -> bool:
+    book = index.books.get(codebook_id)
+    code = book.code(code_id) if book is not None else None
+    seen = 0
+    first = True
+    while code is not None and seen < 50:
+        words = f"{code.id} {code.name}" + ("" if first or code.codable
+                                            else f" {code.definition}")
+        if re.search(r"outcome", words, re.IGNORECASE) or code.data.get("outcome"):
+            return True
+        code = book.code(code.parent) if code.parent else None
+        first, seen = False, seen + 1
+    return False
+
+
+def evidence_table(index: Index) -> dict:
+    """Studies grouped by intervention type × setting × population, with key outcomes."""
+    groups: dict[tuple, list[str]] = {}
+    for source in index.sources.values():
+        key = tuple((getattr(source, a) or "").strip() for a in ATTRIBUTES)
+        if any(key):
+            groups.setdefault(key, []).append(source.id)
+    left_out = len(index.sources) - sum(len(v) for v in groups.values())
+    if not groups:
+        return {"available": False, "rows": [], "left_out": left_out, "rule": OUTCOME_RULE,
+                "outcome_codes": False,
+                "note": "No study records an intervention type, setting or population, so "
+                        "there is no evidence table."}
+    outcome_codes = any(_is_outcome(index, c.codebook_id, c.code_id) for c in index.accepted)
+    per_study: dict[str, dict[tuple, str]] = {}
+    for coding in index.accepted:
+        if outcome_codes and not _is_outcome(index, coding.codebook_id, coding.code_id):
+            continue
+        source = index.source_of(coding.excerpt_id)
+        book = index.books.get(coding.codebook_id)
+        per_study.setdefault(source, {})[(book.name if book else "", coding.code_id)] = \
+            index.code_name(book.name if book else None, coding.code_id)
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple(x.casefold() for x in k)):
+        studies = index.study_order(groups[key])
+        counts: dict[tuple, int] = {}
+        names: dict[tuple, str] = {}
+        for sid in studies:
+            for code_key, code_name in per_study.get(sid, {}).items():
+                counts[code_key] = counts.get(code_key, 0) + 1
+                names[code_key] = code_name
+        top = sorted(counts, key=lambda k: (-counts[k], names[k].casefold(), k))[:4]
+        rows.append({**dict(zip(ATTRIBUTES, key)), "outcomes": [names[k] for k in top],
+                     "studies": [index.study(s) for s in studies]})
+    return {"available": True, "rows": rows, "left_out": left_out,
+            "outcome_codes": outcome_codes,
+            "rule": OUTCOME_RULE if outcome_codes else FALLBACK_OUTCOME_RULE, "note": None}
+
+
+# --- references ------------------------------------------------------------------------
+
+def references(index: Index) -> list[dict]:
+    out = []
+    for source in index.sources.values():
+        out.append({"id": source.id, "anchor": anchor("study", source.id),
+                    "citation": source.citation, "first_author": source.first_author,
+                    "authors": source.authors, "year": source.year, "title": source.title,
+                    "journal": source.journal, "doi": source.doi, "design": source.design,
+                    "country": source.country})
+    return out

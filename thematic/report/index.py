@@ -1,0 +1,90 @@
+"""What the report reads from the store, loaded once and looked up by id.
+
+``Index`` also remembers every excerpt the report quotes or lists, so the traceability
+appendix can give each one its anchor (the audit checks that every ``#excerpt-…`` link
+resolves).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from thematic.report.markdown import anchor
+
+
+@dataclass
+class Index:
+    sources: dict = field(default_factory=dict)          # id → Source (study-list order)
+    excerpts: dict = field(default_factory=dict)         # id → Excerpt (import order)
+    accepted: list = field(default_factory=list)         # accepted Coding rows
+    books: dict = field(default_factory=dict)            # codebook row id → Codebook
+    current: dict = field(default_factory=dict)          # codebook name → current Codebook
+    cited: set = field(default_factory=set)              # excerpt ids the report refers to
+
+    @classmethod
+    def load(cls, store) -> Index:
+        from thematic.store.codebooks import get_codebook, list_codebooks
+        from thematic.store.codings import list_codings
+        from thematic.store.corpus import list_excerpts, list_sources
+
+        index = cls(sources={s.id: s for s in list_sources(store)},
+                    excerpts={e.id: e for e in list_excerpts(store)},
+                    accepted=list_codings(store, status="accepted"))
+        for book in list_codebooks(store):
+            if book.current:
+                index.current[book.name] = get_codebook(store, id=book.id)
+        for book_id in sorted({c.codebook_id for c in index.accepted}):
+            index.books[book_id] = get_codebook(store, id=book_id)
+        return index
+
+    # --- references ----------------------------------------------------------------------
+    def study(self, source_id: str) -> dict:
+        """{"id", "anchor", "citation"} of a study (a link target in the reference list)."""
+        source = self.sources.get(source_id)
+        return {"id": source_id, "anchor": anchor("study", source_id),
+                "citation": source.citation if source is not None else source_id}
+
+    def excerpt(self, excerpt_id: str) -> dict:
+        """{"id", "anchor", "study"} of an excerpt; the excerpt joins the appendix."""
+        self.cited.add(excerpt_id)
+        found = self.excerpts.get(excerpt_id)
+        return {"id": excerpt_id, "anchor": anchor("excerpt", excerpt_id),
+                "study": self.study(found.source_id) if found is not None else None}
+
+    def position(self, excerpt_id: str) -> int:
+        found = self.excerpts.get(excerpt_id)
+        return found.position if found is not None else 1 << 62
+
+    def source_of(self, excerpt_id: str) -> str | None:
+        found = self.excerpts.get(excerpt_id)
+        return found.source_id if found is not None else None
+
+    def study_order(self, ids) -> list[str]:
+        order = {sid: i for i, sid in enumerate(self.sources)}
+        return sorted(set(ids), key=lambda s: (order.get(s, len(order)), s))
+
+    # --- codes ---------------------------------------------------------------------------
+    def code(self, codebook: str | None, code_id: str):
+        """The Code of ``code_id`` in the current version of ``codebook`` (or in any codebook
+        that has it when ``codebook`` is None)."""
+        books = [self.current[codebook]] if codebook in self.current else \
+            list(self.current.values()) + list(self.books.values())
+        for book in books:
+            found = book.code(code_id) if book is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def code_name(self, codebook: str | None, code_id: str) -> str:
+        found = self.code(codebook, code_id)
+        return found.name if found is not None else code_id
+
+    def codes_by_excerpt(self) -> dict[str, list[str]]:
+        """excerpt id → the sorted ids of its accepted codes (any coder)."""
+        out: dict[str, set[str]] = {}
+        for coding in self.accepted:
+            out.setdefault(coding.excerpt_id, set()).add(coding.code_id)
+        return {k: sorted(v) for k, v in out.items()}
+
+    def studies_of(self, excerpt_ids) -> list[str]:
+        return self.study_order(s for s in map(self.source_of, excerpt_ids) if s is not None)

@@ -1,0 +1,235 @@
+"""Render the report: a sandboxed Jinja2 environment over layered templates.
+
+Templates are found as datasette finds them: the user's folder first, then the package's
+templates. A user template overrides one block of the default report without copying the
+rest::
+
+    {% extends "default/report.md.j2" %}
+    {% block methods %}## How we worked
+    {{ super() }}{% endblock %}
+
+``default/NAME`` (or ``default:NAME``) always means the packaged template, so a user's own
+``report.md.j2`` can extend the default of the same name. All templates run in a
+SandboxedEnvironment. Every value printed with ``{{ … }}`` is Markdown-escaped by the
+environment's finalize hook (see markdown.escape) unless it is already safe Markdown: the
+output of a macro, or of the filters ``attr``, ``md`` and ``safe``. Data is never rendered as
+a template.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from thematic.errors import ThematicError, nearest
+from thematic.report import markdown
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ENTRY = "report.md.j2"
+FORMATS = ("md", "html")
+
+
+@dataclass
+class Result:
+    path: Path
+    figures: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    themes: int = 0
+
+
+def bundled() -> list[str]:
+    """The names of the packaged entry templates (``default`` is report.md.j2)."""
+    names = {"default"}
+    for path in TEMPLATES.glob("*.md.j2"):
+        if not path.name.startswith("_"):
+            names.add(path.name[: -len(".md.j2")])
+    names.discard("report")
+    return sorted(names)
+
+
+def resolve_template(template: str | os.PathLike | None) -> tuple[Path | None, str]:
+    """(the user's template folder or None, the entry template name)."""
+    if template is None or str(template) in ("default", "report", ENTRY):
+        return None, ENTRY
+    path = Path(template)
+    if path.is_dir():
+        if not (path / ENTRY).is_file():
+            raise ThematicError("E351", path=path, entry=ENTRY)
+        return path.resolve(), ENTRY
+    if path.is_file():
+        return path.resolve().parent, path.name
+    name = str(template)
+    if (TEMPLATES / f"{name}.md.j2").is_file() and not name.startswith("_"):
+        return None, f"{name}.md.j2"
+    raise ThematicError("E350", value=name, choices=", ".join(bundled()),
+                        suggest=nearest(name, bundled()))
+
+
+def environment(user_dir: Path | None = None):
+    """The sandboxed environment: ChoiceLoader(user folder, package), finalize = escape."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    package = FileSystemLoader(str(TEMPLATES))
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir is not None else []
+    loaders += [PrefixLoader({"default": package}, delimiter="/"),
+                PrefixLoader({"default": package}, delimiter=":"), package]
+
+    def finalize(value: object) -> object:
+        # autoescape=True makes Jinja wrap every printed value in markupsafe.escape(), which
+        # leaves Markup alone; so returning Markup(markdown-escaped text) swaps HTML
+        # escaping for Markdown escaping, and macro output (already Markup) passes as is.
+        if hasattr(value, "__html__"):
+            return value
+        if value is None:
+            return Markup("")
+        return Markup(markdown.escape(value))
+
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
+                               finalize=finalize, undefined=StrictUndefined,
+                               keep_trailing_newline=True, trim_blocks=True,
+                               lstrip_blocks=True)
+    env.filters.update({
+        "md": lambda v: Markup(markdown.escape(v)),
+        "attr": lambda v: Markup(markdown.attr(v)),
+        "anchor": lambda ident, kind: markdown.anchor(kind, ident),
+        "pct": lambda share: f"{round(float(share) * 100):d}%",
+        "plural": _plural,
+        "fixed": lambda v, digits=2: "" if v is None else f"{float(v):.{int(digits)}f}",
+        "url": _url,
+    })
+    return env
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _url(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path), safe="/-_.~")
+
+
+def render_text(context: dict, template: str | os.PathLike | None = None) -> str:
+    """The report's Markdown for ``context`` with ``template`` (name, folder or file)."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    user_dir, entry = resolve_template(template)
+    env = environment(user_dir)
+    try:
+        text = env.get_template(entry).render(**context)
+    except TemplateSyntaxError as exc:
+        raise ThematicError("E352", path=exc.filename or exc.name or entry,
+                            line=exc.lineno, detail=exc.message) from None
+    except TemplateNotFound as exc:
+        raise ThematicError("E355", name=exc.name, path=user_dir or TEMPLATES) from None
+    except SecurityError as exc:
+        raise ThematicError("E356", template=entry, detail=str(exc)) from None
+    except ThematicError:
+        raise
+    except (UndefinedError, TemplateError, Exception) as exc:
+        # Sandboxed templates only read plain data, so whatever goes wrong while one runs
+        # (1/0, a missing key, a bad filter argument) is the template's problem to report.
+        raise ThematicError("E357", template=entry, line=_line(exc),
+                            detail=f"{type(exc).__name__}: {exc}") from None
+    return _tidy(text)
+
+
+def _line(exc: BaseException) -> str:
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith(".j2"):
+            return f"{Path(frame.filename).name}, line {frame.lineno}"
+    return "?"
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, no trailing spaces, one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def to_html(text: str, title: str) -> str:
+    """A standalone HTML page of the Markdown report (markdown-it-py, CommonMark + tables)."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        raise ThematicError("E358") from None
+    import html
+
+    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>body{{max-width:60rem;margin:auto;"
+            "padding:1rem;font-family:sans-serif;line-height:1.45}}table{{border-collapse:"
+            "collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;vertical-align:top}}"
+            "blockquote{{border-left:4px solid #ccc;margin-left:0;padding-left:1rem}}"
+            "img{{max-width:100%}}</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n")
+
+
+def render(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
+           themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
+           agreement_coders: list[str] | None = None) -> Path:
+    """Render the report to ``out`` (figures in a folder named after it); returns the path.
+
+    ``agreement_coders``: the coders whose agreement the Methods state (default: the
+    agreement room's default, every human coder)."""
+    return build_report(store, out, template=template, themes=themes, fmt=fmt,
+                        title=title, agreement_coders=agreement_coders).path
+
+
+def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
+                 themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
+                 agreement_coders: list[str] | None = None) -> Result:
+    """``render`` with the details the CLI prints: figures written and sections skipped."""
+    from thematic.files import atomic_write
+    from thematic.report import context as ctx_mod
+    from thematic.report import figures as fig_mod
+
+    if fmt not in FORMATS:
+        raise ThematicError("E359", value=fmt, choices=", ".join(FORMATS))
+    out = Path(out)
+    if out.is_dir():
+        raise ThematicError("E360", path=out)
+    resolve_template(template)  # fail on a bad template before reading the project
+    name = out.name[: -len(out.suffix)] if out.suffix else out.name
+    built = ctx_mod.build(store, themes=themes, title=title, name=name,
+                          agreement_coders=agreement_coders)
+    context = built.context
+    labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
+    drawn = [fig_mod.network(built.graph, _graph_note(context)),
+             fig_mod.heatmap(context["themes"], labels)] if context["themes"] else []
+    folder = out.parent / name
+    context["figures"] = [{"id": f.id, "title": f.title, "available": f.data is not None,
+                           "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
+                          for f in drawn]
+    context["notes"] += [f.note for f in drawn if f.note and f.note not in context["notes"]]
+    text = render_text(context, template)
+    if fmt == "html":
+        text = to_html(text, context["report"]["title"])
+    written = []
+    for figure in drawn:
+        if figure.data is not None:
+            written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
+    atomic_write(out, text)
+    return Result(path=out, figures=written, notes=list(context["notes"]),
+                  themes=len(context["themes"]))
+
+
+def _graph_note(context: dict) -> str | None:
+    for theme in context["themes"]:
+        note = theme["cooccurring"].get("note")
+        if note:
+            return note
+    return None

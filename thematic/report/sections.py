@@ -1,0 +1,280 @@
+"""The theme sections, evidence gaps and traceability appendix of the report context.
+
+The rules that choose quotes and flag divergent cases are plain, deterministic and stated
+in the report (QUOTE_RULE, DIVERGENT_RULE), so a reader can check every choice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from thematic.report.index import Index
+from thematic.report.markdown import anchor, quote_text
+
+QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per study, up to "
+              "four: excerpts that match no divergence phrase come first, then those carrying "
+              "more of the theme's codes, then shorter ones, then the order of import; a theme "
+              "resting on a single study gets a second quote from that study. A quote is the "
+              "excerpt's first line, cut at a word boundary after at most 400 characters "
+              "(marked […]). Divergent cases already quoted as illustrative are not quoted "
+              "again; at most three more are.")
+#: Phrases that mark a finding as divergent, null or mixed (whole words, any case).
+DIVERGENT_PHRASES = ("no clear", "no effect", "no significant", "not significant",
+                     "no difference", "no improvement", "no evidence", "not reliably",
+                     "did not", "failed to", "mixed", "inconsistent", "contradictory",
+                     "conflicting", "different directions", "null", "limited evidence",
+                     "little evidence", "only in some")
+DIVERGENT_RULE = ("An excerpt counts as a divergent or contrary case when its text contains "
+                  "one of these phrases (whole words, any case): "
+                  + ", ".join(f"\u201c{p}\u201d" for p in DIVERGENT_PHRASES)
+                  + "; or when it carries a code that the codebook lists as contrary to one of "
+                  "the theme's codes (a code's `contrary` field).")
+_PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in
+                                        sorted(DIVERGENT_PHRASES, key=len, reverse=True))
+                      + r")\b", re.IGNORECASE)
+
+
+def divergent_phrases(text: str) -> list[str]:
+    """The divergence phrases in ``text``, lower-cased, in order of first appearance."""
+    out: list[str] = []
+    for match in _PHRASES.finditer(text):
+        phrase = match.group(1).lower()
+        if phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def _pct(share: float) -> str:
+    return f"{round(share * 100):d}%"
+
+
+def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, few: int,
+           max_quotes: int, max_divergent: int) -> list[dict]:
+    shown = {t.id for t in chosen}
+    by_id = {t.id: t for t in data.themes}
+    codes_of = index.codes_by_excerpt()
+    # The denominator is the studies in the analysis (those with excerpts), as the network
+    # room's node prevalence and audit's share check use.
+    total = len({e.source_id for e in index.excerpts.values()})
+    out = []
+    for number, theme in enumerate(chosen, start=1):
+        ev = data.evidence[theme.id]
+        excerpts = [e for e in ev.excerpts if e in index.excerpts]
+        studies = index.studies_of(excerpts)
+        by_study: dict[str, int] = {}
+        for eid in excerpts:
+            sid = index.source_of(eid)
+            by_study[sid] = by_study.get(sid, 0) + 1
+        share = len(studies) / total if total else 0.0
+        divergent = _divergent(index, theme, excerpts, codes_of)
+        quotes = _quotes(index, theme, ev, excerpts, divergent, max_quotes)
+        quoted = {q["id"] for q in quotes}
+        out.append({
+            "id": theme.id, "number": number, "anchor": anchor("theme", theme.id),
+            "name": theme.name,
+            "description": " ".join((theme.description or "").split()),
+            "level": theme.level, "codebook": theme.codebook,
+            "parent": _theme_ref(by_id.get(theme.parent_id), shown),
+            "children": [_theme_ref(t, shown) for t in data.themes if t.parent_id == theme.id],
+            "studies": len(studies), "excerpts": len(excerpts), "share": share,
+            "share_text": _pct(share), "few": 0 < len(studies) < few,
+            "study_refs": [index.study(s) for s in studies],
+            "by_study": {s: by_study[s] for s in index.study_order(by_study)},
+            "codes": _codes(index, theme, ev),
+            "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            "quotes": quotes,
+            "cooccurring": _cooccurring(graph, graph_note, theme.id, by_id, shown),
+            "divergent": {"count": len(divergent),
+                          "cases": [{**index.excerpt(e), "phrases": divergent[e]["phrases"],
+                                     "contrary": divergent[e]["contrary"]}
+                                    for e in divergent],
+                          "quotes": [_quote(index, e, divergent[e]["phrases"])
+                                     for e in [e for e in divergent
+                                               if e not in quoted][:max_divergent]]},
+        })
+    return out
+
+
+def _theme_ref(theme, shown: set) -> dict | None:
+    if theme is None:
+        return None
+    return {"id": theme.id, "name": theme.name, "anchor": anchor("theme", theme.id),
+            "linked": theme.id in shown}
+
+
+def _codes(index: Index, theme, ev) -> list[dict]:
+    order = list(theme.codes) + sorted(
+        (c for c in ev.by_code if c not in theme.codes),
+        key=lambda c: (getattr(index.code(theme.codebook, c), "position", 1 << 30), c))
+    out = []
+    for code_id in order:
+        ids = [e for e in ev.by_code.get(code_id, []) if e in index.excerpts]
+        found = index.code(theme.codebook, code_id)
+        out.append({"id": code_id, "name": found.name if found else code_id,
+                    "group": bool(found is not None and not found.codable),
+                    "excerpts": len(ids), "studies": len(index.studies_of(ids))})
+    return [c for c in out if not (c["group"] and c["excerpts"] == 0)]
+
+
+def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict) -> dict:
+    contrary: set[str] = set()
+    for code_id in theme.codes:
+        found = index.code(theme.codebook, code_id)
+        if found is not None:
+            listed = found.data.get("contrary") or []
+            contrary.update([listed] if isinstance(listed, str) else listed)
+    out = {}
+    for eid in excerpts:
+        phrases = divergent_phrases(index.excerpts[eid].text)
+        against = sorted(contrary & set(codes_of.get(eid, [])))
+        if phrases or against:
+            out[eid] = {"phrases": phrases, "contrary": against}
+    return out
+
+
+def _quote(index: Index, excerpt_id: str, phrases: list[str] | None = None) -> dict:
+    text, truncated = quote_text(index.excerpts[excerpt_id].text)
+    return {**index.excerpt(excerpt_id), "text": text, "truncated": truncated,
+            "phrases": phrases or []}
+
+
+def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
+            limit: int) -> list[dict]:
+    overlap = {e: sum(1 for ids in ev.by_code.values() if e in ids) for e in excerpts}
+
+    def rank(eid: str) -> tuple:
+        return (eid in divergent, -overlap[eid], len(index.excerpts[eid].text.strip()),
+                index.position(eid), eid)
+
+    ranked = sorted((e for e in excerpts if index.excerpts[e].text.strip()), key=rank)
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for eid in ranked:
+        if len(chosen) >= limit:
+            break
+        if index.source_of(eid) not in seen:
+            chosen.append(eid)
+            seen.add(index.source_of(eid))
+    for eid in ranked:
+        if len(chosen) >= min(2, limit):
+            break
+        if eid not in chosen:
+            chosen.append(eid)
+    return [_quote(index, e) for e in chosen]
+
+
+def _cooccurring(graph, note: str | None, theme_id: str, by_id: dict, shown: set) -> dict:
+    if graph is None:
+        return {"available": False, "note": note, "links": []}
+    if theme_id not in graph:
+        return {"available": True, "note": None, "links": []}
+    items = []
+    for other in graph.neighbors(theme_id):
+        edge = graph.edges[theme_id, other]
+        count = int(edge.get("count", 0) or 0)
+        if count <= 0:
+            continue
+        q = edge.get("q_value")
+        items.append({"id": other,
+                      "name": graph.nodes[other].get("name") or getattr(
+                          by_id.get(other), "name", str(other)),
+                      "anchor": anchor("theme", other), "linked": other in shown,
+                      "excerpts": count, "significant": bool(edge.get("significant", False)),
+                      "q_value": None if q is None else float(q),
+                      "q_text": None if q is None else _p(float(q))})
+    items.sort(key=lambda i: (-i["excerpts"], not i["significant"], str(i["name"]).casefold(),
+                              str(i["id"])))
+    return {"available": True, "note": None, "links": items}
+
+
+def _p(value: float) -> str:
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+# --- gaps ------------------------------------------------------------------------------
+
+_GAP = re.compile(r"\bgaps?\b", re.IGNORECASE)
+
+
+def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
+    """Themes and codes that name an evidence gap, themes resting on few studies, and
+    codable codes nobody has applied."""
+    shown = {t["id"]: t for t in rendered}
+    named, gathered = [], set()
+    if data is not None:
+        for t in data.themes:
+            if _GAP.search(f"{t.id.replace('-', ' ')} {t.name}"):
+                ev = data.evidence[t.id]
+                ids = [e for e in ev.excerpts if e in index.excerpts]
+                gathered.update(ev.by_code)
+                item = {"kind": "theme", "id": t.id, "name": t.name,
+                        "anchor": anchor("theme", t.id), "linked": t.id in shown,
+                        "excerpts": len(ids), "studies": len(index.studies_of(ids)),
+                        "excerpt_refs": [], "study_refs": []}
+                if t.id not in shown:
+                    item["excerpt_refs"] = [index.excerpt(e) for e in ids]
+                    item["study_refs"] = [index.study(s) for s in index.studies_of(ids)]
+                named.append(item)
+    used_codes: dict[str, list[str]] = {}
+    for coding in index.accepted:
+        ids = used_codes.setdefault(coding.code_id, [])
+        if coding.excerpt_id not in ids:
+            ids.append(coding.excerpt_id)
+    books = list(index.books.values()) or list(index.current.values())
+    seen_codes: set[str] = set()
+    unused = []
+    for book in sorted((b for b in books if b is not None), key=lambda b: (b.name, b.id)):
+        for code in book.codes:
+            if code.id in seen_codes:
+                continue
+            seen_codes.add(code.id)
+            if (_GAP.search(f"{code.id.replace('-', ' ')} {code.name}")
+                    and code.id in used_codes and code.id not in gathered):
+                ids = sorted(used_codes[code.id], key=index.position)
+                named.append({"kind": "code", "id": code.id, "name": code.name,
+                              "anchor": None, "linked": False, "excerpts": len(ids),
+                              "studies": len(index.studies_of(ids)),
+                              "excerpt_refs": [index.excerpt(e) for e in ids],
+                              "study_refs": [index.study(s) for s in index.studies_of(ids)]})
+            if code.codable and code.id not in used_codes:
+                unused.append({"id": code.id, "name": code.name, "codebook": book.name})
+    thin = [{"id": t["id"], "name": t["name"], "anchor": t["anchor"], "studies": t["studies"],
+             "excerpts": t["excerpts"]} for t in rendered if t["studies"] < few]
+    return {"named": named, "thin": thin, "few": few, "unused_codes": unused}
+
+
+# --- appendix --------------------------------------------------------------------------
+
+def appendix(rendered: list[dict]) -> dict:
+    """The appendix skeleton (theme → code); fill_appendix adds the excerpts."""
+    return {"themes": [{"id": t["id"], "name": t["name"], "anchor": t["anchor"],
+                        "codes": [{"id": c["id"], "name": c["name"], "excerpts": []}
+                                  for c in t["codes"]], "other": []} for t in rendered],
+            "excerpts": []}
+
+
+def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
+    """Fill the appendix once every other section has named its excerpts."""
+    part = ctx["appendix"]
+    member_of: dict[str, list[str]] = {}
+    for theme in part["themes"]:
+        ev = evidence[theme["id"]]
+        in_codes: set[str] = set()
+        for code in theme["codes"]:
+            ids = [e for e in ev.by_code.get(code["id"], []) if e in index.excerpts]
+            code["excerpts"] = [index.excerpt(e) for e in ids]
+            in_codes.update(ids)
+        others = [e for e in ev.excerpts if e in index.excerpts and e not in in_codes]
+        theme["other"] = [index.excerpt(e) for e in others]
+        for eid in ev.excerpts:
+            member_of.setdefault(eid, []).append(theme["id"])
+    codes_of = index.codes_by_excerpt()
+    rows = []
+    for eid in sorted(index.cited, key=lambda e: (index.position(e), e)):
+        found = index.excerpts.get(eid)
+        if found is None:
+            continue
+        rows.append({**index.excerpt(eid), "text": found.text, "location": found.location,
+                     "file": found.file, "codes": codes_of.get(eid, []),
+                     "themes": member_of.get(eid, [])})
+    part["excerpts"] = rows

@@ -1,0 +1,397 @@
+"""Themes: named groupings of codebook codes (and accepted topic candidates).
+
+Descriptive themes group codes; analytical themes (Thomas and Harden 2008) go beyond the
+primary studies and usually gather descriptive themes as their children. A theme never
+stores excerpts: ``evidence()`` recomputes them every time from the ACCEPTED codings of the
+theme's codes, the members of the topics it was accepted from, and the evidence of its child
+themes, so re-coding changes every theme at once and nothing goes stale.
+
+Every change is one transaction with one event in the project's log.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from thematic.errors import ThematicError, nearest
+from thematic.store import themes as db
+from thematic.store.db import Store
+from thematic.store.themes import Theme
+
+LEVELS = ("descriptive", "analytical")
+
+__all__ = ["Evidence", "Theme", "accept", "add_theme", "edit", "evidence", "get_theme",
+           "list_themes", "merge", "remove", "rename", "slugify", "split"]
+
+
+@dataclass
+class Evidence:
+    theme_id: str
+    excerpts: list[str]                      # excerpt ids, import order
+    studies: list[str]                       # source ids, in study-list order
+    by_code: dict[str, list[str]]            # code id → excerpt ids (import order)
+    topic_members: list[str]                 # excerpt ids from accepted topics
+    children: list[str] = field(default_factory=list)   # descendant themes included
+
+
+def slugify(name: str) -> str:
+    """'Mutual identification & trust' → 'mutual-identification-trust'."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "theme"
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def list_themes(store: Store) -> list[Theme]:
+    """Every theme, ordered by position."""
+    return db.list_themes(store)
+
+
+def get_theme(store: Store, theme_id: str) -> Theme:
+    """One theme by id (or by its exact name, ignoring case); E250 when there is none."""
+    found = db.get_theme(store, theme_id)
+    if found is not None:
+        return found
+    by_name = {n.casefold(): i for n, i in db.theme_names(store).items()}
+    if str(theme_id).casefold() in by_name:
+        return db.get_theme(store, by_name[str(theme_id).casefold()])  # type: ignore[return-value]
+    raise ThematicError("E250", value=theme_id, suggest=nearest(theme_id, db.theme_ids(store)))
+
+
+def evidence(store: Store, theme_id: str) -> Evidence:
+    """The theme's evidence, recomputed from accepted codings and accepted topics."""
+    theme = get_theme(store, theme_id)
+    everything = {t.id: t for t in db.list_themes(store)}
+    family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
+    by_code: dict[str, list[str]] = {}
+    positions: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    for member in family:
+        if not member.codebook or not member.codes:
+            continue
+        for excerpt, code, source, pos in db.accepted_codings(
+                store, member.codebook, _expand_groups(store, member.codebook, member.codes)):
+            ids = by_code.setdefault(code, [])
+            if excerpt not in ids:
+                ids.append(excerpt)
+            positions[excerpt], sources[excerpt] = pos, source
+    pairs = [pair for member in family for pair in member.topics]
+    topic_members = []
+    for excerpt, source, pos in db.topic_members(store, pairs):
+        topic_members.append(excerpt)
+        positions[excerpt], sources[excerpt] = pos, source
+    for ids in by_code.values():
+        ids.sort(key=positions.__getitem__)
+    excerpts = sorted(positions, key=positions.__getitem__)
+    return Evidence(theme_id=theme.id, excerpts=excerpts,
+                    studies=db.source_order(store, set(sources.values())),
+                    by_code=dict(sorted(by_code.items())), topic_members=topic_members,
+                    children=[m.id for m in family[1:]])
+
+
+def _descendants(everything: dict[str, Theme], theme_id: str) -> list[str]:
+    out, todo = [], [theme_id]
+    while todo:
+        current = todo.pop(0)
+        for t in everything.values():
+            if t.parent_id == current and t.id not in out and t.id != theme_id:
+                out.append(t.id)
+                todo.append(t.id)
+    return out
+
+
+def _expand_groups(store: Store, codebook: str, codes: list[str]) -> list[str]:
+    """A grouping code (not codable) stands for the codes beneath it."""
+    from thematic.store.codebooks import get_codebook
+
+    book = get_codebook(store, codebook)
+    if book is None:
+        return list(codes)
+    children: dict[str, list[str]] = {}
+    for c in book.codes:
+        if c.parent:
+            children.setdefault(c.parent, []).append(c.id)
+    out, todo = [], list(codes)
+    while todo:
+        code = todo.pop(0)
+        if code not in out:
+            out.append(code)
+            todo.extend(children.get(code, []))
+    return out
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def _codebook(store: Store, name: str | None):
+    from thematic.store.codebooks import get_codebook, list_codebooks
+
+    book = get_codebook(store, name)
+    if book is None:
+        names = sorted({b.name for b in list_codebooks(store)})
+        raise ThematicError("E254", value=name or "(any)", suggest=nearest(name or "", names))
+    return book
+
+
+def _check_codes(store: Store, codes: list[str], codebook: str | None) -> tuple[list[str], str]:
+    book = _codebook(store, codebook)
+    known = book.by_id
+    clean: list[str] = []
+    for code in codes:
+        code = code.strip()
+        if not code:
+            continue
+        if code not in known:
+            raise ThematicError("E253", value=code, codebook=book.name,
+                                suggest=nearest(code, list(known)))
+        if code not in clean:
+            clean.append(code)
+    return clean, book.name
+
+
+def _check_name(store: Store, name: str, *, ignore: str | None = None) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise ThematicError("E257", option="NAME", problem="a theme needs a non-empty name.")
+    for existing, theme_id in db.theme_names(store).items():
+        if existing.casefold() == name.casefold() and theme_id != ignore:
+            raise ThematicError("E256", value=name, theme=theme_id)
+    return name
+
+
+def _check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise ThematicError("E257", option="--level",
+                            problem=f"{level!r} is not a level; use one of {', '.join(LEVELS)}.")
+    return level
+
+
+def _check_parent(store: Store, parent: str | None, child: str | None = None) -> str | None:
+    if parent is None:
+        return None
+    found = get_theme(store, parent).id
+    if child is not None:
+        everything = {t.id: t for t in db.list_themes(store)}
+        if found == child:
+            raise ThematicError("E258", value=child, parent=found, why="a theme cannot be its "
+                                "own parent")
+        if found in _descendants(everything, child):
+            raise ThematicError("E258", value=child, parent=found,
+                                why=f"{found!r} is already beneath {child!r}")
+    return found
+
+
+def _new_id(store: Store, name: str) -> str:
+    base = slugify(name)
+    taken = set(db.theme_ids(store))
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _payload(theme: Theme) -> dict:
+    data = asdict(theme)
+    data.pop("created_at", None)
+    return data
+
+
+# --- changing -------------------------------------------------------------------------------
+
+def add_theme(store: Store, name: str, codes: list[str], *, description: str = "",
+              level: str = "descriptive", parent: str | None = None,
+              codebook: str | None = None) -> Theme:
+    """A theme grouping ``codes`` (ids in ``codebook``, default: the current codebook)."""
+    with store.transaction(f"theme add {name}"):
+        theme = _build(store, name, codes, description=description, level=level,
+                       parent=parent, codebook=codebook)
+        db.insert_theme(store, theme)
+        store.log("theme add", theme.id, _payload(theme))
+    return get_theme(store, theme.id)
+
+
+def _build(store: Store, name: str, codes: list[str], *, description: str, level: str,
+           parent: str | None, codebook: str | None, topics: tuple = ()) -> Theme:
+    name = _check_name(store, name)
+    level = _check_level(level)
+    parent_id = _check_parent(store, parent)
+    book = None
+    if codes or codebook:
+        codes, book = _check_codes(store, list(codes), codebook)
+    run_id, topic = topics[0] if topics else (None, None)
+    return Theme(id=_new_id(store, name), name=name, description=description.strip(),
+                 level=level, parent_id=parent_id, codes=list(codes), codebook=book,
+                 run_id=run_id, topic=topic, position=db.next_position(store),
+                 topics=list(topics))
+
+
+def accept(store: Store, topic: int, *, run: int | None = None, name: str | None = None,
+           codes: list[str] | None = None, description: str = "", level: str = "descriptive",
+           parent: str | None = None, codebook: str | None = None) -> Theme:
+    """Make a topic candidate a theme. Its members become evidence; its codes are ``codes``,
+    else the codes its suggested label was built from."""
+    from thematic.store import topics as tdb
+
+    run_id = run if run is not None else tdb.latest_run_id(store)
+    if run_id is None or tdb.get_run(store, run_id) is None:
+        runs = [str(r.id) for r in tdb.list_runs(store)]
+        raise ThematicError("E252", value=run if run is not None else "(none yet)",
+                            suggest=nearest(str(run), runs) if runs else "")
+    candidate = tdb.get_candidate(store, run_id, topic)
+    if candidate is None or topic < 0:
+        known = [str(c.topic) for c in tdb.list_candidates(store, run_id, outliers=False)]
+        hint = f" Topics of run {run_id}: {', '.join(known) or 'none'}." if known else ""
+        raise ThematicError("E251", value=topic, run=run_id, suggest=hint)
+    for existing in db.list_themes(store):
+        if (run_id, topic) in existing.topics:
+            raise ThematicError("E260", topic=topic, run=run_id, theme=existing.id)
+    if codes is None:
+        codes = list(candidate.data.get("suggested_codes", []))
+        codebook = codebook or candidate.data.get("codebook")
+        if codes and codebook is None:
+            codes = []
+    with store.transaction(f"theme accept {topic}"):
+        theme = _build(store, name or candidate.label, codes, description=description,
+                       level=level, parent=parent, codebook=codebook,
+                       topics=((run_id, topic),))
+        db.insert_theme(store, theme)
+        store.log("theme accept", theme.id, {**_payload(theme), "keywords":
+                                             [w for w, _ in candidate.keywords[:10]]})
+    return get_theme(store, theme.id)
+
+
+def rename(store: Store, theme_id: str, name: str) -> Theme:
+    """A new name; the id (and so every anchor and reference) stays."""
+    theme = get_theme(store, theme_id)
+    with store.transaction(f"theme rename {theme.id}"):
+        new = _check_name(store, name, ignore=theme.id)
+        db.update_theme(store, theme.id, name=new)
+        store.log("theme rename", theme.id, {"from": theme.name, "to": new})
+    return get_theme(store, theme.id)
+
+
+def edit(store: Store, theme_id: str, *, description: str | None = None,
+         level: str | None = None, parent: str | None = None, clear_parent: bool = False,
+         add_codes: list[str] | None = None, remove_codes: list[str] | None = None) -> Theme:
+    """Change a theme's description, level, parent or codes."""
+    theme = get_theme(store, theme_id)
+    with store.transaction(f"theme edit {theme.id}"):
+        changes: dict[str, object] = {}
+        if description is not None:
+            changes["description"] = description.strip()
+        if level is not None:
+            changes["level"] = _check_level(level)
+        if clear_parent:
+            changes["parent_id"] = None
+        elif parent is not None:
+            changes["parent_id"] = _check_parent(store, parent, theme.id)
+        if changes:
+            db.update_theme(store, theme.id, **changes)
+        if add_codes:
+            codes, book = _check_codes(store, add_codes, theme.codebook)
+            db.add_codes(store, theme.id, book, codes)
+            changes["add_codes"] = codes
+        if remove_codes:
+            missing = [c for c in remove_codes if c not in theme.codes]
+            if missing:
+                raise ThematicError("E253", value=missing[0], codebook=theme.codebook or "-",
+                                    suggest=nearest(missing[0], theme.codes))
+            db.remove_codes(store, theme.id, remove_codes)
+            changes["remove_codes"] = list(remove_codes)
+        store.log("theme edit", theme.id, changes)
+    return get_theme(store, theme.id)
+
+
+def merge(store: Store, themes: list[str] | str, into: str, *,
+          name: str | None = None) -> Theme:
+    """Fold ``themes`` into ``into``: their codes, topics and child themes move over, then
+    they are removed."""
+    target = get_theme(store, into)
+    sources: list[Theme] = []
+    for theme_id in [themes] if isinstance(themes, str) else themes:
+        found = get_theme(store, theme_id)
+        if found.id == target.id:
+            raise ThematicError("E255", value=found.id)
+        if found.id not in {s.id for s in sources}:
+            sources.append(found)
+    if not sources:
+        raise ThematicError("E257", option="THEMES", problem="name at least one theme to merge.")
+    with store.transaction(f"theme merge {' '.join(s.id for s in sources)} {target.id}"):
+        codebook = target.codebook
+        for source in sources:
+            if source.codes:
+                if codebook and source.codebook != codebook:
+                    raise ThematicError(
+                        "E257", option="THEMES", problem=f"theme {source.id!r} uses codebook "
+                        f"{source.codebook!r} but {target.id!r} uses {codebook!r}.")
+                codebook = source.codebook
+                db.add_codes(store, target.id, codebook, source.codes)
+            for run_id, topic in source.topics:
+                db.add_topic(store, target.id, run_id, topic)
+            if target.run_id is None and source.run_id is not None:
+                db.update_theme(store, target.id, run_id=source.run_id, topic=source.topic)
+            if target.parent_id == source.id:
+                db.update_theme(store, target.id, parent_id=source.parent_id)
+            db.reparent(store, source.id, target.id)
+            # the target may have just become its own child
+            store.execute("UPDATE themes SET parent_id = NULL WHERE id = ? AND parent_id = ?",
+                          (target.id, target.id))
+            if not target.description and source.description:
+                db.update_theme(store, target.id, description=source.description)
+            db.delete_theme(store, source.id)
+        if name:
+            db.update_theme(store, target.id, name=_check_name(store, name, ignore=target.id))
+        store.log("theme merge", target.id, {"merged": [_payload(s) for s in sources],
+                                             "into": target.id, "name": name})
+    return get_theme(store, target.id)
+
+
+def split(store: Store, theme_id: str, parts: list[tuple[str, list[str]]]) -> list[Theme]:
+    """New themes from parts of a theme's codes (``[(name, codes), ...]``). The codes move
+    out of the theme; a theme left with no codes and no topics is removed."""
+    theme = get_theme(store, theme_id)
+    codes = ", ".join(theme.codes) or "none"
+    if not parts:
+        raise ThematicError("E259", theme=theme.id, problem="no parts were given", codes=codes)
+    seen: dict[str, str] = {}
+    for part_name, part_codes in parts:
+        if not part_codes:
+            raise ThematicError("E259", theme=theme.id, codes=codes,
+                                problem=f"part {part_name!r} has no codes")
+        for code in part_codes:
+            if code not in theme.codes:
+                raise ThematicError("E259", theme=theme.id, codes=codes,
+                                    problem=f"{code!r} is not one of its codes"
+                                    + nearest(code, theme.codes))
+            if code in seen:
+                raise ThematicError("E259", theme=theme.id, codes=codes,
+                                    problem=f"{code!r} is in two parts ({seen[code]!r} and "
+                                    f"{part_name!r})")
+            seen[code] = part_name
+    created: list[str] = []
+    with store.transaction(f"theme split {theme.id}"):
+        for part_name, part_codes in parts:
+            new = _build(store, part_name, part_codes, description="", level=theme.level,
+                         parent=theme.parent_id, codebook=theme.codebook)
+            db.insert_theme(store, new)
+            created.append(new.id)
+        db.remove_codes(store, theme.id, list(seen))
+        removed = len(seen) == len(theme.codes) and not theme.topics
+        if removed:
+            db.reparent(store, theme.id, theme.parent_id)
+            db.delete_theme(store, theme.id)
+        store.log("theme split", theme.id, {"parts": [[n, c] for n, c in parts],
+                                            "created": created, "removed": removed})
+    return [get_theme(store, i) for i in created]
+
+
+def remove(store: Store, theme_id: str) -> Theme:
+    """Delete a theme (never its codings); its child themes move up to its parent."""
+    theme = get_theme(store, theme_id)
+    with store.transaction(f"theme remove {theme.id}"):
+        moved = db.reparent(store, theme.id, theme.parent_id)
+        db.delete_theme(store, theme.id)
+        store.log("theme remove", theme.id, {**_payload(theme), "children_moved": moved})
+    return theme

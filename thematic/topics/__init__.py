@@ -1,0 +1,25 @@
+"""Candidate themes from topic models: embeddings (backends + cache), BERTopic, labels.
+
+Nothing heavy is imported here; ``thematic.topics.propose(store, ...)`` loads on first use.
+"""
+
+from __future__ import annotations
+
+_LAZY = {
+    "propose": ("thematic.topics.run", "propose"),
+    "TopicRun": ("thematic.topics.run", "TopicRun"),
+    "get_backend": ("thematic.topics.embeddings", "get_backend"),
+    "embed": ("thematic.topics.embeddings", "embed"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'thematic.topics' has no attribute {name!r}")
+
+
+__all__ = list(_LAZY)

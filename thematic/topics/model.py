@@ -1,0 +1,209 @@
+"""BERTopic wired for the corpora of a systematic review (100 to 5,000 excerpts).
+
+The embeddings come in precomputed (from the project's cache); BERTopic still gets the
+backend as its embedding model because guided topics, KeyBERTInspired and outlier reduction
+embed seed words and keywords with it. Components:
+
+- UMAP: 5 dimensions, cosine, ``n_neighbors`` 10 (15 above 500 texts), ``min_dist`` 0,
+  ``random_state=seed`` (which also makes UMAP single-threaded and so reproducible).
+- HDBSCAN: ``min_cluster_size = min_topic_size``. When it leaves more than half of the texts
+  as outliers the run falls back to k-means on the same UMAP space (a BERTopic-supported
+  ``hdbscan_model``); when it leaves some, they are reassigned with
+  ``BERTopic.reduce_outliers(strategy="embeddings")`` if the share is above
+  ``REDUCE_ABOVE``. The HDBSCAN outlier share and the path taken are returned.
+- c-TF-IDF over 1–2-grams without English stop words, then KeyBERTInspired keywords.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FALLBACK_ABOVE = 0.5   # HDBSCAN outlier share above which k-means replaces it
+REDUCE_ABOVE = 0.0     # outlier share above which outliers are reassigned to topics
+TOP_WORDS = 10
+REPRESENTATIVE = 5
+
+
+def require() -> None:
+    """E273 when a library the topic model needs is missing (before any work is done)."""
+    import importlib.util
+
+    from thematic.errors import ThematicError
+
+    for module, package in (("bertopic", "bertopic"), ("umap", "umap-learn"),
+                            ("hdbscan", "hdbscan"), ("sklearn", "scikit-learn")):
+        if importlib.util.find_spec(module) is None:
+            raise ThematicError("E273", what="`thematic topics`", package=package,
+                                alternative="")
+
+
+def minimum_documents(min_topic_size: int) -> int:
+    """Fewest texts a run accepts: two topics' worth, and never fewer than 20 (UMAP and
+    HDBSCAN give noise below that)."""
+    return max(20, 2 * int(min_topic_size))
+
+
+def default_min_topic_size(n: int) -> int:
+    """About n/25, between 5 and 30: 8 for a 200-finding review."""
+    return max(5, min(30, round(n / 25)))
+
+
+@dataclass
+class Fit:
+    topics: list[int]                                  # per text; -1 = outlier
+    probabilities: list[float | None]
+    keywords: dict[int, list[tuple[str, float]]]       # KeyBERTInspired over c-TF-IDF
+    ctfidf: dict[int, list[tuple[str, float]]]         # plain c-TF-IDF top words
+    representative: dict[int, list[int]]               # text indices, most central first
+    centroids: dict[int, list[float]]                  # mean (unit) embedding per topic
+    method: str
+    hdbscan_outlier_share: float
+    outlier_share: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _embedder(backend):
+    from bertopic.backend import BaseEmbedder
+
+    class Embedder(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return backend.encode(list(documents))
+
+    return Embedder()
+
+
+def _vectorizer(texts: list[str]):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    # BERTopic fits the vectorizer on one joined document per topic, so min_df there would
+    # count topics and drop exactly the words unique to one topic. Choose the vocabulary on
+    # the texts instead (an n-gram must occur in two texts), then hand it over fixed.
+    try:
+        vocab = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2).fit(texts)
+        words = sorted(vocab.vocabulary_)
+    except ValueError:  # too few texts for any n-gram to recur
+        words = []
+    if not words:
+        return CountVectorizer(stop_words="english", ngram_range=(1, 2))
+    return CountVectorizer(stop_words="english", ngram_range=(1, 2), vocabulary=words)
+
+
+def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics):
+    from bertopic import BERTopic
+    from bertopic.representation import KeyBERTInspired
+    from umap import UMAP
+
+    n = len(texts)
+    umap_model = UMAP(n_neighbors=min(10 if n <= 500 else 15, n - 1), n_components=5,
+                      min_dist=0.0, metric="cosine", random_state=seed, low_memory=False)
+    return BERTopic(embedding_model=_embedder(backend), umap_model=umap_model,
+                    hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
+                    representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
+                                                         random_state=seed),
+                    seed_topic_list=seed_topics or None, nr_topics=nr_topics,
+                    top_n_words=TOP_WORDS, calculate_probabilities=False, verbose=False)
+
+
+def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int = 0,
+        seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
+        outliers: str = "auto") -> Fit:
+    """Topics for ``texts`` (rows of ``embeddings``). ``outliers``: auto | keep | reduce |
+    kmeans (force one path; auto chooses as the module says)."""
+    import numpy as np
+    from hdbscan import HDBSCAN
+    from sklearn.cluster import KMeans
+
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    notes: list[str] = []
+    if outliers == "kmeans":
+        model, topics, probs, method, share0 = None, [], None, "", 1.0
+    else:
+        cluster = HDBSCAN(min_cluster_size=int(min_topic_size), metric="euclidean",
+                          cluster_selection_method="eom", prediction_data=True)
+        model = _bertopic(backend, texts, cluster=cluster, seed=seed, seed_topics=seed_topics,
+                          nr_topics=nr_topics)
+        # guided modelling nudges the embeddings in place: give it a copy
+        topics, probs = model.fit_transform(texts, vectors.copy())
+        share0 = sum(t == -1 for t in topics) / len(topics)
+        method = "UMAP + HDBSCAN"
+    found = len({t for t in topics if t >= 0})
+    if outliers == "kmeans" or (outliers == "auto" and (share0 > FALLBACK_ABOVE or found < 2)):
+        k = nr_topics or max(2, min(20, round(len(texts) / (2 * int(min_topic_size)))))
+        if outliers != "kmeans":
+            notes.append(f"HDBSCAN left {share0:.0%} of the texts as outliers in {found} "
+                         f"topic(s); fell back to k-means with k={k}")
+        model = _bertopic(backend, texts, cluster=KMeans(n_clusters=k, random_state=seed,
+                                                         n_init=10),
+                          seed=seed, seed_topics=seed_topics, nr_topics=None)
+        topics, probs = model.fit_transform(texts, vectors.copy())
+        method = f"UMAP + k-means (k={k})"
+    elif share0 > 0 and (outliers == "reduce" or (outliers == "auto" and
+                                                   share0 > REDUCE_ABOVE)):
+        topics = model.reduce_outliers(texts, topics, strategy="embeddings",
+                                       embeddings=vectors)
+        model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(texts),
+                            representation_model=model.representation_model,
+                            top_n_words=TOP_WORDS)
+        topics = list(model.topics_)
+        probs = None
+        method += " + reduce_outliers(embeddings)"
+        notes.append(f"HDBSCAN left {share0:.0%} of the texts as outliers; reassigned them "
+                     "to the nearest topic by embedding")
+    topics = [int(t) for t in topics]
+    return _describe(model, texts, vectors, topics, probs, method, share0, notes)
+
+
+def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fit:
+    import numpy as np
+
+    keywords, ctfidf, representative, centroids = {}, {}, {}, {}
+    words = model.vectorizer_model.get_feature_names_out()
+    offset = model._outliers  # c_tf_idf_ rows start at the outlier topic when there is one
+    for topic in sorted(set(topics)):
+        keywords[topic] = [(str(w), float(s)) for w, s in (model.get_topic(topic) or [])
+                           if str(w)]
+        row = model.c_tf_idf_[topic + offset].toarray().ravel()
+        best = [i for i in np.argsort(-row, kind="stable")[:TOP_WORDS] if row[i] > 0]
+        ctfidf[topic] = [(str(words[i]), float(row[i])) for i in best]
+        index = [i for i, t in enumerate(topics) if t == topic]
+        centre = vectors[index].mean(axis=0)
+        norm = float(np.linalg.norm(centre)) or 1.0
+        centre = centre / norm
+        closeness = vectors[index] @ centre
+        order = np.argsort(-closeness, kind="stable")[:REPRESENTATIVE]
+        representative[topic] = [index[i] for i in order]
+        centroids[topic] = [round(float(x), 6) for x in centre]
+    if probs is None or np.ndim(probs) != 1:
+        probabilities: list[float | None] = [None] * len(topics)
+    else:
+        probabilities = [round(float(p), 6) for p in probs]
+    share = sum(t == -1 for t in topics) / len(topics)
+    return Fit(topics=topics, probabilities=probabilities, keywords=keywords, ctfidf=ctfidf,
+               representative=representative, centroids=centroids, method=method,
+               hdbscan_outlier_share=round(share0, 4), outlier_share=round(share, 4),
+               notes=notes)
+
+
+def layout(centroids: dict[int, list[float]], seed: int = 0) -> dict[int, tuple[float, float]]:
+    """2-D positions of topics whose distances follow the cosine distances of their
+    centroids (metric MDS), for the intertopic distance map."""
+    import numpy as np
+
+    ids = sorted(t for t in centroids if t >= 0)
+    if len(ids) < 2:
+        return {t: (0.0, 0.0) for t in ids}
+    matrix = np.array([centroids[t] for t in ids], dtype=np.float64)
+    distance = np.clip(1.0 - matrix @ matrix.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    if len(ids) == 2:
+        d = float(distance[0, 1]) / 2
+        return {ids[0]: (-d, 0.0), ids[1]: (d, 0.0)}
+    from sklearn.manifold import MDS
+
+    try:
+        mds = MDS(n_components=2, metric="precomputed", random_state=seed, n_init=4,
+                  init="random")
+    except TypeError:  # scikit-learn < 1.8 names it dissimilarity
+        mds = MDS(n_components=2, dissimilarity="precomputed", random_state=seed, n_init=4)
+    points = mds.fit_transform((distance + distance.T) / 2)
+    return {t: (round(float(x), 5), round(float(y), 5)) for t, (x, y) in zip(ids, points)}

@@ -1,0 +1,256 @@
+"""``propose()``: one topic run over the project's excerpts, stored as candidate themes."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from thematic.errors import ThematicError
+from thematic.store import topics as tdb
+from thematic.store.db import Store
+from thematic.store.topics import Candidate
+
+UNITS = ("excerpt", "sentence")
+NEAREST = 5
+
+
+@dataclass
+class TopicRun:
+    id: int
+    model: str                       # the embedding backend's id (the cache key)
+    method: str                      # e.g. "UMAP + HDBSCAN + reduce_outliers(embeddings)"
+    outlier_share: float             # share of excerpts left in topic -1 at the end
+    hdbscan_outlier_share: float     # share HDBSCAN left as outliers before any remedy
+    n_documents: int                 # texts modelled (excerpts or sentences)
+    params: dict
+    candidates: list[Candidate] = field(default_factory=list)   # topic -1 last, if any
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def topics(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.topic >= 0]
+
+
+def seed_words(codes) -> list[list[str]]:
+    """Seed-word lists for guided BERTopic, one per codable code: the words of its name,
+    rule phrases and definition (without stop words), most specific first."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from thematic.topics.labels import content_words
+
+    seeds = []
+    for code in codes:
+        if not code.codable:
+            continue
+        phrases = [code.name, *((code.data or {}).get("rules") or {}).get("phrases", []),
+                   code.definition]
+        words: list[str] = []
+        for phrase in phrases:
+            for word in sorted(content_words(str(phrase)), key=str(phrase).lower().find):
+                if word not in ENGLISH_STOP_WORDS and len(word) > 2 and word not in words:
+                    words.append(word)
+        if words:
+            seeds.append(words[:8])
+    return seeds
+
+
+def _documents(excerpts, unit: str) -> tuple[list[str], list[int]]:
+    if unit not in UNITS:
+        raise ThematicError("E257", option="--unit", problem=f"{unit!r} is not a unit; use "
+                            f"{' or '.join(UNITS)}.")
+    if unit == "excerpt":
+        return [e.text for e in excerpts], list(range(len(excerpts)))
+    from thematic.corpus.segment import sentences
+
+    texts, owner = [], []
+    for i, e in enumerate(excerpts):
+        for start, end in sentences(e.text) or [(0, len(e.text))]:
+            texts.append(e.text[start:end])
+            owner.append(i)
+    return texts, owner
+
+
+def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt",
+            min_topic_size: int | None = None, seed: int = 0, guided: bool = False,
+            nr_topics: int | None = None, codebook: str | None = None,
+            outliers: str = "auto", progress: Callable[[int], None] | None = None
+            ) -> TopicRun:
+    """Run BERTopic over the excerpts and store the candidates (see topics.model)."""
+    from thematic.store.codebooks import get_codebook
+    from thematic.store.corpus import list_excerpts
+    from thematic.topics import embeddings as emb
+    from thematic.topics import model
+
+    started = time.perf_counter()
+    excerpts = list_excerpts(store)
+    texts, owner = _documents(excerpts, unit)
+    size = int(min_topic_size) if min_topic_size else model.default_min_topic_size(len(texts))
+    if size < 2:
+        raise ThematicError("E257", option="--min-topic-size", problem="must be 2 or more.")
+    model.require()
+    minimum = model.minimum_documents(size)
+    if len(texts) < minimum:
+        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum, size=size)
+    book = get_codebook(store, codebook)
+    codes = [c for c in (book.codes if book else []) if c.codable]
+    if guided and not codes:
+        raise ThematicError("E275")
+    backend = emb.get_backend(embeddings)
+    if isinstance(backend, emb.TfidfBackend):
+        backend.fit(texts)
+    vectors = emb.embed(store, backend, texts, progress=_scaled(progress, len(excerpts),
+                                                                  len(texts)))
+    fitted = model.fit(texts, vectors, backend, min_topic_size=size, seed=seed,
+                       seed_topics=seed_words(codes) if guided else None,
+                       nr_topics=nr_topics, outliers=outliers)
+    members = _members(excerpts, owner, fitted.topics)
+    code_vectors = (emb.embed(store, backend, [f"{c.name}: {c.definition}".strip(": ")
+                                               for c in codes]) if codes else None)
+    candidates = _candidates(store, excerpts, owner, fitted, members, book, codes,
+                             code_vectors, seed)
+    params = {"unit": unit, "min_topic_size": size, "seed": seed, "guided": guided,
+              "nr_topics": nr_topics, "embeddings": embeddings or emb.default_name(),
+              "codebook": book.name if book else None, "method": fitted.method,
+              "hdbscan_outlier_share": fitted.hdbscan_outlier_share, "outliers": outliers,
+              "documents": len(texts), "excerpts": len(excerpts), "versions": _versions()}
+    share = round(sum(t == -1 for t in members.values()) / max(1, len(members)), 4)
+    with store.transaction("topics"):
+        run_id = tdb.insert_run(store, model=backend.name, params=params, outlier_share=share,
+                                n_documents=len(texts))
+        for c in candidates:
+            c.run_id = run_id
+        tdb.insert_candidates(store, candidates)
+        probability = _probabilities(owner, fitted)
+        tdb.insert_members(store, run_id, [(excerpts[i].id, t, probability.get(i))
+                                           for i, t in sorted(members.items())])
+        store.log("topics run", str(run_id), {
+            "model": backend.name, **params,
+            "topics": [[c.topic, c.label, c.size] for c in candidates]})
+    ordered = sorted(candidates, key=lambda c: (c.topic < 0, c.topic))
+    return TopicRun(id=run_id, model=backend.name, method=fitted.method, outlier_share=share,
+                    hdbscan_outlier_share=fitted.hdbscan_outlier_share,
+                    n_documents=len(texts), params=params, candidates=ordered,
+                    notes=fitted.notes, seconds=round(time.perf_counter() - started, 2))
+
+
+def _scaled(progress, excerpts: int, texts: int):
+    if progress is None:
+        return None
+    done = {"texts": 0, "told": 0}
+
+    def step(n: int) -> None:
+        done["texts"] += n
+        target = round(done["texts"] * excerpts / max(1, texts))
+        if target > done["told"]:
+            progress(target - done["told"])
+            done["told"] = target
+
+    return step
+
+
+def _members(excerpts, owner: list[int], topics: list[int]) -> dict[int, int]:
+    """excerpt index → topic: its sentences' most common topic (outliers count last)."""
+    votes: dict[int, Counter] = {}
+    for i, t in zip(owner, topics):
+        votes.setdefault(i, Counter())[t] += 1
+    out = {}
+    for i, counter in votes.items():
+        best = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] < 0, kv[0]))
+        out[i] = best[0][0]
+    return out
+
+
+def _probabilities(owner: list[int], fitted) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for i, p in zip(owner, fitted.probabilities):
+        if p is not None and i not in out:
+            out[i] = p
+    return out
+
+
+def _candidates(store, excerpts, owner, fitted, members, book, codes, code_vectors, seed
+                ) -> list[Candidate]:
+    from thematic.store.codings import list_codings
+    from thematic.topics import labels
+    from thematic.topics.model import layout
+
+    coded: dict[str, set[str]] = {}
+    if book is not None:
+        from thematic.store.codebooks import list_codebooks
+
+        versions = {b.id for b in list_codebooks(store) if b.name == book.name}
+        for c in list_codings(store, status=("accepted", "proposed")):
+            if c.codebook_id in versions:
+                coded.setdefault(c.excerpt_id, set()).add(c.code_id)
+    names = {c.id: c.name for c in codes}
+    topics = sorted(set(members.values()))
+    common = labels.common_words([[w for w, _ in fitted.keywords.get(t, [])]
+                                  for t in topics if t >= 0])
+    xy = layout(fitted.centroids, seed)
+    out = []
+    for topic in topics:
+        index = [i for i, t in sorted(members.items()) if t == topic]
+        ids = [excerpts[i].id for i in index]
+        studies = sorted({excerpts[i].source_id for i in index}, key=_natural)
+        rep = []
+        for doc in fitted.representative.get(topic, []):
+            eid = excerpts[owner[doc]].id
+            if eid not in rep and members[owner[doc]] == topic:
+                rep.append(eid)
+        nearest = _nearest(ids, coded, names, codes, code_vectors, fitted.centroids.get(topic))
+        words = [w for w, _ in fitted.keywords.get(topic, [])]
+        if topic < 0:
+            label, used = "Outliers (no topic)", []
+        else:
+            label, used = labels.suggest(words, nearest, common)
+        data = {"studies": studies, "ctfidf": [[w, round(s, 6)] for w, s in
+                                               fitted.ctfidf.get(topic, [])],
+                "suggested_codes": used, "codebook": book.name if book else None,
+                "xy": list(xy.get(topic, ())) or None}
+        out.append(Candidate(run_id=0, topic=topic, label=label,
+                             keywords=fitted.keywords.get(topic, []), size=len(ids),
+                             representative=rep, nearest_codes=nearest, data=data))
+    return out
+
+
+def _nearest(ids, coded, names, codes, code_vectors, centroid) -> list[dict]:
+    """Codes nearest a topic: by the share of its members coded with them (accepted or
+    proposed codings) and by the similarity of the code's definition to its centroid."""
+    import numpy as np
+
+    counts = Counter(code for eid in ids for code in coded.get(eid, ()))
+    similarity: dict[str, float] = {}
+    if code_vectors is not None and centroid is not None and len(codes):
+        sims = np.asarray(code_vectors) @ np.asarray(centroid, dtype=np.float32)
+        similarity = {c.id: round(float(s), 4) for c, s in zip(codes, sims)}
+    have_codings = any(coded.get(eid) for eid in ids)
+    rows = []
+    for code in names:
+        share = round(counts[code] / len(ids), 4) if have_codings and ids else None
+        rows.append({"code": code, "name": names[code], "members": counts[code],
+                     "share": share, "similarity": similarity.get(code)})
+    rows.sort(key=lambda r: (-(r["share"] or 0), -(r["similarity"] or 0), r["code"]))
+    by_share = [r for r in rows if r["members"]][:NEAREST]
+    by_similarity = sorted(rows, key=lambda r: (-(r["similarity"] or 0), r["code"]))[:NEAREST]
+    out = by_share + [r for r in by_similarity if r not in by_share]
+    return out[:NEAREST + 2]
+
+
+def _natural(value: str):
+    return (0, int(value), "") if str(value).isdigit() else (1, 0, str(value))
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn",
+                 "sentence-transformers"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
