@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from thematic.cli.common import App, pass_app, progress, warn
+from thematic.cli.interop import qdpx_command
 
 FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx"])
 
@@ -14,6 +15,9 @@ FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx
 @click.group(name="import")
 def import_() -> None:
     """Import studies (one row per included study) and excerpts (findings, transcripts)."""
+
+
+import_.add_command(qdpx_command, "qdpx")
 
 
 def _read_options(f):

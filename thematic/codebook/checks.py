@@ -220,12 +220,12 @@ def _nlp():
 
 
 def _rule_problems(doc: CodebookDoc, broken: set[tuple] = frozenset()) -> list[Problem]:
-    from spacy.matcher import Matcher
-
     todo = [(i, code["rules"]) for i, code in enumerate(doc.codes)
             if isinstance(code.get("rules"), dict)]
     if not todo:
-        return []
+        return []  # no rules: no need to pay for importing spaCy
+    from spacy.matcher import Matcher
+
     nlp = _nlp()
     out = []
     for i, rules in todo:

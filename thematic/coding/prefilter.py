@@ -74,8 +74,7 @@ class Prefilter:
             before, after, _, words, k = primary
             checks = []
             for *_, others, j in anchors:
-                # Lists with function words would cost more to find than they save.
-                if j == k or others & common:
+                if j == k:
                     continue
                 bounds = self.offsets[i].get((min(j, k), max(j, k)))
                 if bounds is not None and j < k:
@@ -84,10 +83,8 @@ class Prefilter:
             self.plan.append((words, before, after, checks))
             for w in words:
                 self.reach.setdefault(w, []).append(i)
-            self._find(primary[2], words)
-            for _, _, attr, others, j in anchors:
-                if j != k and not others & common:
-                    self._find(attr, others)
+            for _, _, attr, others, _ in anchors:
+                self._find(attr, others)
         self._ready = True
 
     def _find(self, attr: str, words: frozenset[int]) -> None:

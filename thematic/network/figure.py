@@ -21,41 +21,56 @@ DPI = 150
 
 
 def layout(graph: nx.Graph, seed: int | None = None) -> dict:
-    """Node → (x, y), filling [-1, 1]² (unlinked nodes in a row along the bottom).
+    """Node → (x, y) in [-1, 1]²: each connected part laid out on its own (seeded
+    Fruchterman–Reingold), the parts packed in rows, largest first, each given room in
+    proportion to its size — so an isolated pair does not squeeze the rest into a corner.
 
-    A seeded Fruchterman–Reingold layout of the linked nodes. Weights pull by their square
-    root relative to the strongest link, so one very strong pair (association strength of
-    two rare codes) does not leave every other link slack and the picture in a heap.
+    Weights pull by their square root relative to the strongest link, so one very strong
+    pair (association strength of two rare codes) does not leave every other link slack.
     """
     import networkx as nx
-    import numpy as np
 
     from thematic.network.analyse import positive
 
     seed = int(graph.graph.get("seed", 0) if seed is None else seed)
     h = positive(graph)
-    alone = [n for n in h if h.degree(n) == 0]
-    h.remove_nodes_from(alone)
     top = max((d["weight"] for *_, d in h.edges(data=True)), default=1.0) or 1.0
     for *_, d in h.edges(data=True):
         d["pull"] = max(0.05, (d["weight"] / top) ** 0.5)
-    pos: dict = {}
-    if len(h) > 2:
-        raw = nx.spring_layout(h, weight="pull", seed=seed, k=1.5 / len(h) ** 0.5,
-                               iterations=300)
-        xy = np.array([raw[n] for n in h], dtype=float)
-        xy -= xy.min(axis=0)
-        xy /= np.where(xy.max(axis=0) > 0, xy.max(axis=0), 1.0)
-        bottom = -0.8 if alone else -1.0
-        xy[:, 0] = xy[:, 0] * 2.0 - 1.0
-        xy[:, 1] = xy[:, 1] * (1.0 - bottom) + bottom
-        pos = {n: (float(x), float(y)) for n, (x, y) in zip(h, xy)}
-    elif len(h):
-        pos = dict(zip(h, [(-0.5, 0.0), (0.5, 0.0)]))
-    for i, n in enumerate(alone):
-        x = 0.0 if len(alone) == 1 else -1.0 + 2.0 * i / (len(alone) - 1)
-        pos[n] = (x, -1.0 if h else 0.0)
-    return pos
+    order = {n: i for i, n in enumerate(h)}
+    parts = sorted((sorted(c, key=order.__getitem__) for c in nx.connected_components(h)),
+                   key=lambda c: (-len(c), order[c[0]]))
+    boxes = [(_local(h.subgraph(part), part, seed), len(part) ** 0.5) for part in parts]
+    width = max(boxes[0][1], 1.3 * sum(side ** 2 for _, side in boxes) ** 0.5) if boxes else 1
+    placed, x, y, row = {}, 0.0, 0.0, 0.0
+    for local, side in boxes:
+        if x > 0 and x + side > width + 1e-9:
+            x, y, row = 0.0, y + row, 0.0
+        for node, (lx, ly) in local.items():
+            placed[node] = (x + lx * side, y + (1.0 - ly) * side)
+        x, row = x + side, max(row, side)
+    height = (y + row) or 1.0
+    used = max((px for px, _ in placed.values()), default=1.0) or 1.0
+    return {n: (2.0 * px / used - 1.0 if used > 0 else 0.0, 1.0 - 2.0 * py / height)
+            for n, (px, py) in placed.items()}
+
+
+def _local(sub: nx.Graph, part: list, seed: int) -> dict:
+    """A connected part's layout inside the unit square (margins 0.1)."""
+    import networkx as nx
+    import numpy as np
+
+    if len(part) == 1:
+        return {part[0]: (0.5, 0.5)}
+    if len(part) == 2:
+        return {part[0]: (0.15, 0.5), part[1]: (0.85, 0.5)}
+    raw = nx.spring_layout(sub, weight="pull", seed=seed, k=1.5 / len(part) ** 0.5,
+                           iterations=300)
+    xy = np.array([raw[n] for n in part], dtype=float)
+    xy -= xy.min(axis=0)
+    xy /= np.where(xy.max(axis=0) > 0, xy.max(axis=0), 1.0)
+    xy = 0.1 + 0.8 * xy
+    return {n: (float(a), float(b)) for n, (a, b) in zip(part, xy)}
 
 
 def draw(graph: nx.Graph, path: str | os.PathLike, *, seed: int | None = None,
@@ -86,7 +101,7 @@ def draw(graph: nx.Graph, path: str | os.PathLike, *, seed: int | None = None,
                                          alpha=0.75, zorder=1))
 
     top = max((graph.nodes[v]["count"] for v in nodes), default=1) or 1
-    sizes = [250 + 1750 * graph.nodes[v]["count"] / top for v in nodes]
+    sizes = [200 + 1300 * graph.nodes[v]["count"] / top for v in nodes]
     ax.scatter([pos[v][0] for v in nodes], [pos[v][1] for v in nodes], s=sizes,
                c=[graph.nodes[v]["colour"] for v in nodes], edgecolors="white",
                linewidths=1.5, zorder=2)
@@ -134,7 +149,8 @@ def _legend(graph: nx.Graph) -> list:
     out = []
     for c in sorted(groups):
         names = groups[c]
-        text = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+        text = textwrap.shorten(", ".join(names[:3]), 60, placeholder="…") + \
+            (f" +{len(names) - 3}" if len(names) > 3 else "")
         out.append(Patch(color=colours[c], label=f"Community {c}: {text}"))
     alpha = graph.graph.get("alpha", 0.05)
     out.append(Line2D([0], [0], color="#444444", linewidth=3,
