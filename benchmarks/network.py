@@ -30,7 +30,7 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_of, machine, row
 
-from thematic.network import cooccur
+from thematic.network import chance, cooccur
 
 
 def make_incidence(n_excerpts: int, n_codes: int, n_studies: int, seed: int,
@@ -84,7 +84,7 @@ def main() -> None:
     t_counts = best_of(lambda: cooccur.counts(a), args.repeat)
     t_weights = best_of(lambda: cooccur.weights(args.weight, cij, marg[rows], marg[cols],
                                                 total.n), args.repeat)
-    t_chance = best_of(lambda: cooccur.chance(cij, marg[rows], marg[cols], total.n,
+    t_chance = best_of(lambda: chance.chance(cij, marg[rows], marg[cols], total.n,
                                               k * (k - 1) // 2), args.repeat)
     t_support = best_of(lambda: cooccur.supporting(inc, table.source, table.target),
                         args.repeat)

@@ -67,3 +67,23 @@ def load_codebook(store, name: str = "test-book", version: str = "1.0.0",
 def ready(store, folder: Path) -> int:
     setup_corpus(store, folder)
     return load_codebook(store)
+
+
+def prepare(project: Path, *, auto: bool = False) -> Path:
+    """Corpus + codebook in ``project`` (and the auto-coding when ``auto``), store closed."""
+    from thematic.project import open_store
+
+    with open_store(project) as store:
+        ready(store, project)
+        if auto:
+            from thematic.coding.auto import run
+
+            run(store)
+    return project
+
+
+def rows(project: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    from thematic.project import open_store
+
+    with open_store(project) as store:
+        return [tuple(r) for r in store.query(sql, params)]

@@ -30,7 +30,7 @@ import pytest
 from test_network_fixtures import tiny
 
 from thematic.errors import ThematicError
-from thematic.network import cooccur
+from thematic.network import chance, cooccur
 
 
 def _table(store, unit="excerpt", weight="count", min_weight=-math.inf):
@@ -202,7 +202,7 @@ def test_hypergeometric_p_is_fishers_exact_test_greater():
         n = int(rng.integers(5, 60))
         ci, cj = (int(x) for x in rng.integers(1, n, size=2))
         cij = int(rng.integers(max(1, ci + cj - n), min(ci, cj) + 1))
-        p, _ = cooccur.chance([cij], [ci], [cj], n, 1)
+        p, _ = chance.chance([cij], [ci], [cj], n, 1)
         table = [[cij, ci - cij], [cj - cij, n - ci - cj + cij]]
         assert p[0] == pytest.approx(fisher_exact(table, alternative="greater")[1])
 
@@ -220,7 +220,7 @@ def test_upper_tail_matches_scipy(total):
                  ci * cj // total + rng.integers(-3, 25, size=400))
     x = np.clip(x, 0, hi + 1)   # includes x below the support (p = 1) and above it (p = 0)
     expected = hypergeom.sf(x - 1, total, ci, cj)
-    got = cooccur.upper_tail(x, total, ci, cj)
+    got = chance.upper_tail(x, total, ci, cj)
     assert got == pytest.approx(expected, rel=1e-8, abs=1e-300)
 
 
@@ -246,7 +246,7 @@ def test_benjamini_hochberg_matches_statsmodels_with_untested_pairs_at_one():
 
     rng = np.random.default_rng(5)
     p = rng.uniform(0, 0.2, size=30) ** 2
-    q = cooccur.bh(p, 100)
+    q = chance.bh(p, 100)
     padded = np.concatenate([p, np.ones(70)])
     expected = multipletests(padded, method="fdr_bh")[1][:30]
     assert q == pytest.approx(expected)

@@ -103,7 +103,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E155": (USAGE, "{where}: codebook {codebook!r} version {version!r} is not loaded in this "
                     "project{loaded}. Load that version with `thematic codebook load FILE`, "
                     "or drop the codebook columns to use the current version."),
-    "E156": (USAGE, "Code {code!r}, rule {rule}: {problem}. Fix the rule in the codebook and "
+    "E156": (USAGE, "Code {code_id!r}, rule {rule}: {problem}. Fix the rule in the codebook and "
                     "load it again (`thematic codebook validate FILE` checks the rules)."),
     "E157": (USAGE, "--where {query!r}: {problem}.{suggest} Write FIELD=VALUE terms joined by ' and ' "
                     "(fields: id, source, text~WORDS, or an excerpt or study attribute such as "

@@ -90,8 +90,10 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
         return
     for note in found.notes:
         warn(note)
-    click.echo(f"Topic run {found.id}: {found.params['excerpts']} excerpt(s) as "
-               f"{found.n_documents} {unit}(s); embeddings {found.model}; {found.method}.")
+    texts = f"{found.params['excerpts']} excerpt(s)"
+    if unit != "excerpt":
+        texts += f" as {found.n_documents} {unit}(s)"
+    click.echo(f"Topic run {found.id}: {texts}; embeddings {found.model}; {found.method}.")
     click.echo(f"{len(found.topics)} topic(s); outliers: HDBSCAN "
                f"{_share(found.hdbscan_outlier_share)}, final {_share(found.outlier_share)}; "
                f"{found.seconds:.1f} s.")

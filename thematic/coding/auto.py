@@ -103,9 +103,13 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     proposals = list(total.proposals)
     coders = [RULES_CODER]
     if semantic:
-        from thematic.coding.semantic import DEFAULT_MIN_SCORE, CodeSpace, get_backend
+        from thematic.coding.semantic import DEFAULT_MIN_SCORE, CodeSpace, get_backend, prototypes
 
-        space = CodeSpace(book.codes, backend if backend is not None else get_backend(embedder))
+        backend = backend if backend is not None else get_backend(embedder)
+        if callable(getattr(backend, "fit", None)):
+            # A corpus-fitted backend (tf-idf) must see the excerpts and the codes together.
+            backend.fit([t for _, t in items] + [t for _, t in prototypes(book.codes)])
+        space = CodeSpace(book.codes, backend, encode=_cached(store, backend))
         threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
@@ -133,3 +137,12 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
                       semantic=sum(p.method == "semantic" for p in proposals),
                       codebook=book.name, version=book.version, codebook_id=book.id,
                       coders=coders)
+
+
+def _cached(store: Store, backend):
+    """Encode through the project's embedding cache when the topics room provides one."""
+    try:
+        from thematic.topics.embeddings import embed
+    except ImportError:
+        return None
+    return lambda texts: embed(store, backend, texts)

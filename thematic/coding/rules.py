@@ -202,7 +202,7 @@ class RuleCoder:
                      label: str) -> None:
         if not isinstance(pattern, list) or not pattern or \
                 not all(isinstance(t, dict) for t in pattern):
-            raise ThematicError("E156", code=code, rule=label,
+            raise ThematicError("E156", code_id=code, rule=label,
                                 problem="a pattern is a non-empty list of token objects")
         key = self._key(code, is_exclusion, origin)
         tokens = [_lower_values(t) for t in pattern]
@@ -210,7 +210,7 @@ class RuleCoder:
             self.matcher.add(key, [tokens])
         except (ValueError, KeyError, TypeError) as exc:
             detail = " ".join(str(exc).split())[:300]
-            raise ThematicError("E156", code=code, rule=label, problem=detail) from None
+            raise ThematicError("E156", code_id=code, rule=label, problem=detail) from None
         self.prefilter.add(key, tokens)
 
     # -- applying --

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from thematic.errors import ThematicError
 
-DEFAULT_BACKEND = "minilm"
 DEFAULT_MIN_SCORE = 0.5
 CHUNK = 1024
 
@@ -26,13 +25,14 @@ class SemanticHit:
 
 
 def get_backend(name: str | None = None):
-    """The embedding backend (an object with ``.name`` and ``.encode(list[str])``)."""
+    """The embedding backend (an object with ``.name`` and ``.encode(list[str])``); None
+    means the project default (minilm when installed, else tfidf)."""
     try:
         from thematic.topics.embeddings import get_backend as topics_backend
     except ImportError as exc:
         raise ThematicError("E163", detail=f"thematic.topics.embeddings is unavailable "
                             f"({exc})") from None
-    return topics_backend(name or DEFAULT_BACKEND)
+    return topics_backend(name)
 
 
 def prototypes(codes: Iterable) -> list[tuple[str, str]]:
@@ -60,11 +60,14 @@ def _unit(matrix):
 class CodeSpace:
     """The codes' prototype vectors, embedded once, scored against batches of excerpts."""
 
-    def __init__(self, codes: Iterable, backend) -> None:
+    def __init__(self, codes: Iterable, backend, encode=None) -> None:
+        """``encode`` (default ``backend.encode``) embeds the excerpts, e.g. through the
+        project's embedding cache."""
         import numpy as np
 
         pairs = prototypes(codes)
         self.backend = backend
+        self.encode = encode or backend.encode
         self.code_ids = sorted({c for c, _ in pairs}, key=[c for c, _ in pairs].index)
         index = {c: i for i, c in enumerate(self.code_ids)}
         self.owner = np.array([index[c] for c, _ in pairs], dtype=np.int64)
@@ -76,7 +79,7 @@ class CodeSpace:
 
         if self.vectors is None or not texts:
             return np.zeros((len(texts), len(self.code_ids)), dtype=np.float32)
-        sims = _unit(self.backend.encode(list(texts))) @ self.vectors.T
+        sims = _unit(self.encode(list(texts))) @ self.vectors.T
         best = np.full((len(texts), len(self.code_ids)), -1.0, dtype=np.float32)
         for j in range(len(self.code_ids)):
             best[:, j] = sims[:, self.owner == j].max(axis=1)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from thematic.errors import ThematicError, nearest
 from thematic.network import LEVELS, UNITS, WEIGHTS, check_choice
+from thematic.network.chance import chance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from thematic.store.db import Store
 
 CHANCE_WEIGHTS = ("association", "npmi")
+PLURAL = {"excerpt": "excerpts", "study": "studies"}
 LOOKUP_LIMIT = 1 << 24  # items² up to this: a dense pair index (≤ 128 MB at 4096 items)
 
 
@@ -292,75 +294,6 @@ def weights(kind: str, cij, ci, cj, n: int):
                                                                   denominator, 1.0), 1.0)
 
 
-def chance(cij, ci, cj, n: int, tested: int):
-    """One-sided hypergeometric p (co-occurring at least this often by chance, i.e. Fisher's
-    exact test, greater) and Benjamini–Hochberg q over ``tested`` pairs; pairs that never
-    co-occur have p = 1 and are part of the family without being listed."""
-    p = upper_tail(cij, n, ci, cj)
-    return p, bh(p, tested)
-
-
-def upper_tail(x, total: int, successes, draws):
-    """P(X >= x) for X ~ Hypergeometric(total, successes, draws), vectorised.
-
-    scipy.stats.hypergeom.sf sums the pmf afresh for each pair (a third of a millisecond
-    each at 100k units); here one log-pmf per pair (scipy's, O(1)) starts a ratio
-    recurrence, run for all pairs at once, that walks away from the mode, where terms only
-    shrink, and stops at relative 1e-17. The side of the mode decides which tail is
-    summed, so nothing is lost to cancellation.
-    """
-    import numpy as np
-    from scipy.stats import hypergeom
-
-    x, k, d = (np.atleast_1d(np.asarray(v, dtype=np.int64)) for v in (x, successes, draws))
-    x, k, d = np.broadcast_arrays(x, k, d)
-    big = np.int64(total)
-    lo, hi = np.maximum(0, d + k - big), np.minimum(k, d)
-    p = np.where(x <= lo, 1.0, 0.0)
-    inside = (x > lo) & (x <= hi)
-    mode = (d + 1) * (k + 1) // (big + 2)
-
-    for upper in (True, False):
-        idx = np.flatnonzero(inside & ((x > mode) if upper else (x <= mode)))
-        if not len(idx):
-            continue
-        kk, dd, end = k[idx], d[idx], hi[idx] if upper else lo[idx]
-        at = x[idx] if upper else x[idx] - 1
-        term = np.exp(hypergeom.logpmf(at, big, kk, dd))  # O(1) each, via betaln
-        acc = term.copy()
-        live = np.arange(len(idx))
-        while len(live):
-            a, kl, dl = at[live], kk[live], dd[live]
-            if upper:
-                ratio = (kl - a) * (dl - a) / ((a + 1.0) * (big - kl - dl + a + 1.0))
-                at[live] = a + 1
-            else:
-                ratio = a * (big - kl - dl + a) / ((kl - a + 1.0) * (dl - a + 1.0))
-                at[live] = a - 1
-            term[live] *= ratio
-            step = (at[live] <= end[live]) if upper else (at[live] >= end[live])
-            acc[live] += np.where(step, term[live], 0.0)
-            live = live[step & (term[live] > acc[live] * 1e-17)]
-        p[idx] = acc if upper else 1.0 - acc
-    return np.clip(p, 0.0, 1.0)
-
-
-def bh(p, m: int):
-    """Benjamini–Hochberg adjusted p-values for ``p`` within a family of ``m`` ≥ len(p)
-    tests whose other members have p = 1."""
-    import numpy as np
-
-    p = np.asarray(p, dtype=float)
-    if not len(p):
-        return p.copy()
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * max(m, len(p)) / np.arange(1, len(p) + 1)
-    q_sorted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty_like(p)
-    q[order] = np.minimum(q_sorted, 1.0)
-    return q
-
-
 def supporting(inc: Incidence, source, target) -> list[np.ndarray]:
     """For each pair (source[k], target[k]): the excerpt rows that support it — the excerpts
     carrying either item inside the units where the two co-occur (at excerpt level: the
@@ -454,7 +387,7 @@ def edge_table(inc: Incidence, weight: str = "count", min_weight: float = 0.0, *
         fix = ("Code excerpts of more studies, use --unit excerpt, or use --weight count or "
                "jaccard." if inc.unit == "study" else
                "Code more excerpts, or use --weight count or jaccard.")
-        raise ThematicError("E302", weight=weight, units=f"{inc.unit}s".replace("ys", "ies"),
+        raise ThematicError("E302", weight=weight, units=PLURAL[inc.unit],
                             unit=inc.unit, level=inc.level, n=c.n, fix=fix)
     rows, cols, cij = pairs(c)
     k = len(inc.items)

@@ -6,7 +6,10 @@ embed seed words and keywords with it. Components:
 
 - UMAP: 5 dimensions, cosine, ``n_neighbors`` 10 (15 above 500 texts), ``min_dist`` 0,
   ``random_state=seed`` (which also makes UMAP single-threaded and so reproducible).
-- HDBSCAN: ``min_cluster_size = min_topic_size``. When it leaves more than half of the texts
+- HDBSCAN: ``min_cluster_size = min_topic_size``, ``min_samples`` half that and "leaf"
+  cluster selection: on review-sized corpora "eom" tends to lump most findings into one or
+  two big clusters (benchmarks/topics_quality.py recovers more review themes with "leaf").
+  When it leaves more than half of the texts
   as outliers the run falls back to k-means on the same UMAP space (a BERTopic-supported
   ``hdbscan_model``); when it leaves some, they are reassigned with
   ``BERTopic.reduce_outliers(strategy="embeddings")`` if the share is above
@@ -16,6 +19,7 @@ embed seed words and keywords with it. Components:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 FALLBACK_ABOVE = 0.5   # HDBSCAN outlier share above which k-means replaces it
@@ -115,11 +119,15 @@ def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int
 
     vectors = np.asarray(embeddings, dtype=np.float32)
     notes: list[str] = []
+    # BERTopic logs warnings meant for interactive use (e.g. after update_topics); the run
+    # reports what happened in ``notes`` instead.
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
     if outliers == "kmeans":
         model, topics, probs, method, share0 = None, [], None, "", 1.0
     else:
-        cluster = HDBSCAN(min_cluster_size=int(min_topic_size), metric="euclidean",
-                          cluster_selection_method="eom", prediction_data=True)
+        cluster = HDBSCAN(min_cluster_size=int(min_topic_size),
+                          min_samples=max(2, int(min_topic_size) // 2), metric="euclidean",
+                          cluster_selection_method="leaf", prediction_data=True)
         model = _bertopic(backend, texts, cluster=cluster, seed=seed, seed_topics=seed_topics,
                           nr_topics=nr_topics)
         # guided modelling nudges the embeddings in place: give it a copy
