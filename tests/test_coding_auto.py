@@ -175,8 +175,8 @@ class FakeBackend:
     """Bag of words over a tiny vocabulary: enough for cosine similarity to mean something."""
 
     name = "fake"
-    vocabulary = ["hope", "optimism", "future", "stigma", "discrimination", "training",
-                  "role", "roles", "unclear", "symptoms", "agency", "empowerment"]
+    vocabulary = ("hope", "optimism", "future", "stigma", "discrimination", "training",
+                  "role", "roles", "unclear", "symptoms", "agency", "empowerment")
 
     def encode(self, texts):
         out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)

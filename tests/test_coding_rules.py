@@ -99,11 +99,12 @@ def test_code_batch_is_pure_and_batches_combine():
     assert (whole.excerpts, whole.negated, whole.excluded) == (3, 1, 0)
 
 
-WORDS = ("the a peer staff role roles was were not clear unclear clearly defined support "
+WORDS_TEXT = ("the a peer staff role roles was were not clear unclear clearly defined support "
          "team organisational organizational culture lack of training supervisor regular "
          "burnout stress among workers own wellbeing more research is needed trials larger "
          "ambiguity confusion over responsibilities boundaries , . ; low - and middle income "
-         "countries digital online app group groups").split()
+         "countries digital online app group groups")
+WORDS = WORDS_TEXT.split()
 
 
 def test_prefilter_finds_exactly_what_the_full_matcher_finds():
@@ -135,3 +136,16 @@ def test_prefilter_finds_exactly_what_the_full_matcher_finds():
     texts = [" ".join(rng.choices(WORDS, k=rng.randint(3, 40))) for _ in range(400)]
     for doc in coder.nlp.pipe(texts):
         assert sorted(coder.prefilter(doc)) == sorted(coder.matcher(doc)), doc.text
+
+
+def test_pattern_values_compare_in_lower_case_but_regexes_keep_their_escapes():
+    ruleset = rules(CodeRules("leadership", patterns=(
+        pattern({"LEMMA": {"REGEX": "^\\S+ship$"}}),
+        pattern({"LOWER": {"IN": ["Manager", "CHAMPION"]}}),
+        pattern({"LEMMA": "Buy"}, {"LOWER": "-"}, {"LOWER": "In"}))))
+    assert hits("Strong LEADERSHIP mattered.", ruleset) == [
+        ("leadership", "LEADERSHIP", "pattern:1")]
+    assert hits("A Champion helped.", ruleset) == [("leadership", "Champion", "pattern:2")]
+    assert hits("Managers bought-in early.", ruleset) == [   # LOWER "managers" ≠ "manager"
+        ("leadership", "bought-in", "pattern:3")]
+    assert hits("Buy-in from managers.", ruleset) == [("leadership", "Buy-in", "pattern:3")]

@@ -201,3 +201,11 @@ def test_parent_cycle_is_refused(built):
         with pytest.raises(ThematicError) as err:
             themes.edit(store, "a", parent="b")
         assert err.value.code == "E258"
+
+
+def test_codes_need_a_codebook(run):
+    result = run("theme", "add", "Hope", "--codes", "hope")
+    assert result.exit_code == 2
+    assert result.output == ("Error: [E261] The project has no codebook yet, so codes hope "
+                             "cannot be checked. Load one with `thematic codebook load FILE` "
+                             "first.\n")

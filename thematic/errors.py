@@ -112,9 +112,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "Give a long CSV (excerpt, code[, coder, start, end, memo]), a wide CSV "
                     "(excerpt + one 0/1 column per code), a list CSV (excerpt or finding_id + "
                     "codes separated by ';') or a JSON export."),
-    "E159": (USAGE, "{path}, row {row}: {problem}. {fix}"),
+    "E159": (USAGE, "{path}, row {row}: {problem}.{suggest} {fix}"),
     "E160": (USAGE, "No coder named for {what}. Pass --coder NAME (or add a coder column)."),
-    "E161": (USAGE, "No {what} matches {detail}. List codings with `thematic code list`."),
+    "E161": (USAGE, "No {what} matches {detail}.{suggest} List codings with "
+                    "`thematic code list`."),
     "E162": (USAGE, "No spaCy pipeline {value!r} is installed ({detail}). Install the "
                     "pipeline as a package, give the path of a saved pipeline, or leave out "
                     "--model to use the built-in rules pipeline."),
@@ -164,6 +165,8 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "--into 'Name=code1,code2' using the theme's codes ({codes})."),
     "E260": (USAGE, "Topic {topic} of run {run} is already accepted as theme {theme!r}. "
                     "Show it with `thematic theme show {theme}`, or merge themes instead."),
+    "E261": (USAGE, "The project has no codebook yet, so codes {codes} cannot be checked. "
+                    "Load one with `thematic codebook load FILE` first."),
     "E270": (USAGE, "Too few texts for a topic model: {count} {unit}(s), and at least "
                     "{minimum} are needed (with --min-topic-size {size}). Import more "
                     "findings, use --unit sentence, or lower --min-topic-size."),

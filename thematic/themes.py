@@ -125,18 +125,20 @@ def _expand_groups(store: Store, codebook: str, codes: list[str]) -> list[str]:
 
 # --- validation -----------------------------------------------------------------------------
 
-def _codebook(store: Store, name: str | None):
+def _codebook(store: Store, name: str | None, codes: list[str]):
     from thematic.store.codebooks import get_codebook, list_codebooks
 
     book = get_codebook(store, name)
     if book is None:
         names = sorted({b.name for b in list_codebooks(store)})
-        raise ThematicError("E254", value=name or "(any)", suggest=nearest(name or "", names))
+        if name is None or not names:
+            raise ThematicError("E261", codes=", ".join(codes) or "-")
+        raise ThematicError("E254", value=name, suggest=nearest(name, names))
     return book
 
 
 def _check_codes(store: Store, codes: list[str], codebook: str | None) -> tuple[list[str], str]:
-    book = _codebook(store, codebook)
+    book = _codebook(store, codebook, codes)
     known = book.by_id
     clean: list[str] = []
     for code in codes:

@@ -37,7 +37,8 @@ def code() -> None:
               "cosine similarity proposed (default 0.5).")
 @click.option("--model", help="An installed spaCy pipeline (package name or path) instead of "
               "the built-in rules pipeline; nothing is downloaded.")
-@click.option("--embedder", help="Semantic stage: the embedding backend (default: minilm).")
+@click.option("--embedder", help="Semantic stage: the embedding backend, minilm, tfidf or a "
+              "model folder (default: minilm when installed, else tfidf).")
 @json_option
 @pass_app
 def auto(app: App, codebook, where, semantic, min_score, model, embedder, as_json) -> None:
@@ -49,9 +50,11 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, as_jso
     from thematic.coding.where import select
 
     store = app.store()
-    with progress(len(select(store, where)), "Auto-coding") as bar:
+    chosen = select(store, where)
+    with progress(len(chosen), "Auto-coding") as bar:
         result = run(store, codebook=codebook, where=where, min_score=min_score,
-                     semantic=semantic, progress=bar, model=model, embedder=embedder)
+                     semantic=semantic, progress=bar, model=model, embedder=embedder,
+                     excerpts=chosen)
     if as_json:
         emit([], as_json=True, document=asdict(result))
         return
@@ -196,7 +199,7 @@ def _decide(app: App, ids, accept: bool, coder, memo, every, code_id, excerpt, p
                                               excerpt=excerpt, coder=proposer)]
     if not chosen:
         raise ThematicError("E161", what="proposal", detail="the command (give coding ids "
-                            "or --all with filters)")
+                            "or --all with filters)", suggest="")
     who = _coder(coder)
     done = decide(store, sorted(set(chosen)), accept, coder=who, memo=memo)
     verb = "Accepted" if accept else "Rejected"
@@ -204,7 +207,11 @@ def _decide(app: App, ids, accept: bool, coder, memo, every, code_id, excerpt, p
 
 
 def _decide_command(name: str, accept: bool):
-    @code.command(name)
+    verb = "Accept" if accept else "Reject"
+
+    @code.command(name, help=f"{verb} proposed codings by id (see `thematic code list "
+                  f"--status proposed`), or --all matching the filters; the coder counts as "
+                  f"having reviewed their excerpts.")
     @click.argument("ids", nargs=-1, type=int)
     @coder_option
     @click.option("--memo", help="A note kept with the decision.")
@@ -217,9 +224,6 @@ def _decide_command(name: str, accept: bool):
     def command(app: App, ids, coder, memo, every, code_id, excerpt, proposer) -> None:
         _decide(app, ids, accept, coder, memo, every, code_id, excerpt, proposer)
 
-    verb = "Accept" if accept else "Reject"
-    command.__doc__ = (f"{verb} proposed codings by id (see `thematic code list --status "
-                       f"proposed`), recording the coder as having reviewed the excerpts.")
     return command
 
 

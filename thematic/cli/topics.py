@@ -46,8 +46,9 @@ RUN_OPTIONS = [
                  "(HDBSCAN min_cluster_size); default about n/25, at least 5."),
     click.option("--seed", type=int, default=0, show_default=True,
                  help="Random seed: the same seed gives the same topics."),
-    click.option("--guided", is_flag=True, help="Seed topics with the codebook's code names, "
-                 "rule phrases and definitions (BERTopic seed_topic_list)."),
+    click.option("--guided", is_flag=True, help="Seed topics from the codebook, one per "
+                 "top-level branch (its code names, rule phrases and definition), with "
+                 "BERTopic's seed_topic_list."),
     click.option("--nr-topics", type=click.IntRange(min=2), help="Merge topics down to N."),
     click.option("--codebook", help="The codebook for nearest codes and --guided (default: "
                  "the current one)."),

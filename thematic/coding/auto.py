@@ -79,13 +79,15 @@ def code_batch(items: Sequence[tuple[str, str]], rules: RuleSet, *, model: str |
 def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         min_score: float | None = None, semantic: bool = False,
         progress: Callable[[int], None] | None = None, model: str | None = None,
-        embedder: str | None = None, backend=None) -> AutoResult:
+        embedder: str | None = None, backend=None, excerpts: list | None = None
+        ) -> AutoResult:
     """Propose codes for the excerpts ``where`` selects (all by default) with the rules of
     ``codebook`` (default: the current one loaded last) and, with ``semantic``, the codes
     whose prototypes score at least ``min_score`` (default 0.5) against the excerpt.
 
     ``model`` names an installed spaCy pipeline instead of the built-in rules pipeline;
-    ``embedder`` (or an already built ``backend``) chooses the embedding backend.
+    ``embedder`` (or an already built ``backend``) chooses the embedding backend;
+    ``excerpts`` passes the excerpts already selected (``where`` is then only recorded).
     Re-running stores no duplicates; every excerpt coded counts as reviewed by the coder.
     """
     from thematic.coding.where import select
@@ -93,7 +95,8 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     book = resolve_codebook(store, codebook)
     rules = RuleSet.from_codes(book.codes)
     coder_for(rules, model)  # compile first: a bad pattern fails before any work
-    excerpts = select(store, where)
+    if excerpts is None:
+        excerpts = select(store, where)
     items = [(e.id, e.text) for e in excerpts]
     total = BatchResult()
     for lo in range(0, len(items), BATCH):

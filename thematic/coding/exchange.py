@@ -127,7 +127,7 @@ def _sheet_rows(path: Path, shown: str) -> tuple[str, list[_Row]]:
                     origin=f"{shown}:{row_no}")
         if not base.excerpt:
             raise ThematicError("E159", path=shown, row=row_no, problem="the excerpt id is "
-                                "empty", fix="Give every row an excerpt id.")
+                                "empty", suggest="", fix="Give every row an excerpt id.")
         if shape == "list":
             base.codes = [c.strip() for c in row[lower["codes"]].split(";") if c.strip()]
         elif shape == "wide":
@@ -135,7 +135,8 @@ def _sheet_rows(path: Path, shown: str) -> tuple[str, list[_Row]]:
                 value = (row.get(col) or "").strip().lower()
                 if value not in TRUE | FALSE:
                     raise ThematicError("E159", path=shown, row=row_no, problem=f"column "
-                                        f"{col!r} holds {row.get(col)!r}", fix="Write 1 for "
+                                        f"{col!r} holds {row.get(col)!r}", suggest="",
+                                        fix="Write 1 for "
                                         "coded and 0 (or nothing) for not coded.")
                 if value in TRUE:
                     base.codes.append(col.strip())
@@ -160,7 +161,8 @@ def _int(value: str, column: str, shown: str, row: int) -> int | None:
         return int(float(value))
     except ValueError:
         raise ThematicError("E159", path=shown, row=row, problem=f"{column} {value!r} is not "
-                            "a number", fix="Give character offsets as whole numbers.") from None
+                            "a number", suggest="",
+                            fix="Give character offsets as whole numbers.") from None
 
 
 def _json_rows(path: Path, shown: str) -> Iterator[_Row]:
@@ -198,8 +200,9 @@ def _resolve(store: Store, rows: list[_Row], coder: str | None, status: str,
         if not who:
             raise ThematicError("E160", what=r.where)
         if r.excerpt not in known:
-            raise _bad(r, f"no excerpt {r.excerpt!r}{nearest(r.excerpt, excerpt_ids)}",
-                       "List the excerpts with `thematic excerpts list`.")
+            raise _bad(r, f"no excerpt {r.excerpt!r}",
+                       "List the excerpts with `thematic excerpts list`.",
+                       nearest(r.excerpt, excerpt_ids))
         key = (r.codebook or codebook, r.version, r.digest)
         if key not in books:
             books[key] = _book(store, key, r.where)
@@ -209,9 +212,10 @@ def _resolve(store: Store, rows: list[_Row], coder: str | None, status: str,
             code = book.code(code_id)
             if code is None or not code.codable:
                 why = (f"code {code_id!r} is not in codebook {book.name!r} (version "
-                       f"{book.version}){nearest(code_id, [c.id for c in book.codes])}"
-                       if code is None else f"code {code_id!r} is a grouping, not assigned")
-                raise _bad(r, why, "Use the codebook's code ids (`thematic codebook show`).")
+                       f"{book.version})" if code is None
+                       else f"code {code_id!r} is a grouping, not assigned")
+                raise _bad(r, why, "Use the codebook's code ids (`thematic codebook show`).",
+                           nearest(code_id, [c.id for c in book.codes if c.codable]))
             if r.start is not None or r.end is not None:
                 _check_span(store, r)
             state = r.status or status
@@ -224,10 +228,10 @@ def _resolve(store: Store, rows: list[_Row], coder: str | None, status: str,
     return codings, reviewed
 
 
-def _bad(row: _Row, problem: str, fix: str) -> ThematicError:
+def _bad(row: _Row, problem: str, fix: str, suggest: str = "") -> ThematicError:
     where, _, number = row.where.rpartition(", ")
     return ThematicError("E159", path=where, row=number.split(" ")[-1], problem=problem,
-                         fix=fix)
+                         fix=fix, suggest=suggest)
 
 
 def _check_span(store: Store, r: _Row) -> None:

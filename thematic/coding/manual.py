@@ -84,8 +84,9 @@ def remove_codings(store: Store, excerpt_id: str, code_id: str, *, coder: str,
         others = sorted({c.coder for c in found})
         detail = f"excerpt {excerpt.id!r}, code {code.id!r}, coder {coder!r}" + (
             f", span {span}" if span else "") + (
-            f" (coded by {', '.join(others)}{nearest(coder, others)})" if others else "")
-        raise ThematicError("E161", what="coding", detail=detail)
+            f" (coded by {', '.join(others)})" if others else "")
+        raise ThematicError("E161", what="coding", detail=detail,
+                            suggest=nearest(coder, others))
 
     def save() -> list[db.Coding]:
         for c in mine:
@@ -105,7 +106,7 @@ def decide(store: Store, coding_ids: list[int], accept: bool, *, coder: str,
     for cid in coding_ids:
         found = db.get_coding(store, cid)
         if found is None:
-            raise ThematicError("E161", what="coding", detail=f"id {cid}")
+            raise ThematicError("E161", what="coding", detail=f"id {cid}", suggest="")
         if found.status != "proposed":
             raise ThematicError("E166", value=cid, status=found.status, action=action)
         proposals.append(found)
@@ -228,8 +229,8 @@ def coverage_summary(store: Store, *, coder: str | None = None, codebook: str | 
     names = sorted(set(reviewed) | set(coded))
     if coder is not None:
         if coder not in names:
-            raise ThematicError("E161", what="coder", detail=f"{coder!r}"
-                                f"{nearest(coder, names)}")
+            raise ThematicError("E161", what="coder", detail=repr(coder),
+                                suggest=nearest(coder, names))
         names = [coder]
     rows = []
     for who in names:

@@ -115,9 +115,15 @@ class Prefilter:
         chosen = set()
         whole = bool(self.unanchored)
         plan = self.plan
-        for word in rows.keys() & self.reach.keys():
+        found = rows.keys()
+        possible: dict[int, bool] = {}          # pattern → all its other anchors occur
+        for word in found & self.reach.keys():
             for i in self.reach[word]:
                 _, before, after, checks = plan[i]
+                if i not in possible:
+                    possible[i] = all(not others.isdisjoint(found) for others, _, _ in checks)
+                if not possible[i]:
+                    continue
                 for row in rows[word]:
                     if all(_near(rows, others, row, lo, hi) for others, lo, hi in checks):
                         chosen.add(i)

@@ -29,10 +29,11 @@ class Item:
 
     @property
     def parts(self) -> tuple[str, str, str]:
-        """The excerpt text split around the matched span (whole text when no span)."""
+        """The excerpt text split around the matched span (nothing to highlight when the
+        coding is of the whole excerpt, as semantic proposals are)."""
         text, c = self.excerpt.text, self.coding
         if c.start is None or c.end is None:
-            return "", text, ""
+            return text, "", ""
         return text[:c.start], text[c.start:c.end], text[c.end:]
 
 
@@ -200,7 +201,7 @@ class ReviewSession:
         item = self.current
         if item is None:
             raise ThematicError("E161", what="proposal", detail="the rest of this review "
-                                "(all proposals are decided)")
+                                "(all proposals are decided)", suggest="")
         return item
 
     def summary(self) -> str:

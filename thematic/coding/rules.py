@@ -155,7 +155,9 @@ def _register_lowercase() -> None:
 # --- compiling and applying the rules -----------------------------------------------------
 
 class RuleCoder:
-    """A pipeline plus one PhraseMatcher (lemmas) and one Matcher for all codes' rules."""
+    """A pipeline, one PhraseMatcher (lemmas) for every code's phrases and the patterns
+    behind a Prefilter. Origins name the rule that fired: ``phrase:"role ambiguity"``,
+    ``pattern:2`` (the code's second pattern, counting from 1)."""
 
     def __init__(self, rules: RuleSet, model: str | None = None, nlp=None) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
@@ -232,13 +234,15 @@ class RuleCoder:
                 candidates.append((start, start - end, code, origin, end))
         if not candidates:
             return result
-        from spacy.attrs import LEMMA, SENT_START
+        cache: list = []   # lemmas and sentence starts, read only when a check needs them
 
-        arr = doc.to_array([LEMMA, SENT_START])
-        lemmas = arr[:, 0]
-        starts = [i for i in (arr[:, 1] == 1).nonzero()[0].tolist()] or [0]
+        def arrays():
+            if not cache:
+                cache.append(self._arrays(doc))
+            return cache[0]
 
         def sentence(i: int) -> int:
+            starts = arrays()[1]
             return starts[max(0, bisect_right(starts, i) - 1)]
 
         vetoed = {(code, sentence(start)) for code, start in vetoes}
@@ -246,17 +250,23 @@ class RuleCoder:
         for start, _, code, origin, end in sorted(candidates):
             if code in best:
                 continue
-            sent = sentence(start)
-            if (code, sent) in vetoed:
+            if vetoed and (code, sentence(start)) in vetoed:
                 result.excluded += 1
                 continue
-            if not self.keep_negated.get(code) and self._negated(lemmas, start, sent):
+            if not self.keep_negated.get(code) and self._negated(arrays()[0], start,
+                                                                 sentence(start)):
                 result.negated += 1
                 continue
             last = doc[end - 1]
             best[code] = Hit(code, doc[start].idx, last.idx + len(last), origin)
         result.hits = sorted(best.values(), key=lambda h: (h.start, h.code))
         return result
+
+    def _arrays(self, doc):
+        from spacy.attrs import LEMMA, SENT_START
+
+        arr = doc.to_array([LEMMA, SENT_START])
+        return arr[:, 0], (arr[:, 1] == 1).nonzero()[0].tolist() or [0]
 
     def _negated(self, lemmas, start: int, sent_start: int) -> bool:
         """A negation cue within NEGATION_WINDOW tokens before ``start`` in its sentence,
@@ -279,8 +289,11 @@ def _lower_values(token: dict) -> dict:
             if isinstance(value, str):
                 value = value.lower()
             elif isinstance(value, dict):
+                # Lists of words compare in lower case; a REGEX keeps its escapes (\S, \W).
                 value = {op: ([v.lower() if isinstance(v, str) else v for v in arg]
-                              if isinstance(arg, list) else arg) for op, arg in value.items()}
+                              if isinstance(arg, list) else
+                              arg.lower() if op == "FUZZY" and isinstance(arg, str) else arg)
+                         for op, arg in value.items()}
         out[attr] = value
     return out
 
@@ -289,8 +302,3 @@ def _lower_values(token: dict) -> dict:
 def coder_for(rules: RuleSet, model: str | None = None) -> RuleCoder:
     """The compiled coder for these rules, built once per process (workers reuse it)."""
     return RuleCoder(rules, model)
-
-
-def check(rules: RuleSet) -> None:
-    """Compile the rules (raises E156 for a pattern spaCy rejects)."""
-    coder_for(rules)

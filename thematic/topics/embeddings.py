@@ -170,7 +170,9 @@ class TfidfBackend:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts = list(corpus)
+        # Distinct texts in a fixed order: the fit (and so the cache key) depends on which
+        # texts there are, not on their order or repeats.
+        texts = sorted(set(corpus))
         vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2),
                                      sublinear_tf=True, min_df=1)
         matrix = vectorizer.fit_transform(texts)
@@ -179,7 +181,7 @@ class TfidfBackend:
                            random_state=self.seed)
         svd.fit(matrix)
         self._pipeline = (vectorizer, svd)
-        joined = "\x1e".join(sorted(set(texts)))
+        joined = "\x1e".join(texts)
         self._fingerprint = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
         return self
 

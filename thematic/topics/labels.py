@@ -1,9 +1,9 @@
 """Readable labels for topic candidates, from their keywords and nearest codebook codes.
 
-A candidate whose members mostly carry one code is named after it ("Role ambiguity"); a
-second code or a distinctive keyword phrase the name does not already say is joined with
-"and" ("Mutual identification and shared experience"). Without codings the label comes from
-the keywords alone, skipping words that nearly every topic shares (e.g. "peer support" in a
+A candidate is named after the code its members carry most (weighed with how close the
+code's definition is to the topic), e.g. "Role ambiguity"; a second code nearly as strong
+joins with "and" ("Hope and empowerment"). With no code near enough, the label comes from
+the keywords, skipping words that nearly every topic shares (e.g. "peer support" in a
 review of peer support).
 """
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-STRONG_SHARE = 0.4         # a code carried by this share of members names the topic
-SECOND_SHARE = 0.3         # ... and a second code this common joins the label
+MIN_SHARE = 0.2            # a code must be carried by this share of members to name it
+SIMILARITY_WEIGHT = 0.5    # ranking: share of members coded + this × definition similarity
+JOIN_RATIO = 0.9           # a second code this close to the first joins the label
 STRONG_SIMILARITY = 0.45   # without codings: code definition this close to the centroid
 MAX_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -56,31 +57,35 @@ def _phrase(keywords: list[str], common: set[str], covered: set[str],
     return None
 
 
+def _score(code: dict) -> float:
+    return (code.get("share") or 0.0) + SIMILARITY_WEIGHT * (code.get("similarity") or 0.0)
+
+
 def suggest(keywords: list[str], codes: list[dict], common: set[str] = frozenset()
             ) -> tuple[str, list[str]]:
-    """(label, code ids the label was built from). ``codes``: nearest codes, best first,
-    each {"code", "name", "share" (of members coded, or None), "similarity"}."""
-    with_overlap = [c for c in codes if c.get("share") is not None]
-    if with_overlap:
-        ranked = sorted(with_overlap, key=lambda c: -c["share"])
-        strong = [c for c in ranked if c["share"] >= STRONG_SHARE]
-        second = [c for c in ranked[1:] if c["share"] >= SECOND_SHARE]
+    """(label, code ids the label was built from). ``codes``: nearest codes, each {"code",
+    "name", "share" (of members coded with it, None without codings), "similarity"}.
+
+    A code names the topic when enough members carry it (or, without codings, when its
+    definition is close to the centroid); codings and similarity are combined to rank
+    them. A second code almost as strong joins with "and" when both names are short.
+    """
+    have_codings = any(c.get("share") is not None for c in codes)
+    if have_codings:
+        eligible = [c for c in codes if (c.get("share") or 0) >= MIN_SHARE]
     else:
-        ranked = sorted(codes, key=lambda c: -(c.get("similarity") or 0.0))
-        strong = [c for c in ranked if (c.get("similarity") or 0) >= STRONG_SIMILARITY]
-        second = []
-    if strong:
-        first = strong[0]
-        used = [first["code"]]
-        label = first["name"]
-        covered = content_words(first["name"])
-        if second and second[0]["code"] != first["code"]:
-            label += " and " + _lower(second[0]["name"])
-            used.append(second[0]["code"])
-        else:
-            extra = _phrase(keywords, common, covered, two_words=True)
-            if extra:
-                label += " and " + extra
+        eligible = [c for c in codes if (c.get("similarity") or 0) >= STRONG_SIMILARITY]
+    ranked = sorted(eligible, key=lambda c: (-_score(c), c["code"]))
+    if ranked:
+        first = ranked[0]
+        label, used = first["name"], [first["code"]]
+        if len(ranked) > 1:
+            second = ranked[1]
+            joined = f"{first['name']} and {_lower(second['name'])}"
+            if (_score(second) >= JOIN_RATIO * _score(first)
+                    and " and " not in f" {first['name']} {second['name']} ".lower()
+                    and len(joined.split()) <= 6):
+                label, used = joined, [first["code"], second["code"]]
         return _trim(_capital(label)), used
     first = _phrase(keywords, common, set(), two_words=True) or _phrase(
         keywords, common, set(), two_words=False)

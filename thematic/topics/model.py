@@ -14,17 +14,20 @@ embed seed words and keywords with it. Components:
   ``hdbscan_model``); when it leaves some, they are reassigned with
   ``BERTopic.reduce_outliers(strategy="embeddings")`` if the share is above
   ``REDUCE_ABOVE``. The HDBSCAN outlier share and the path taken are returned.
-- c-TF-IDF over 1–2-grams without English stop words, then KeyBERTInspired keywords.
+- c-TF-IDF over 1–2-grams (no English stop words, none in fewer than 2 or more than 30% of
+  the texts), then KeyBERTInspired keywords.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 
 FALLBACK_ABOVE = 0.5   # HDBSCAN outlier share above which k-means replaces it
 REDUCE_ABOVE = 0.0     # outlier share above which outliers are reassigned to topics
 TOP_WORDS = 10
+MAX_DF = 0.3           # n-grams in more of the texts than this are corpus-wide, not topical
 REPRESENTATIVE = 5
 
 
@@ -81,12 +84,19 @@ def _vectorizer(texts: list[str]):
 
     # BERTopic fits the vectorizer on one joined document per topic, so min_df there would
     # count topics and drop exactly the words unique to one topic. Choose the vocabulary on
-    # the texts instead (an n-gram must occur in two texts), then hand it over fixed.
-    try:
-        vocab = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2).fit(texts)
-        words = sorted(vocab.vocabulary_)
-    except ValueError:  # too few texts for any n-gram to recur
-        words = []
+    # the texts instead, then hand it over fixed: an n-gram must occur in two texts, and not
+    # in more than MAX_DF of them (in a review of peer support, "peer support" is in half the
+    # findings and names no topic).
+    words: list[str] = []
+    for max_df in (MAX_DF, 1.0):
+        try:
+            vocab = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2,
+                                    max_df=max_df).fit(texts)
+            words = sorted(vocab.vocabulary_)
+        except ValueError:  # too few texts for any n-gram to recur
+            words = []
+        if words:
+            break
     if not words:
         return CountVectorizer(stop_words="english", ngram_range=(1, 2))
     return CountVectorizer(stop_words="english", ngram_range=(1, 2), vocabulary=words)
@@ -113,15 +123,21 @@ def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int
         outliers: str = "auto") -> Fit:
     """Topics for ``texts`` (rows of ``embeddings``). ``outliers``: auto | keep | reduce |
     kmeans (force one path; auto chooses as the module says)."""
+    with warnings.catch_warnings():
+        # UMAP warns that a random_state means one thread: that is the point of the seed
+        warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state")
+        return _fit(texts, embeddings, backend, min_topic_size=min_topic_size, seed=seed,
+                    seed_topics=seed_topics, nr_topics=nr_topics, outliers=outliers)
+
+
+def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_topics,
+         outliers) -> Fit:
     import numpy as np
     from hdbscan import HDBSCAN
     from sklearn.cluster import KMeans
 
     vectors = np.asarray(embeddings, dtype=np.float32)
     notes: list[str] = []
-    # BERTopic logs warnings meant for interactive use (e.g. after update_topics); the run
-    # reports what happened in ``notes`` instead.
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)
     if outliers == "kmeans":
         model, topics, probs, method, share0 = None, [], None, "", 1.0
     else:
@@ -147,6 +163,9 @@ def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int
         method = f"UMAP + k-means (k={k})"
     elif share0 > 0 and (outliers == "reduce" or (outliers == "auto" and
                                                    share0 > REDUCE_ABOVE)):
+        # BERTopic warns about custom topic lists meant for interactive use; the run
+        # reports what happened in ``notes`` instead.
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
         topics = model.reduce_outliers(texts, topics, strategy="embeddings",
                                        embeddings=vectors)
         model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(texts),
@@ -155,8 +174,6 @@ def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int
         topics = list(model.topics_)
         probs = None
         method += " + reduce_outliers(embeddings)"
-        notes.append(f"HDBSCAN left {share0:.0%} of the texts as outliers; reassigned them "
-                     "to the nearest topic by embedding")
     topics = [int(t) for t in topics]
     return _describe(model, texts, vectors, topics, probs, method, share0, notes)
 

@@ -34,26 +34,43 @@ class TopicRun:
         return [c for c in self.candidates if c.topic >= 0]
 
 
-def seed_words(codes) -> list[list[str]]:
-    """Seed-word lists for guided BERTopic, one per codable code: the words of its name,
-    rule phrases and definition (without stop words), most specific first."""
+def seed_words(codes, per_topic: int = 15) -> list[list[str]]:
+    """Seed-word lists for guided BERTopic, one per top-level branch of the codebook (one
+    per code in a flat codebook): the words of the branch's name, its codes' names and rule
+    phrases, then its definition, without stop words. Seeding every leaf code instead
+    splits the corpus along dozens of codes and recovers fewer themes
+    (benchmarks/topics_quality.py --guided)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     from thematic.topics.labels import content_words
 
-    seeds = []
+    by_id = {c.id: c for c in codes}
+
+    def root(code):
+        seen = set()
+        while code.parent in by_id and code.id not in seen:
+            seen.add(code.id)
+            code = by_id[code.parent]
+        return code
+
+    branches: dict[str, list] = {}
     for code in codes:
-        if not code.codable:
-            continue
-        phrases = [code.name, *((code.data or {}).get("rules") or {}).get("phrases", []),
-                   code.definition]
+        branches.setdefault(root(code).id, []).append(code)
+    seeds = []
+    for root_id, members in branches.items():
+        head = by_id[root_id]
+        leaves = [c for c in members if c.id != root_id] or [head]
+        phrases = [head.name, *(c.name for c in leaves)]
+        for c in leaves:
+            phrases.extend(((c.data or {}).get("rules") or {}).get("phrases", [])[:3])
+        phrases.append(head.definition)
         words: list[str] = []
         for phrase in phrases:
             for word in sorted(content_words(str(phrase)), key=str(phrase).lower().find):
                 if word not in ENGLISH_STOP_WORDS and len(word) > 2 and word not in words:
                     words.append(word)
         if words:
-            seeds.append(words[:8])
+            seeds.append(words[:per_topic])
     return seeds
 
 
@@ -98,13 +115,14 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     codes = [c for c in (book.codes if book else []) if c.codable]
     if guided and not codes:
         raise ThematicError("E275")
+    seeds = seed_words(book.codes) if guided else None
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
     vectors = emb.embed(store, backend, texts, progress=_scaled(progress, len(excerpts),
                                                                   len(texts)))
     fitted = model.fit(texts, vectors, backend, min_topic_size=size, seed=seed,
-                       seed_topics=seed_words(codes) if guided else None,
+                       seed_topics=seeds,
                        nr_topics=nr_topics, outliers=outliers)
     members = _members(excerpts, owner, fitted.topics)
     code_vectors = (emb.embed(store, backend, [f"{c.name}: {c.definition}".strip(": ")
