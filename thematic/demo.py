@@ -140,8 +140,9 @@ def run(folder: str | Path = "thematic-demo", *, embeddings: str | None = None,
             from thematic.topics import propose
 
             run_ = propose(store, embeddings=embeddings, seed=42)
-            return (f"{len(run_.candidates)} candidate themes ({run_.method}; outlier share "
-                    f"{run_.outlier_share:.0%})")
+            return (f"{len(run_.topics)} candidate themes ({run_.method}; HDBSCAN outliers "
+                    f"{run_.hdbscan_outlier_share:.0%}, {run_.outlier_share:.0%} after "
+                    "reassignment)")
 
         def themes() -> str:
             from thematic.themes import add_theme

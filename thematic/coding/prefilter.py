@@ -6,15 +6,18 @@ more than the whole pipeline. Yet most documents contain none of a pattern's req
 words. Each required token of a pattern is therefore indexed by the words it accepts
 (LOWER/LEMMA/NORM/ORTH/TEXT values and IN lists, in lower case):
 
-1. PhraseMatchers find every anchor word's positions in C at almost no cost;
-2. an occurrence of a pattern's rarest required token (its "primary anchor") counts when
-   the pattern's other anchors occur at distances the pattern allows, and
+1. a PhraseMatcher per attribute finds, in C, the positions of each pattern's rarest
+   required token (its "primary anchor"); the coder shares its own LEMMA and LOWER
+   PhraseMatchers, so one pass finds the phrases and the anchors together;
+2. an occurrence of a primary anchor counts when the pattern's other required tokens occur
+   at distances the pattern allows, read from the document's token attributes (one
+   ``to_array`` per document that has an anchor at all), and
 3. a (cached) Matcher of just the patterns that can match runs over windows around the
    anchor, as far before and after as each pattern reaches.
 
-The matches are exactly those of one Matcher holding every pattern (a test checks).
-(A numpy pass over the token attributes was tried for step 2; the PhraseMatchers, which
-also give positions for checking the distance between anchors, are cheaper.)
+The matches are exactly those of one Matcher holding every pattern (a test checks). Only
+the primary anchors go into the PhraseMatchers: the other anchors are often common words
+("in", "of", "be") whose every occurrence would cost a Python tuple.
 """
 
 from __future__ import annotations
@@ -26,14 +29,20 @@ ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
 
 
 class Prefilter:
-    def __init__(self, vocab) -> None:
+    def __init__(self, vocab, shared: dict | None = None) -> None:
+        """``shared``: attribute → a PhraseMatcher the caller runs anyway; the primary
+        anchors of that attribute are added to it (keyed by the word itself), and the
+        caller passes its matches to ``__call__``."""
         self.vocab = vocab
+        self.shared = dict(shared or {})
         self.patterns: list[tuple[str, list[dict]]] = []
         # per pattern, per anchorable required token: (reach before, after, attr, hashes,
         # token index); and the bounds on the distance between single-token anchors
         self.anchors: list[list[tuple[float, float, str, frozenset[int], int]]] = []
         self.offsets: list[dict[tuple[int, int], tuple[float, float]]] = []
         self.cache: dict[tuple[int, ...], object] = {}
+        self.finders: dict[str, object] = {}
+        self._added: set[tuple[str, int]] = set()
         self._ready = False
 
     def add(self, key: str, tokens: list[dict]) -> None:
@@ -55,83 +64,98 @@ class Prefilter:
         self.anchors.append(anchors)
         self._ready = False
 
-    def _compile(self) -> None:
+    def compile(self) -> None:
+        """Index the patterns added so far (and add their anchors to the shared matchers);
+        call it before running the shared matchers whose matches ``__call__`` is given."""
+        from spacy.attrs import IDS
+
         strings = self.vocab.strings
         common = {strings[w] for w in _common_words()}
-        # pattern → (primary token index, its words, reach before, after) and the checks
-        # on its other anchors: (words, lowest offset from the primary, highest) — offsets
-        # are None where the distance is unbounded.
+        # pattern → (reach before, after, checks on its other anchors: (column, words,
+        # lowest offset from the primary, highest) — None where unbounded)
         self.plan: list[tuple | None] = []
         self.reach: dict[int, list[int]] = {}        # word hash → patterns it is primary of
         self.unanchored: set[int] = set()
-        self.finders: dict[str, object] = {}
+        columns: list[str] = []                      # attributes the checks read
         for i, anchors in enumerate(self.anchors):
             if not anchors:
                 self.unanchored.add(i)
                 self.plan.append(None)
                 continue
             primary = min(anchors, key=lambda x: (len(x[3] & common), len(x[3])))
-            before, after, _, words, k = primary
+            before, after, attr, words, k = primary
             checks = []
-            for *_, others, j in anchors:
+            for _, _, other_attr, others, j in anchors:
                 if j == k:
                     continue
                 bounds = self.offsets[i].get((min(j, k), max(j, k)))
                 if bounds is not None and j < k:
                     bounds = (-bounds[1], -bounds[0])
-                checks.append((others, *(bounds or (-INF, INF))))
-            self.plan.append((words, before, after, checks))
+                lo, hi = bounds or (-INF, INF)
+                column = _column(other_attr)
+                if column not in columns:
+                    columns.append(column)
+                checks.append((columns.index(column), others,
+                               None if lo == -INF else int(lo), None if hi == INF else int(hi)))
+            self.plan.append((before, after, tuple(checks)))
             for w in words:
                 self.reach.setdefault(w, []).append(i)
-            for _, _, attr, others, _ in anchors:
-                self._find(attr, others)
+            self._find(attr, words)
+        self.columns = [IDS[c] for c in columns]
         self._ready = True
 
     def _find(self, attr: str, words: frozenset[int]) -> None:
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
 
-        attr = "LOWER" if attr in ("ORTH", "TEXT") else attr
-        finder = self.finders.get(attr)
+        attr = _column(attr)
+        finder = self.shared.get(attr) or self.finders.get(attr)
         if finder is None:
             finder = self.finders[attr] = PhraseMatcher(self.vocab, attr=attr)
         for w in words:
+            if (attr, w) in self._added:
+                continue
+            self._added.add((attr, w))
             text = self.vocab.strings[w]
             # The match key is the word itself, so a match id is the word's hash.
-            if text not in finder:
-                finder.add(text, [Doc(self.vocab, words=[text], lemmas=[text])])
+            finder.add(text, [Doc(self.vocab, words=[text], lemmas=[text])])
 
-    def __call__(self, doc) -> list[tuple[int, int, int]]:
+    def __call__(self, doc, found: list | None = None) -> list[tuple[int, int, int]]:
+        """The pattern matches in ``doc``; ``found`` holds the shared matchers' matches on
+        it (run here when not given)."""
         if not self.patterns or not len(doc):
             return []
         if not self._ready:
-            self._compile()
-        rows: dict[int, list[int]] = {}         # word hash → token positions
+            self.compile()
+            found = None   # the shared matchers ran without this compilation's anchors
+        if found is None:
+            found = [m for finder in self.shared.values() for m in finder(doc)]
         for finder in self.finders.values():
-            for word, start, _ in finder(doc):
-                rows.setdefault(word, []).append(start)
+            found = found + finder(doc)
+        reach, plan = self.reach, self.plan
         n = len(doc)
         spans: dict[int, int] = {}              # window start → end
         chosen = set()
         whole = bool(self.unanchored)
-        plan = self.plan
-        found = rows.keys()
-        possible: dict[int, bool] = {}          # pattern → all its other anchors occur
-        for word in found & self.reach.keys():
-            for i in self.reach[word]:
-                _, before, after, checks = plan[i]
-                if i not in possible:
-                    possible[i] = all(not others.isdisjoint(found) for others, _, _ in checks)
-                if not possible[i]:
+        cols = None
+        for word, row, _ in found:
+            patterns = reach.get(word)
+            if patterns is None:
+                continue
+            for i in patterns:
+                before, after, checks = plan[i]
+                if checks:
+                    if cols is None:
+                        cols = doc.to_array(self.columns).T.tolist()
+                    if not all(_near(cols[c], words, row, lo, hi, n)
+                               for c, words, lo, hi in checks):
+                        continue
+                chosen.add(i)
+                if before == INF or after == INF:
+                    whole = True
                     continue
-                for row in rows[word]:
-                    if all(_near(rows, others, row, lo, hi) for others, lo, hi in checks):
-                        chosen.add(i)
-                        if before == INF or after == INF:
-                            whole = True
-                            break
-                        low = max(0, row - int(before))
-                        spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
+                low = max(0, row - int(before))
+                spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
         if whole:
             chosen |= self.unanchored
         if not chosen:
@@ -165,14 +189,17 @@ class Prefilter:
         return matcher
 
 
-def _near(rows: dict[int, list[int]], words: frozenset[int], row: int, lo: float,
-          hi: float) -> bool:
+def _near(column: list[int], words: frozenset[int], row: int, lo: int | None, hi: int | None,
+          n: int) -> bool:
     """Whether one of ``words`` occurs between ``lo`` and ``hi`` tokens from ``row``."""
-    for word in words.intersection(rows):
-        for other in rows[word]:
-            if lo <= other - row <= hi:
-                return True
-    return False
+    start = 0 if lo is None else max(0, row + lo)
+    end = n if hi is None else min(n, row + hi + 1)
+    return start < end and not words.isdisjoint(column[start:end])
+
+
+def _column(attr: str) -> str:
+    # ORTH and TEXT values are indexed in lower case, so their lower-case forms stand in.
+    return "LOWER" if attr in ("ORTH", "TEXT") else attr
 
 
 def _accepts(vocab, token: dict) -> tuple[str, frozenset[int]] | None:

@@ -24,6 +24,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
+from math import prod
 
 from thematic.coding.prefilter import Prefilter
 from thematic.errors import ThematicError
@@ -38,6 +40,7 @@ PSEUDO_NEGATION = frozenset({("not", "only"), ("not", "just"), ("not", "merely")
 SCOPE_BREAK = frozenset({"but", "however", "although", "though", "yet", "whereas", "while",
                          "except", ";", ":", "(", ")"})
 CASED_ATTRS = ("LEMMA", "LOWER")
+MAX_PHRASES_PER_PATTERN = 2000   # a longer expansion stays with the Matcher
 
 
 @dataclass(frozen=True)
@@ -164,18 +167,26 @@ class RuleCoder:
 
         self.rules = rules
         self.nlp = nlp if nlp is not None else build_pipeline(model)
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        # Holds every pattern (and validates them); documents are matched by the prefilter's
-        # smaller matchers, holding only the patterns whose words the document contains.
-        self.matcher = Matcher(self.nlp.vocab, validate=True)
-        self.prefilter = Prefilter(self.nlp.vocab)
+        vocab = self.nlp.vocab
+        # One PhraseMatcher per attribute holds the phrases, the patterns that are plain
+        # word sequences (compiled to phrases, see ``_as_phrases``) and the prefilter's
+        # anchor words, so one C pass per attribute finds them all.
+        self.phrases = PhraseMatcher(vocab, attr="LEMMA")
+        self.lowers = PhraseMatcher(vocab, attr="LOWER")
+        # Holds every pattern (validates them, and is the reference the optimised path is
+        # tested against); documents are matched by the phrase matchers and the
+        # prefilter's smaller matchers, holding only the patterns whose words they contain.
+        self.matcher = Matcher(vocab, validate=True)
+        self.prefilter = Prefilter(vocab, shared={"LEMMA": self.phrases, "LOWER": self.lowers})
         self.keep_negated = {c.code: c.keep_negated for c in rules.codes}
-        strings = self.nlp.vocab.strings
+        strings = vocab.strings
         self._cues = ({strings.add(w) for w in NEGATION_CUES},
                       {strings.add(w) for w in SCOPE_BREAK},
                       {(strings.add(a), strings.add(b)) for a, b in PSEUDO_NEGATION})
         # match key → (code, is_exclusion, origin)
         self.keys: dict[int, tuple[str, bool, str]] = {}
+        self.authored: set[int] = set()      # keys of the phrases as written
+        self.compiled: set[int] = set()      # keys of the patterns compiled to phrases
         phrase_items: list[tuple[str, str, bool, str]] = []
         for rule in rules.codes:
             for text in rule.phrases:
@@ -193,7 +204,10 @@ class RuleCoder:
             if not len(doc):
                 continue
             key = self._key(code, is_exclusion, origin)
+            self.authored.add(vocab.strings[key])
             self.phrases.add(key, [doc])
+        self.prefilter.compile()
+        self._lowers = len(self.lowers) > 0
 
     def _key(self, code: str, is_exclusion: bool, origin: str) -> str:
         name = f"{code}\x1f{origin}"
@@ -213,21 +227,42 @@ class RuleCoder:
         except (ValueError, KeyError, TypeError) as exc:
             detail = " ".join(str(exc).split())[:300]
             raise ThematicError("E156", code_id=code, rule=label, problem=detail) from None
-        self.prefilter.add(key, tokens)
+        compiled = _as_phrases(self.nlp.vocab, tokens)
+        if compiled is None:
+            self.prefilter.add(key, tokens)
+            return
+        attr, docs = compiled
+        (self.phrases if attr == "LEMMA" else self.lowers).add(key, docs)
+        self.compiled.add(self.nlp.vocab.strings[key])
 
     # -- applying --
     def code_texts(self, texts: Sequence[str], batch_size: int = 256) -> list[TextResult]:
         return [self.code_doc(doc) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
 
     def code_doc(self, doc) -> TextResult:
+        found = self.phrases(doc)
+        if self._lowers:
+            found += self.lowers(doc)
+        found += self.prefilter(doc, found)
+        return self.decide(doc, found)
+
+    def reference_matches(self, doc) -> list[tuple[int, int, int]]:
+        """The matches the straightforward way: the phrases as written and one Matcher
+        holding every pattern (what ``code_doc``'s matching must equal; a test checks)."""
+        authored = self.authored
+        return [m for m in self.phrases(doc) if m[0] in authored] + self.matcher(doc)
+
+    def decide(self, doc, found: Iterable[tuple[int, int, int]]) -> TextResult:
+        """The hits from a document's rule matches (other match ids are ignored): per
+        code the first match not vetoed by an exclusion in its sentence or a negation."""
         result = TextResult()
-        found = self.phrases(doc) + self.prefilter(doc)
-        if not found:
-            return result
         keys = self.keys
         vetoes, candidates = [], []
         for key, start, end in found:
-            code, is_exclusion, origin = keys[key]
+            rule = keys.get(key)
+            if rule is None:       # a prefilter anchor
+                continue
+            code, is_exclusion, origin = rule
             if is_exclusion:
                 vetoes.append((code, start))
             else:
@@ -282,6 +317,7 @@ class RuleCoder:
                 return True
         return False
 
+
 def _lower_values(token: dict) -> dict:
     out = {}
     for attr, value in token.items():
@@ -296,6 +332,42 @@ def _lower_values(token: dict) -> dict:
                          for op, arg in value.items()}
         out[attr] = value
     return out
+
+
+def _as_phrases(vocab, tokens: list[dict]) -> tuple[str, list] | None:
+    """A pattern that is a fixed run of words of one attribute (each token one LEMMA or
+    LOWER value or IN list, no operator) as (attribute, the phrase Docs of every sequence
+    of its words): a PhraseMatcher finds exactly its matches, in C. Else None."""
+    from spacy.tokens import Doc
+
+    attr, options = None, []
+    for token in tokens:
+        if len(token) != 1:
+            return None
+        [(name, value)] = token.items()
+        name = name.upper()
+        if name not in CASED_ATTRS or attr not in (None, name):
+            return None
+        attr = name
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and list(value) == ["IN"] and isinstance(value["IN"], list):
+            words = value["IN"]
+        else:
+            return None
+        if not words or not all(isinstance(w, str) and w and not w.isspace() for w in words):
+            return None
+        options.append(list(dict.fromkeys(words)))
+    if attr is None or prod(len(o) for o in options) > MAX_PHRASES_PER_PATTERN:
+        return None
+    docs = []
+    for words in product(*options):
+        doc = Doc(vocab, words=list(words), lemmas=list(words))
+        # The phrase must carry exactly the values the Matcher compares with.
+        if [t.lemma_ if attr == "LEMMA" else t.lower_ for t in doc] != list(words):
+            return None
+        docs.append(doc)
+    return attr, docs
 
 
 @lru_cache(maxsize=4)

@@ -77,6 +77,10 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     ctx["gaps"] = sections.gaps(index, ctx["themes"], theme_data.value if theme_data.ok
                                 else None, few=few)
     ctx["figures"] = []
+    from thematic.report import candidates
+
+    ctx["candidates"] = candidates.build(
+        store, index, ctx["themes"], theme_data.value.evidence if theme_data.ok else {})
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)
