@@ -15,8 +15,9 @@ from pathlib import Path
 
 from _common import row
 
-WORDS = ("peer support hope empowerment role ambiguity supervision training stigma digital "
-         "forum recovery college burnout lived experience trust funding leadership").split()
+WORDS = ["peer", "support", "hope", "empowerment", "role", "ambiguity", "supervision",
+         "training", "stigma", "digital", "forum", "recovery", "college", "burnout", "lived",
+         "experience", "trust", "funding", "leadership"]
 
 CHILD = r"""
 import resource, sys, time

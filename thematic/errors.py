@@ -105,9 +105,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "or drop the codebook columns to use the current version."),
     "E156": (USAGE, "Code {code_id!r}, rule {rule}: {problem}. Fix the rule in the codebook and "
                     "load it again (`thematic codebook validate FILE` checks the rules)."),
-    "E157": (USAGE, "--where {query!r}: {problem}.{suggest} Write FIELD=VALUE terms joined by ' and ' "
-                    "(fields: id, source, text~WORDS, or an excerpt or study attribute such as "
-                    "section or design), e.g. --where 'source=15 and section=Barriers'."),
+    "E157": (USAGE, "--where {query!r}: {problem}.{suggest} Write FIELD=VALUE terms joined by "
+                    "' and ' (fields: id, source, text~WORDS, or an excerpt or study "
+                    "attribute such as section or design), e.g. "
+                    "--where 'source=15 and section=Barriers'."),
     "E158": (USAGE, "{path}: cannot tell the shape of the file from its columns ({columns}). "
                     "Give a long CSV (excerpt, code[, coder, start, end, memo]), a wide CSV "
                     "(excerpt + one 0/1 column per code), a list CSV (excerpt or finding_id + "
