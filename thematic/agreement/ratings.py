@@ -66,16 +66,10 @@ def _cell(value: str | None) -> str | None:
 
 def read_ratings(path: str | Path, *, unit_column: str | None = None,
                  order: Sequence[str] | None = None) -> Ratings:
+    from thematic.corpus.readers import read_text
+
     path = Path(path)
-    if not path.exists():
-        raise ThematicError("E010", path=path, cwd=Path.cwd())
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ThematicError("E016", path=path, row="?", offset=exc.start,
-                            encoding="UTF-8") from None
-    if not text.strip():
-        raise ThematicError("E011", path=path)
+    text = read_text(path)
     dialect = "excel-tab" if path.suffix.lower() in (".tsv", ".tab") else "excel"
     rows = list(csv.reader(io.StringIO(text), dialect=dialect))
     header = [h.strip() for h in rows[0]]

@@ -112,14 +112,10 @@ def read_decisions(path: str | Path, codes: Sequence[str], excerpts: Sequence[st
                    coders: Sequence[str]) -> dict[tuple[str, str], tuple[bool, str]]:
     """(excerpt, code) → (present?, "FILE row N") for every row with a decision; rows with an
     empty decision are left to the rule."""
+    from thematic.corpus.readers import read_text
+
     path = Path(path)
-    if not path.exists():
-        raise ThematicError("E010", path=path, cwd=Path.cwd())
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ThematicError("E016", path=path, row="?", offset=exc.start,
-                            encoding="UTF-8") from None
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     for column in ("excerpt", "code", "decision"):

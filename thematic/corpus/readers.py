@@ -113,6 +113,24 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
+def read_text(path: Path, *, encoding: str | None = None) -> str:
+    """A whole small text file, decoded as import decodes it (BOMs, UTF-16, cp1252), with
+    the same numbered errors for a missing, empty, binary or undecodable file."""
+    path = Path(path)
+    check_file(path)
+    data = path.read_bytes()
+    enc = encoding or detect_encoding(path, data[:SAMPLE])
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise ThematicError("E016", path=path, row=_line_at(data, exc.start), offset=exc.start,
+                            encoding=enc) from None
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ThematicError("E011", path=path)
+    return text
+
+
 # --- sheets -----------------------------------------------------------------------------
 
 @dataclass
@@ -374,17 +392,10 @@ def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = 
         return _docx(path)
     if kind not in {"text", "markdown"}:
         raise ThematicError("E018", path=path, suffix=path.suffix, supported=SUPPORTED)
-    data = path.read_bytes()
-    enc = encoding or detect_encoding(path, data[:SAMPLE])
-    try:
-        text = data.decode(enc)
-    except UnicodeDecodeError as exc:
-        raise ThematicError("E016", path=path, row=_line_at(data, exc.start), offset=exc.start,
-                            encoding=enc) from None
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = read_text(path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
     from thematic.corpus.segment import paragraphs
 
-    doc = Document(path, text, paragraphs(text, markdown=kind == "markdown"), enc)
+    doc = Document(path, text, paragraphs(text, markdown=kind == "markdown"), encoding)
     if not doc.blocks:
         raise ThematicError("E024", path=path)
     return doc
