@@ -242,3 +242,10 @@ def test_broken_pipe_is_quiet(project, tmp_path):
     err = listing.stderr.read()
     assert listing.wait(timeout=60) == 141
     assert err == b""
+
+
+def test_source_date_epoch_fixes_the_clock(monkeypatch):
+    from thematic.store.db import now
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795564800")
+    assert now() == "2026-11-25T00:00:00Z"

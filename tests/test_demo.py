@@ -14,7 +14,9 @@ COMMITTED = REPO / "reports" / "peer-support-synthesis.md"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo") / "thematic-demo"
-    result = CliRunner().invoke(cli, ["demo", str(folder)], catch_exceptions=False)
+    copy = tmp_path_factory.mktemp("copy")
+    result = CliRunner().invoke(cli, ["demo", str(folder), "--report-to", str(copy)],
+                                catch_exceptions=False)
     return folder, result
 
 
@@ -24,7 +26,7 @@ def test_demo_runs_every_step(demo):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert not [line for line in lines if line.startswith("–")], result.output
-    assert lines[-1] == f"Report: {folder / 'reports' / 'peer-support-synthesis.md'}"
+    assert lines[-2] == f"Report: {folder / 'reports' / 'peer-support-synthesis.md'}"
     assert "✓ audit: 0 errors" in result.output
 
 

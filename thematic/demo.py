@@ -9,8 +9,10 @@ installed is skipped with a notice, never faked. Each step reports one line thro
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from thematic.errors import ThematicError
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT_NAME = "peer-support-synthesis"
+# The committed example report is dated by the day the bundled corpus was frozen, not by
+# the day it was regenerated, so regenerating it changes nothing unless the code does.
+EXAMPLE_EPOCH = 1795564800  # 2026-11-25T00:00:00Z
 DEMO_MARKER = "demo"
 
 
@@ -73,12 +78,37 @@ def _prepare(folder: Path) -> Path:
     return root
 
 
+@contextmanager
+def _clock(epoch: int | None) -> Iterator[None]:
+    """Fix the store's clock (SOURCE_DATE_EPOCH) for the run, then put it back."""
+    if epoch is None:
+        yield
+        return
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def run(folder: str | Path = "thematic-demo", *, embeddings: str | None = None,
-        notify: Callable[[Step], None] | None = None) -> DemoResult:
-    """Run the demo into ``folder``; returns what each step did and where the report is."""
+        notify: Callable[[Step], None] | None = None, epoch: int | None = None) -> DemoResult:
+    """Run the demo into ``folder``; returns what each step did and where the report is.
+
+    ``epoch`` fixes the clock (seconds since 1970, UTC) so the run is reproducible."""
+    with _clock(epoch):
+        return _run(Path(folder), embeddings, notify)
+
+
+def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | None
+         ) -> DemoResult:
     from thematic import project
 
-    root = _prepare(Path(folder))
+    root = _prepare(folder)
     result = DemoResult(root)
     corpus = root / "corpus" / "peer-support"
 

@@ -18,14 +18,18 @@ import click
 def demo(directory: str, embeddings: str | None, report_to: str | None) -> None:
     """Run every step on the bundled peer-support review (65 studies) in DIRECTORY
     (default: ./thematic-demo, replaced if it holds an earlier demo): import, codebooks,
-    auto-coding, gold coding, agreement, candidate themes, themes, report, audit."""
-    from thematic.demo import run
+    auto-coding, gold coding, agreement, candidate themes, themes, network, report, audit.
+
+    With --report-to, the run is the reproducible example: its clock is fixed to the
+    corpus date (SOURCE_DATE_EPOCH), so the report is byte-identical on every run."""
+    from thematic.demo import EXAMPLE_EPOCH, run
 
     def notify(step) -> None:
         mark = "✓" if step.status == "done" else "–"
         click.echo(f"{mark} {step.name}: {step.summary}")
 
-    result = run(Path(directory), embeddings=embeddings, notify=notify)
+    result = run(Path(directory), embeddings=embeddings, notify=notify,
+                 epoch=EXAMPLE_EPOCH if report_to else None)
     if result.report is None:
         click.echo("No report: its step is not available yet.")
         return

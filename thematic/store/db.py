@@ -27,8 +27,14 @@ GENESIS = "0" * 64
 
 
 def now() -> str:
-    """UTC timestamp, second resolution, ISO 8601 (what the event log and rows store)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    """UTC timestamp, second resolution, ISO 8601 (what the event log and rows store).
+
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the clock, so a project
+    built twice from the same inputs, and the report made from it, are byte-identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = time.gmtime(int(epoch)) if epoch else time.gmtime()
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", moment)
 
 
 def actor() -> str:
