@@ -493,6 +493,8 @@ class _ReportChecker:
         self.theme_slugs = {anchor("theme", t.id): t for t in audit.themes}
         self.counts = db.project_counts(self.store)
         self._excerpt_slugs: dict[str, str] | None = None
+        self._actuals: dict[tuple, dict | None] = {}
+        self._phrased: dict[str, bool] = {}   # excerpt id → has a divergence phrase
 
     def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
         """The excerpt an anchor's tail names: usually its id; only an id with characters
@@ -607,7 +609,12 @@ class _ReportChecker:
         if kind in _NOT_RECOMPUTED:
             return
         subject = "the project" if ident is None else f"{kind} {ident!r}"
-        actual = self._actual(line, kind, ident, attrs)
+        # a report states a theme's figures several times (summary, section, gaps)
+        key = (kind, ident, *(attrs.get(q) for q in _QUALIFIERS.get(kind, ())),
+               "divergent" in attrs)
+        if key not in self._actuals:
+            self._actuals[key] = self._actual(line, kind, ident, attrs)
+        actual = self._actuals[key]
         if actual is None:
             return
         for key, given in attrs.items():
@@ -643,9 +650,11 @@ class _ReportChecker:
                          "which is not in the project.", _REGENERATE, theme=ident)
                 return None
             ev = self.audit.evidence(theme.id)
-            return {"studies": len(ev.studies), "excerpts": len(ev.excerpts),
-                    "codes": len(theme.codes), "share": len(ev.studies) / contributing,
-                    "divergent": self._divergent(theme, ev)}
+            found = {"studies": len(ev.studies), "excerpts": len(ev.excerpts),
+                     "codes": len(theme.codes), "share": len(ev.studies) / contributing}
+            if "divergent" in attrs:
+                found["divergent"] = self._divergent(theme, ev)
+            return found
         if kind == "code":
             book = attrs.get("codebook")
             if not db.code_known(self.store, ident, book):
@@ -683,10 +692,12 @@ class _ReportChecker:
             found = book.code(code) if book else None
             listed = (found.data.get("contrary") or []) if found else []
             contrary.update([listed] if isinstance(listed, str) else listed)
-        texts = db.excerpt_texts(self.store, ev.excerpts)
+        todo = [e for e in ev.excerpts if e not in self._phrased]
+        for eid, (text, _) in db.excerpt_texts(self.store, todo).items():
+            self._phrased[eid] = bool(divergent_phrases(text))
         codes = db.accepted_codes(self.store, ev.excerpts) if contrary else {}
-        return sum(1 for e in ev.excerpts if e in texts and (
-            divergent_phrases(texts[e][0]) or contrary & codes.get(e, set())))
+        return sum(1 for e in ev.excerpts
+                   if self._phrased.get(e) or contrary & codes.get(e, set()))
 
 
 # Agreement figures depend on the coders the report chose and are the agreement room's

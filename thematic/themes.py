@@ -66,7 +66,8 @@ def evidence(store: Store, theme_id: str) -> Evidence:
     theme = get_theme(store, theme_id)
     everything = {t.id: t for t in db.list_themes(store)}
     family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
-    by_code: dict[str, list[str]] = {}
+    # dicts keep first-seen order and test membership in O(1) (a list made this quadratic)
+    by_code: dict[str, dict[str, None]] = {}
     positions: dict[str, int] = {}
     sources: dict[str, str] = {}
     for member in family:
@@ -74,21 +75,18 @@ def evidence(store: Store, theme_id: str) -> Evidence:
             continue
         for excerpt, code, source, pos in db.accepted_codings(
                 store, member.codebook, _expand_groups(store, member.codebook, member.codes)):
-            ids = by_code.setdefault(code, [])
-            if excerpt not in ids:
-                ids.append(excerpt)
+            by_code.setdefault(code, {})[excerpt] = None
             positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]
     topic_members = []
     for excerpt, source, pos in db.topic_members(store, pairs):
         topic_members.append(excerpt)
         positions[excerpt], sources[excerpt] = pos, source
-    for ids in by_code.values():
-        ids.sort(key=positions.__getitem__)
+    ordered = {code: sorted(ids, key=positions.__getitem__) for code, ids in by_code.items()}
     excerpts = sorted(positions, key=positions.__getitem__)
     return Evidence(theme_id=theme.id, excerpts=excerpts,
                     studies=db.source_order(store, set(sources.values())),
-                    by_code=dict(sorted(by_code.items())), topic_members=topic_members,
+                    by_code=dict(sorted(ordered.items())), topic_members=topic_members,
                     children=[m.id for m in family[1:]])
 
 
