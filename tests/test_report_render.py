@@ -192,6 +192,7 @@ def test_agreement_between_named_coders(tmp_path):
                               "the 8 excerpts they all reviewed")
     assert re.search(r"- Krippendorff's alpha: 0\.\d{3} \(", section)
     assert "<!-- claim statistic=\"Cohen&#x27;s kappa\" value=\"0." in section
+    assert "not agreement between two human coders" not in section
     # no themes yet: the sections say so in one line, nothing is faked
     assert "No themes have been defined yet (thematic theme add, or thematic theme accept)." \
         in text and "## Themes" not in text
@@ -239,3 +240,24 @@ def test_analytical_theme_gathers_its_children(tmp_path):
             "share=\"100%\" -->") in text
     section = text.split("### 4. Recovery against barriers")[1].split("<a id=")[0]
     assert "- Hope (hope): 3 excerpts from 3 studies." in section   # its children's codes
+
+
+def test_agreement_with_an_automatic_coder_is_labelled_as_validation(tmp_path):
+    from thematic.project import init, open_store
+    from thematic.report import render
+    from thematic.store.codings import Coding, add_codings, mark_reviewed
+
+    root = init(tmp_path / "auto")
+    build(root, themes=False)
+    with open_store(root) as store:
+        book = store.scalar("SELECT id FROM codebooks")
+        with store.transaction("auto"):
+            add_codings(store, [Coding(excerpt_id="F3", codebook_id=book, code_id="stigma",
+                                       coder="auto:rules", method="rules", status="proposed")])
+            mark_reviewed(store, "auto:rules", ["F1", "F2", "F3", "F4"], book)
+        text = render(store, root / "reports" / "r.md", agreement_coders=["ana", "auto:rules"]
+                      ).read_text(encoding="utf-8")
+    section = text.split("### Agreement\n\n")[1].split("###")[0]
+    assert ("This compares human coding with automatic coding (auto:rules): it validates the "
+            "automatic coder against the human reference, and is not agreement between two "
+            "human coders.") in section

@@ -182,6 +182,9 @@ def _agreement(store, coders: list[str] | None) -> dict:
                 "excerpts": None, "codebook": None, "version": None, "level": None,
                 "note": outcome.note}
     summary = outcome.value
+    # Agreement with an automatic coder validates the automation; it is not inter-human
+    # reliability, and the report must not let it read as such.
+    summary["automatic"] = [c for c in summary.get("coders", []) if c.startswith("auto:")]
     summary["available"] = bool(summary["statistics"])
     summary["note"] = None if summary["statistics"] else (
         "Inter-coder agreement was measured but gave no pooled figure.")
