@@ -149,7 +149,7 @@ def test_reconcile_rules_and_originals_kept(demo, rule, extra):
                for c in after if c.coder == "consensus")
     assert coverage(demo, "consensus")["consensus"] == set(EXCERPTS)
     assert result.codings == len(consensus) and result.disagreements == 3
-    assert demo.events()[-1].action == "agree reconcile"
+    assert list(demo.events())[-1].action == "agree reconcile"
 
 
 def test_reconcile_three_coders_by_majority(demo):

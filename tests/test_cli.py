@@ -101,7 +101,7 @@ def test_event_log_is_append_only_and_chained(store, tmp_path):
 
     (tmp_path / "s.csv").write_text("id,title\n1,A\n")
     import_studies(store, tmp_path / "s.csv")
-    events = store.events()
+    events = list(store.events())
     assert [e.action for e in events] == ["init", "import studies"]
     prev = GENESIS
     for e in events:

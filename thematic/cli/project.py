@@ -40,7 +40,8 @@ def status(app: App, as_json: bool) -> None:
 @pass_app
 def log(app: App, limit: int, as_json: bool) -> None:
     """The project's event log (append-only and hash-chained): who did what, when."""
-    events = app.store().events()[-limit:] if limit else app.store().events()
+    events = list(app.store().events())
+    events = events[-limit:] if limit else events
     rows = [{"id": e.id, "time": e.ts, "actor": e.actor, "command": e.command,
              "action": e.action, "entity": e.entity} for e in events]
-    emit(rows, as_json=as_json, document=[e.__dict__ for e in events])
+    emit(rows, as_json=as_json, document=[e.to_dict() for e in events])

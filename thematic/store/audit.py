@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from thematic.store.db import Store
 
@@ -215,28 +214,7 @@ def file_hash(store: Store, file_id: int) -> str:
     return str(store.scalar("SELECT sha256 FROM files WHERE id = ?", (file_id,)))
 
 
-# --- event log --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RawEvent:
-    """An event exactly as stored (payload as its JSON text, which the hash covers)."""
-    id: int
-    ts: str
-    actor: str
-    command: str
-    action: str
-    entity: str
-    payload: str
-    prev_hash: str
-    hash: str
-
-
-def raw_events(store: Store) -> Iterator[RawEvent]:
-    cur = store.execute("SELECT id, ts, actor, command, action, entity, payload, prev_hash, "
-                        "hash FROM events ORDER BY id")
-    for row in cur:
-        yield RawEvent(*row)
-
+# --- event log (its events: Store.events()) ---------------------------------------------
 
 def event_sequence(store: Store) -> int | None:
     """The highest event id ever handed out (AUTOINCREMENT remembers it after deletions)."""

@@ -61,15 +61,26 @@ def migrations() -> list[tuple[int, str, str]]:
 
 @dataclass(frozen=True)
 class Event:
+    """One event as stored: ``body`` is the payload's JSON text, which the hash covers."""
     id: int
     ts: str
     actor: str
     command: str
     action: str
     entity: str
-    payload: dict
+    body: str
     prev_hash: str
     hash: str
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.body)
+
+    def to_dict(self) -> dict:
+        """The event with its payload parsed (what ``thematic log --json`` shows)."""
+        return {"id": self.id, "ts": self.ts, "actor": self.actor, "command": self.command,
+                "action": self.action, "entity": self.entity, "payload": self.payload,
+                "prev_hash": self.prev_hash, "hash": self.hash}
 
 
 def event_hash(prev_hash: str, ts: str, who: str, command: str, action: str, entity: str,
@@ -218,10 +229,12 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (ts, who, self._command, action, entity, body, prev, digest))
 
-    def events(self) -> list[Event]:
-        rows = self.query("SELECT * FROM events ORDER BY id")
-        return [Event(r["id"], r["ts"], r["actor"], r["command"], r["action"], r["entity"],
-                      json.loads(r["payload"]), r["prev_hash"], r["hash"]) for r in rows]
+    def events(self) -> Iterator[Event]:
+        """Every event, oldest first, streamed (the log can be long; list() it to index)."""
+        cur = self.execute("SELECT id, ts, actor, command, action, entity, payload, "
+                           "prev_hash, hash FROM events ORDER BY id")
+        for row in cur:
+            yield Event(*row)
 
     # --- settings -------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

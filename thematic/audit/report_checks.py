@@ -1,361 +1,16 @@
-"""The traceability audit: every check, every problem, nothing printed.
-
-``run(store, root=...)`` checks that each theme rests on codes and accepted evidence, that
-each coding points at an excerpt and a code of the current codebook, that each excerpt's
-file is still the one imported, that the event log's hash chain is unbroken, and that each
-report (``reports/*.md`` written by ``thematic report``) quotes, cites, links and counts
-only what the store holds. A problem says what, where (ids, file, line) and how to fix it.
-"""
+"""The audit's checks of a report: its markers, quotes, anchors, citations and claims."""
 
 from __future__ import annotations
 
 import html
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic.audit.core import ERROR, WARNING, Audit, display_path
 from thematic.report.markdown import anchor
 from thematic.store import audit as db
-from thematic.store.db import GENESIS, Store, event_hash
-
-ERROR, WARNING = "error", "warning"
-
-# check name → what it looks for (in the order they run).
-CHECKS = {
-    "event-chain": "the event log's hash chain recomputes from the first event to the last",
-    "event-log-unprotected": "the triggers that keep the event log append-only are in place",
-    "coding-missing-excerpt": "every coding's excerpt exists",
-    "coding-missing-code": "every coding's code exists in its codebook version",
-    "coding-old-codebook": "accepted codings use the current version of their codebook",
-    "theme-no-codes": "every theme groups codes (its own or its sub-themes')",
-    "theme-unknown-code": "every code a theme lists is in the current codebook",
-    "theme-no-evidence": "every theme has accepted evidence",
-    "theme-single-study": "no theme rests on a single study (warning)",
-    "code-not-in-theme": "every code with accepted codings belongs to a theme (warning)",
-    "source-file-missing": "every imported file is still where it was imported from",
-    "source-file-changed": "every imported file still has the sha256 it had when imported",
-    "report-bad-marker": "every report marker can be read",
-    "report-quote-not-verbatim": "every quote is verbatim in its excerpt",
-    "report-unknown-excerpt": "every quoted, linked or anchored excerpt exists",
-    "report-unknown-study": "every cited or anchored study exists",
-    "report-citation-mismatch": "every citation's label is the study's Author Year",
-    "report-unknown-theme": "every theme a report anchors or counts exists",
-    "report-unknown-code": "every code or codebook a report counts exists",
-    "report-broken-anchor": "every #link resolves to an anchor in the report",
-    "report-claim-mismatch": "every count a report states equals the store's",
-    "report-claim-unchecked": "every claim key is one audit can check (warning)",
-}
-
-
-@dataclass
-class Problem:
-    severity: str                    # error | warning
-    check: str                       # a key of CHECKS
-    message: str                     # what is wrong
-    where: dict = field(default_factory=dict)   # ids, file, line
-    fix: str = ""                    # how to fix it
-
-
-@dataclass
-class AuditResult:
-    problems: list[Problem] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-    reports: list[str] = field(default_factory=list)    # the reports checked
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    def failed(self, strict: bool = False) -> bool:
-        """True when audit should exit 1: any error, or (strict) any warning."""
-        return bool(self.errors or (strict and self.problems))
-
-    def to_dict(self) -> dict:
-        return {"ok": not self.errors, "errors": len(self.errors),
-                "warnings": len(self.warnings), "checks": self.checks,
-                "reports": self.reports, "problems": [asdict(p) for p in self.problems]}
-
-
-class _Audit:
-    def __init__(self, store: Store, root: Path) -> None:
-        self.store, self.root = store, Path(root)
-        self.problems: list[Problem] = []
-        self._themes: list | None = None
-        self._evidence: dict = {}
-
-    def add(self, severity: str, check: str, message: str, fix: str = "", **where) -> None:
-        self.problems.append(Problem(severity, check, message,
-                                     {k: v for k, v in where.items() if v is not None}, fix))
-
-    @property
-    def themes(self) -> list:
-        if self._themes is None:
-            from thematic.themes import list_themes
-
-            self._themes = list_themes(self.store)
-        return self._themes
-
-    def evidence(self, theme_id: str):
-        if theme_id not in self._evidence:
-            from thematic.themes import evidence
-
-            self._evidence[theme_id] = evidence(self.store, theme_id)
-        return self._evidence[theme_id]
-
-
-def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -> AuditResult:
-    """Run every check. ``reports``: Markdown files to check (None: every report under
-    ``root/reports`` that carries report markers; [] checks none)."""
-    audit = _Audit(store, Path(root))
-    paths = discover(audit.root) if reports is None else \
-        [resolve(audit.root, p) for p in reports]
-    # One read snapshot: a coder writing meanwhile cannot make the checks disagree.
-    with db.snapshot(store):
-        _event_chain(audit)
-        _codings(audit)
-        _old_codebooks(audit)
-        _themes(audit)
-        _unthemed_codes(audit)
-        _files(audit)
-        if paths:
-            checker = _ReportChecker(audit)
-            for path in paths:
-                checker.check(path)
-    return AuditResult(audit.problems, list(CHECKS), [_shown(p, audit.root) for p in paths])
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _few(ids: list, total: int) -> str:
-    text = ", ".join(map(str, ids))
-    return text + (f" and {total - len(ids)} more" if total > len(ids) else "")
-
-
-# --- event log ------------------------------------------------------------------------------
-
-def _event_chain(audit: _Audit) -> None:
-    prev, last = GENESIS, None
-    for ev in db.raw_events(audit.store):
-        if ev.prev_hash != prev:
-            after = f"event {last}" if last is not None else "the start of the log"
-            audit.add(ERROR, "event-chain",
-                      f"The event log is broken at event {ev.id}: it does not follow {after} "
-                      "(its prev_hash is not that event's hash), so an event before it was "
-                      "rewritten, removed or inserted.",
-                      "Restore the project database from a backup or version control; the "
-                      "history after this point cannot be trusted.", event=ev.id)
-            return
-        if event_hash(ev.prev_hash, ev.ts, ev.actor, ev.command, ev.action, ev.entity,
-                      ev.payload) != ev.hash:
-            audit.add(ERROR, "event-chain",
-                      f"Event {ev.id} ({ev.action} {ev.entity}) was changed after it was "
-                      "written: its hash no longer matches its content.",
-                      "Restore the project database from a backup or version control.",
-                      event=ev.id)
-            return
-        prev, last = ev.hash, ev.id
-    sequence = db.event_sequence(audit.store)
-    if sequence is not None and sequence > (last or 0):
-        audit.add(ERROR, "event-chain",
-                  f"The event log ends at event {last or 'none'}, but events up to "
-                  f"{sequence} were written: the newest events were deleted.",
-                  "Restore the project database from a backup or version control.",
-                  event=(last or 0) + 1)
-    missing = {"events_no_update", "events_no_delete"} - db.event_triggers(audit.store)
-    if missing:
-        audit.add(WARNING, "event-log-unprotected",
-                  f"The event log's append-only trigger(s) {', '.join(sorted(missing))} were "
-                  "dropped, so its history can be edited without an error.",
-                  "Restore the project database from a backup, or recreate the triggers as "
-                  "in thematic/store/migrations/0001_core.sql.")
-
-
-# --- codings --------------------------------------------------------------------------------
-
-def _codings(audit: _Audit) -> None:
-    for row in db.orphan_codings(audit.store):
-        what = f"Coding {row['id']} ({row['coder']}, {row['status']}, code {row['code_id']!r}"
-        what += f" on excerpt {row['excerpt_id']!r})"
-        if row["no_excerpt"]:
-            audit.add(ERROR, "coding-missing-excerpt",
-                      f"{what} points to an excerpt that is not in the project.",
-                      "Re-import the excerpt's file, or remove the coding "
-                      "(`thematic code remove`).", coding=row["id"],
-                      excerpt=row["excerpt_id"], code=row["code_id"])
-        if row["no_code"]:
-            book = (f"codebook {row['codebook']!r} (version id {row['codebook_id']})"
-                    if not row["no_codebook"] else
-                    f"codebook version id {row['codebook_id']}, which is not loaded")
-            audit.add(ERROR, "coding-missing-code",
-                      f"{what} uses a code that is not in {book}.",
-                      "Load the codebook version it was coded with, or re-code the excerpt "
-                      "against the current codebook.", coding=row["id"],
-                      excerpt=row["excerpt_id"], code=row["code_id"],
-                      codebook=row["codebook"])
-
-
-def _old_codebooks(audit: _Audit) -> None:
-    stale = db.stale_codings(audit.store)
-    if not stale:
-        return
-    current = db.current_codebooks(audit.store)
-    codes = db.codes_by_book(audit.store, sorted({r["codebook_id"] for r in stale}
-                                                 | set(current.values())))
-    for row in stale:
-        old = codes[row["codebook_id"]].get(row["code_id"])
-        now_id = current.get(row["name"])
-        new = codes.get(now_id, {}) if now_id is not None else {}
-        changed = _code_change(row["code_id"], old, new)
-        n = row["n"]
-        what = (f"{n} accepted coding(s) of {row['code_id']!r} use codebook {row['name']!r} "
-                f"version {row['version']!r}, not the current version")
-        examples = f" (excerpts {_few(row['examples'], n)})"
-        severity = ERROR if changed else WARNING
-        audit.add(severity, "coding-old-codebook",
-                  f"{what}; {changed or 'the code is unchanged in the current version'}"
-                  f"{examples}.",
-                  "Review these codings against the current codebook (`thematic code "
-                  "review`) or re-code them, so the evidence matches the definitions in force.",
-                  codebook=row["name"], version=row["version"], code=row["code_id"],
-                  codings=n, excerpts=row["examples"])
-
-
-def _code_change(code_id: str, old: dict | None, new: dict[str, dict]) -> str:
-    """What happened to a code between an older version and the current one ('' if nothing)."""
-    if code_id not in new:
-        old_name = (old or {}).get("name", "").casefold()
-        old_def = (old or {}).get("definition", "")
-        renamed = [i for i, c in new.items()
-                   if (old_name and c["name"].casefold() == old_name)
-                   or (old_def and c["definition"] == old_def)]
-        if renamed:
-            return f"the code was renamed: it is {renamed[0]!r} in the current version"
-        return "the code was removed from the current version"
-    cur, changes = new[code_id], []
-    if old is None:
-        return ""
-    if cur["name"] != old["name"]:
-        changes.append(f"its name changed from {old['name']!r} to {cur['name']!r}")
-    if cur["definition"] != old["definition"]:
-        changes.append("its definition changed")
-    if cur["parent"] != old["parent"]:
-        changes.append(f"it moved from {old['parent']!r} to {cur['parent']!r}")
-    return "; ".join(changes)
-
-
-# --- themes -----------------------------------------------------------------------------
-
-def _themes(audit: _Audit) -> None:
-    from thematic.store.codebooks import get_codebook
-
-    by_id = {t.id: t for t in audit.themes}
-    books: dict = {}
-    for t in audit.themes:
-        ev = audit.evidence(t.id)
-        family = [t] + [by_id[c] for c in ev.children if c in by_id]
-        has_codes = any(m.codes for m in family)
-        if not has_codes and not any(m.topics for m in family):
-            audit.add(ERROR, "theme-no-codes",
-                      f"Theme {t.id!r} ({t.name}) groups no codes, no topics and no "
-                      "sub-themes, so nothing can support it.",
-                      f"Add codes (`thematic theme edit {t.id} --add-codes CODE`) or remove "
-                      "the theme.", theme=t.id)
-        elif not has_codes:
-            audit.add(WARNING, "theme-no-codes",
-                      f"Theme {t.id!r} ({t.name}) rests only on topic members: no codebook "
-                      "code links it to coded evidence.",
-                      f"Add the codes it stands for (`thematic theme edit {t.id} --add-codes "
-                      "CODE`).", theme=t.id)
-        if t.codes:
-            if t.codebook not in books:
-                books[t.codebook] = get_codebook(audit.store, t.codebook)
-            book = books[t.codebook]
-            for code in t.codes:
-                if book is None or book.code(code) is None:
-                    where = f"codebook {t.codebook!r}" if book else \
-                        f"any loaded codebook (no codebook {t.codebook!r})"
-                    audit.add(ERROR, "theme-unknown-code",
-                              f"Theme {t.id!r} lists code {code!r}, which is not in the "
-                              f"current version of {where}.",
-                              f"Remove it (`thematic theme edit {t.id} --remove-codes "
-                              f"{code}`) or load a codebook that has it.",
-                              theme=t.id, code=code, codebook=t.codebook)
-        if not ev.excerpts and (has_codes or t.topics):
-            audit.add(ERROR, "theme-no-evidence",
-                      f"Theme {t.id!r} ({t.name}) has no evidence: no accepted coding of its "
-                      f"codes ({', '.join(t.codes) or 'none'}) and no topic members.",
-                      "Accept codings of its codes (`thematic code review`), add codes that "
-                      "have evidence, or remove the theme.", theme=t.id)
-        elif len(ev.studies) == 1:
-            audit.add(WARNING, "theme-single-study",
-                      f"Theme {t.id!r} ({t.name}) rests on a single study ({ev.studies[0]}; "
-                      f"{len(ev.excerpts)} excerpt(s)).",
-                      "Say so in the synthesis, or merge it into a broader theme.",
-                      theme=t.id, study=ev.studies[0])
-
-
-def _unthemed_codes(audit: _Audit) -> None:
-    from thematic.trace import code_themes
-
-    themed = code_themes(audit.store, audit.themes)
-    for row in db.used_codes(audit.store):
-        if (row["codebook"], row["code_id"]) not in themed:
-            audit.add(WARNING, "code-not-in-theme",
-                      f"Code {row['code_id']!r} ({row['codebook']}) has {row['codings']} "
-                      f"accepted coding(s) on {row['excerpts']} excerpt(s) but belongs to no "
-                      "theme.",
-                      f"Add it to a theme (`thematic theme edit THEME --add-codes "
-                      f"{row['code_id']}`), or leave it out of the synthesis on purpose.",
-                      code=row["code_id"], codebook=row["codebook"])
-
-
-# --- files ------------------------------------------------------------------------------
-
-def _files(audit: _Audit) -> None:
-    from thematic.corpus.readers import sha256
-
-    by_path: dict[str, list[dict]] = {}
-    for f in db.file_usage(audit.store):
-        by_path.setdefault(f["path"], []).append(f)
-    for shown, rows in by_path.items():
-        path = Path(shown)
-        path = path if path.is_absolute() else audit.root / path
-        n_ex = sum(r["excerpts"] for r in rows)
-        n_src = sum(r["sources"] for r in rows)
-        examples = [e for r in rows for e in r["examples"]][:db.EXAMPLES]
-        used = (f"{n_ex} excerpt(s)" if n_ex else "") + \
-            (" and " if n_ex and n_src else "") + (f"{n_src} stud(ies)" if n_src else "")
-        key = {"excerpts": examples} if n_ex else {"studies": examples}
-        listed = _few(examples, n_ex or n_src)
-        if not path.is_file():
-            audit.add(ERROR, "source-file-missing",
-                      f"{shown}, imported as the source of {used} ({listed}), is missing.",
-                      f"Put the file back at {shown} (relative to the project folder), "
-                      "exactly as it was imported.", file=shown, **key)
-            continue
-        newest = max(rows, key=lambda r: r["newest"])["newest"]
-        expected = db.file_hash(audit.store, newest)
-        found = sha256(path)
-        if found != expected:
-            audit.add(ERROR, "source-file-changed",
-                      f"{shown} changed since it was imported (sha256 {found[:12]}…, imported "
-                      f"as {expected[:12]}…); it is the source of {used} ({listed}).",
-                      f"Restore the file as imported, or re-import it (`thematic import "
-                      f"{'excerpts' if n_ex else 'studies'} {shown}`) to record the new "
-                      "version.", file=shown, **key)
-
-
-# --- reports ----------------------------------------------------------------------------
 
 _PRODUCED = re.compile(r'<!--\s*(?:quote|claim)\b|<a\s+id="(?:excerpt|study|theme)-')
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -483,8 +138,16 @@ def _flush(out: _Scan, quote) -> None:
         out.quotes.append((n, attrs, text))
 
 
+def check_reports(audit: Audit, paths: list[Path]) -> None:
+    """Check each report in ``paths`` against the store."""
+    if paths:
+        checker = _ReportChecker(audit)
+        for path in paths:
+            checker.check(path)
+
+
 class _ReportChecker:
-    def __init__(self, audit: _Audit) -> None:
+    def __init__(self, audit: Audit) -> None:
         from thematic.store.corpus import list_sources
 
         self.audit, self.store = audit, audit.store
@@ -513,7 +176,7 @@ class _ReportChecker:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ThematicError("E403", path=path, detail=str(exc)) from None
-        self.file = _shown(path, self.audit.root)
+        self.file = display_path(path, self.audit.root)
         found = scan(text)
         wanted = [a.get("excerpt", "") for _, a, _ in found.quotes]
         wanted += [t[len("excerpt-"):] for _, _, t in found.links if t.startswith("excerpt-")]
