@@ -129,7 +129,7 @@ def main() -> None:
     warm = texts(2000, phrases, seed=1)
     list(coder.nlp.pipe(warm, batch_size=256))
     coder.code_texts(warm)
-    for n, repeat in ((10_000, 3), (100_000, 2)):
+    for n, repeat in ((10_000, 5), (100_000, 3)):
         sample = texts(n, phrases)
         bare_runs, full_runs = [], []
         for _ in range(repeat):  # interleaved, so a busy moment hurts both alike

@@ -7,32 +7,38 @@ words. Each required token of a pattern is therefore indexed by the words it acc
 (LOWER/LEMMA/NORM/ORTH/TEXT values and IN lists, in lower case):
 
 1. a PhraseMatcher per attribute finds, in C, the positions of each pattern's rarest
-   required token (its "primary anchor"); the coder shares its own LEMMA and LOWER
-   PhraseMatchers, so one pass finds the phrases and the anchors together;
-2. an occurrence of a primary anchor counts when the pattern's other required tokens occur
-   at distances the pattern allows, read from the document's token attributes (one
-   ``to_array`` per document that has an anchor at all), and
+   required token (its "primary anchor") and, where the pattern has one without a common
+   word, of a second ("gate") one; the coder shares its LEMMA and LOWER PhraseMatchers, so
+   one pass per attribute finds the phrases and the anchors together;
+2. an occurrence of a primary anchor counts when the gate occurs somewhere in the document
+   and each other required token at the distance the pattern allows: the few tokens of
+   that window are read (or, where the distance is unbounded, the document's attribute
+   values, once), the likeliest to fail first, and
 3. a (cached) Matcher of just the patterns that can match runs over windows around the
    anchor, as far before and after as each pattern reaches.
 
-The matches are exactly those of one Matcher holding every pattern (a test checks). Only
-the primary anchors go into the PhraseMatchers: the other anchors are often common words
-("in", "of", "be") whose every occurrence would cost a Python tuple.
+The matches are exactly those of one Matcher holding every pattern (a test checks): every
+step only rules out what cannot match, so which anchor is primary (chosen by how common its
+words are) changes the speed, never the result. Only primaries and gates go into the
+PhraseMatchers: the other anchors are often common words ("in", "of", "be", "support")
+whose every occurrence would cost a Python tuple and a look-up.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 INF = float("inf")
 ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
+_GETTERS = {"LOWER": attrgetter("lower"), "LEMMA": attrgetter("lemma"),
+            "NORM": attrgetter("norm")}
 
 
 class Prefilter:
     def __init__(self, vocab, shared: dict | None = None) -> None:
-        """``shared``: attribute → a PhraseMatcher the caller runs anyway; the primary
-        anchors of that attribute are added to it (keyed by the word itself), and the
-        caller passes its matches to ``__call__``."""
+        """``shared``: attribute → a PhraseMatcher the caller runs anyway; the anchors of
+        that attribute are added to it, and the caller passes its matches to ``__call__``."""
         self.vocab = vocab
         self.shared = dict(shared or {})
         self.patterns: list[tuple[str, list[dict]]] = []
@@ -42,7 +48,6 @@ class Prefilter:
         self.offsets: list[dict[tuple[int, int], tuple[float, float]]] = []
         self.cache: dict[tuple[int, ...], object] = {}
         self.finders: dict[str, object] = {}
-        self._added: set[tuple[str, int]] = set()
         self._ready = False
 
     def add(self, key: str, tokens: list[dict]) -> None:
@@ -70,19 +75,25 @@ class Prefilter:
         from spacy.attrs import IDS
 
         strings = self.vocab.strings
-        common = {strings[w] for w in _common_words()}
-        # pattern → (reach before, after, checks on its other anchors: (column, words,
-        # lowest offset from the primary, highest) — None where unbounded)
+        frequent, common = ({strings[w] for w in words} for words in _common_words())
+
+        def cost(words: frozenset[int]) -> int:
+            # a guess at how often the words occur: a primary or gate should rarely match
+            return sum(100 if w in frequent else 10 if w in common else 1 for w in words)
+
+        # pattern → (reach before, after, the gate's match ids (or None), checks on its
+        # other anchors, likeliest to fail first: (the offsets from the primary to read
+        # tokens at, or None to read the attribute's values, the attribute (a getter or an
+        # attribute id), the words, lowest offset, highest — None where unbounded))
         self.plan: list[tuple | None] = []
-        self.reach: dict[int, list[int]] = {}        # word hash → patterns it is primary of
+        self.reach: dict[int, list[int]] = {}        # match id → patterns it is primary of
         self.unanchored: set[int] = set()
-        columns: list[str] = []                      # attributes the checks read
         for i, anchors in enumerate(self.anchors):
             if not anchors:
                 self.unanchored.add(i)
                 self.plan.append(None)
                 continue
-            primary = min(anchors, key=lambda x: (len(x[3] & common), len(x[3])))
+            primary = min(anchors, key=lambda x: (cost(x[3]), len(x[3])))
             before, after, attr, words, k = primary
             checks = []
             for _, _, other_attr, others, j in anchors:
@@ -93,32 +104,47 @@ class Prefilter:
                     bounds = (-bounds[1], -bounds[0])
                 lo, hi = bounds or (-INF, INF)
                 column = _column(other_attr)
-                if column not in columns:
-                    columns.append(column)
-                checks.append((columns.index(column), others,
-                               None if lo == -INF else int(lo), None if hi == INF else int(hi)))
-            self.plan.append((before, after, tuple(checks)))
-            for w in words:
-                self.reach.setdefault(w, []).append(i)
-            self._find(attr, words)
-        self.columns = [IDS[c] for c in columns]
+                if lo > -INF and hi < INF and hi - lo < 8:
+                    # A few tokens next to the primary: read them.
+                    checks.append(((0, hi - lo, cost(others)),
+                                   tuple(range(int(lo), int(hi) + 1)),
+                                   _GETTERS[column], others, int(lo), int(hi)))
+                else:
+                    checks.append(((1, 0, cost(others)), None, IDS[column], others,
+                                   None if lo == -INF else int(lo),
+                                   None if hi == INF else int(hi)))
+            checks.sort(key=lambda c: c[0])
+            # The rarest other anchor without a common word is found by the shared matchers
+            # too: a pattern whose gate words are absent is skipped at once.
+            gates = [(cost(others), others, _column(a)) for _, _, a, others, j in anchors
+                     if j != k and cost(others) == len(others)]
+            gate = min(gates, key=lambda g: (g[0], len(g[1])), default=None)
+            self.plan.append((before, after, gate and self._find(gate[2], gate[1]),
+                              tuple(c[1:] for c in checks)))
+            for key in self._find(_column(attr), words):
+                self.reach.setdefault(key, []).append(i)
         self._ready = True
 
-    def _find(self, attr: str, words: frozenset[int]) -> None:
+    def _find(self, attr: str, words: frozenset[int]) -> frozenset[int]:
+        """Have a PhraseMatcher of ``attr`` find ``words``; the match ids it will give them
+        (the word and the attribute, so a word found as a lemma and as a lower-case form
+        gives two different ids)."""
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
 
-        attr = _column(attr)
-        finder = self.shared.get(attr) or self.finders.get(attr)
+        finder = self.shared.get(attr)
+        if finder is None:
+            finder = self.finders.get(attr)
         if finder is None:
             finder = self.finders[attr] = PhraseMatcher(self.vocab, attr=attr)
+        ids = []
         for w in words:
-            if (attr, w) in self._added:
-                continue
-            self._added.add((attr, w))
             text = self.vocab.strings[w]
-            # The match key is the word itself, so a match id is the word's hash.
-            finder.add(text, [Doc(self.vocab, words=[text], lemmas=[text])])
+            key = f"{attr}\x1e{text}"
+            if key not in finder:
+                finder.add(key, [Doc(self.vocab, words=[text], lemmas=[text])])
+            ids.append(self.vocab.strings[key])
+        return frozenset(ids)
 
     def __call__(self, doc, found: list | None = None) -> list[tuple[int, int, int]]:
         """The pattern matches in ``doc``; ``found`` holds the shared matchers' matches on
@@ -132,30 +158,50 @@ class Prefilter:
             found = [m for finder in self.shared.values() for m in finder(doc)]
         for finder in self.finders.values():
             found = found + finder(doc)
-        reach, plan = self.reach, self.plan
+        reach = self.reach
+        hits = [(reach[key], row) for key, row, _ in found if key in reach]
+        if not hits and not self.unanchored:
+            return []
+        plan = self.plan
         n = len(doc)
         spans: dict[int, int] = {}              # window start → end
         chosen = set()
         whole = bool(self.unanchored)
-        cols = None
-        for word, row, _ in found:
-            patterns = reach.get(word)
-            if patterns is None:
-                continue
+        columns: dict[int, list[int]] = {}      # attribute → its values, read when needed
+        present = None                          # the match ids found
+        for patterns, row in hits:
             for i in patterns:
-                before, after, checks = plan[i]
-                if checks:
-                    if cols is None:
-                        cols = doc.to_array(self.columns).T.tolist()
-                    if not all(_near(cols[c], words, row, lo, hi, n)
-                               for c, words, lo, hi in checks):
+                before, after, gate, checks = plan[i]
+                if gate is not None:
+                    if present is None:
+                        present = {m[0] for m in found}
+                    if gate.isdisjoint(present):
                         continue
-                chosen.add(i)
-                if before == INF or after == INF:
-                    whole = True
-                    continue
-                low = max(0, row - int(before))
-                spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
+                # Each check: one of its words between its offsets from the primary, read
+                # from the tokens of a short window or from the document's attribute values.
+                for offsets, get, words, lo, hi in checks:
+                    if offsets is not None:
+                        for p in offsets:
+                            p += row
+                            if 0 <= p < n and get(doc[p]) in words:
+                                break
+                        else:
+                            break
+                        continue
+                    column = columns.get(get)
+                    if column is None:
+                        column = columns[get] = doc.to_array(get).tolist()
+                    start = 0 if lo is None else max(0, row + lo)
+                    end = n if hi is None else row + hi + 1
+                    if end <= start or words.isdisjoint(column[start:end]):
+                        break
+                else:
+                    chosen.add(i)
+                    if before == INF or after == INF:
+                        whole = True
+                        continue
+                    low = max(0, row - int(before))
+                    spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
         if whole:
             chosen |= self.unanchored
         if not chosen:
@@ -187,14 +233,6 @@ class Prefilter:
                 key, tokens = self.patterns[i]
                 matcher.add(key, [tokens])
         return matcher
-
-
-def _near(column: list[int], words: frozenset[int], row: int, lo: int | None, hi: int | None,
-          n: int) -> bool:
-    """Whether one of ``words`` occurs between ``lo`` and ``hi`` tokens from ``row``."""
-    start = 0 if lo is None else max(0, row + lo)
-    end = n if hi is None else min(n, row + hi + 1)
-    return start < end and not words.isdisjoint(column[start:end])
 
 
 def _column(attr: str) -> str:
@@ -254,8 +292,18 @@ def _longest(token: dict) -> float:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def _common_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(the most frequent words, other common ones): a primary anchor avoids both."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return frozenset(STOP_WORDS | {"'s", "n't", "-", "'", "’", "’s", "support", "peer",
-                                   "service", "staff", "team", "worker", "people"})
+    frequent = {w for w in STOP_WORDS if len(w) <= 3} | {"'", "-", "’", "’s", "with", "from",
+                                                          "that", "this", "were", "have"}
+    # The words (lemmas and forms) most frequent in findings of peer-support studies.
+    domain = {"support", "supports", "supported", "peer", "peers", "service", "services",
+              "staff", "team", "teams", "worker", "workers", "people", "user", "users",
+              "health", "mental", "care", "clinical", "community", "recovery", "group",
+              "groups", "study", "studies", "trial", "trials", "intervention", "programme",
+              "program", "session", "sessions", "participant", "participants", "outcome",
+              "experience", "experienced", "report", "reported", "describe", "described",
+              "feel", "felt", "work", "need", "role", "roles", "setting", "model"}
+    return frozenset(frequent), frozenset(STOP_WORDS - frequent | domain)

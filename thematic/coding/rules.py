@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from math import prod
+from operator import attrgetter
 
 from thematic.coding.prefilter import Prefilter
 from thematic.errors import ThematicError
@@ -41,6 +42,7 @@ SCOPE_BREAK = frozenset({"but", "however", "although", "though", "yet", "whereas
                          "except", ";", ":", "(", ")"})
 CASED_ATTRS = ("LEMMA", "LOWER")
 MAX_PHRASES_PER_PATTERN = 2000   # a longer expansion stays with the Matcher
+_HIT_ORDER = attrgetter("start", "code")
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,10 @@ def _register_lowercase() -> None:
 # --- compiling and applying the rules -----------------------------------------------------
 
 class RuleCoder:
-    """A pipeline, one PhraseMatcher (lemmas) for every code's phrases and the patterns
-    behind a Prefilter. Origins name the rule that fired: ``phrase:"role ambiguity"``,
-    ``pattern:2`` (the code's second pattern, counting from 1)."""
+    """A pipeline, one PhraseMatcher (lemmas) for every code's phrases and the patterns that
+    are plain word sequences, and the other patterns behind a Prefilter. Origins name the
+    rule that fired: ``phrase:"role ambiguity"``, ``pattern:2`` (the code's second pattern,
+    counting from 1, however it is matched)."""
 
     def __init__(self, rules: RuleSet, model: str | None = None, nlp=None) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
@@ -240,62 +243,72 @@ class RuleCoder:
         return [self.code_doc(doc) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
 
     def code_doc(self, doc) -> TextResult:
+        return self.decide(doc, self._found(doc))
+
+    def _found(self, doc) -> list[tuple[int, int, int]]:
         found = self.phrases(doc)
         if self._lowers:
             found += self.lowers(doc)
-        found += self.prefilter(doc, found)
-        return self.decide(doc, found)
+        return found + self.prefilter(doc, found)
+
+    def matches(self, doc) -> list[tuple[int, int, int]]:
+        """The rule matches ``code_doc`` decides on: (match key, start, end)."""
+        keys = self.keys
+        return [m for m in self._found(doc) if m[0] in keys]
 
     def reference_matches(self, doc) -> list[tuple[int, int, int]]:
-        """The matches the straightforward way: the phrases as written and one Matcher
-        holding every pattern (what ``code_doc``'s matching must equal; a test checks)."""
+        """The rule matches found the straightforward way: the phrases as written and one
+        Matcher holding every pattern (what ``matches`` must equal; a test checks)."""
         authored = self.authored
         return [m for m in self.phrases(doc) if m[0] in authored] + self.matcher(doc)
 
     def decide(self, doc, found: Iterable[tuple[int, int, int]]) -> TextResult:
         """The hits from a document's rule matches (other match ids are ignored): per
         code the first match not vetoed by an exclusion in its sentence or a negation."""
-        result = TextResult()
         keys = self.keys
         vetoes, candidates = [], []
         for key, start, end in found:
             rule = keys.get(key)
             if rule is None:       # a prefilter anchor
                 continue
-            code, is_exclusion, origin = rule
-            if is_exclusion:
-                vetoes.append((code, start))
+            if rule[1]:
+                vetoes.append((rule[0], start))
             else:
-                candidates.append((start, start - end, code, origin, end))
+                candidates.append((start, start - end, rule[0], rule[2], end))
         if not candidates:
-            return result
-        cache: list = []   # lemmas and sentence starts, read only when a check needs them
-
-        def arrays():
-            if not cache:
-                cache.append(self._arrays(doc))
-            return cache[0]
-
-        def sentence(i: int) -> int:
-            starts = arrays()[1]
-            return starts[max(0, bisect_right(starts, i) - 1)]
-
-        vetoed = {(code, sentence(start)) for code, start in vetoes}
+            return TextResult()
+        keep_negated = self.keep_negated
+        if len(candidates) == 1 and not vetoes and keep_negated.get(candidates[0][2]):
+            start, _, code, origin, end = candidates[0]
+            last = doc[end - 1]
+            return TextResult([Hit(code, doc[start].idx, last.idx + len(last), origin)])
+        candidates.sort()
+        lemmas = starts = None   # read only when a check needs them
+        if vetoes:
+            lemmas, starts = self._arrays(doc)
+            vetoed = {(code, _sentence(starts, start)) for code, start in vetoes}
         best: dict[str, Hit] = {}
-        for start, _, code, origin, end in sorted(candidates):
+        negated = excluded = 0
+        for start, _, code, origin, end in candidates:
             if code in best:
                 continue
-            if vetoed and (code, sentence(start)) in vetoed:
-                result.excluded += 1
-                continue
-            if not self.keep_negated.get(code) and self._negated(arrays()[0], start,
-                                                                 sentence(start)):
-                result.negated += 1
-                continue
+            keep = keep_negated.get(code)
+            if vetoes or not keep:
+                if starts is None:
+                    lemmas, starts = self._arrays(doc)
+                sentence = _sentence(starts, start)
+                if vetoes and (code, sentence) in vetoed:
+                    excluded += 1
+                    continue
+                if not keep and self._negated(lemmas, start, sentence):
+                    negated += 1
+                    continue
             last = doc[end - 1]
             best[code] = Hit(code, doc[start].idx, last.idx + len(last), origin)
-        result.hits = sorted(best.values(), key=lambda h: (h.start, h.code))
-        return result
+        hits = list(best.values())
+        if len(hits) > 1:
+            hits.sort(key=_HIT_ORDER)
+        return TextResult(hits, negated, excluded)
 
     def _arrays(self, doc):
         from spacy.attrs import LEMMA, SENT_START
@@ -316,6 +329,11 @@ class RuleCoder:
             if lemma in cues and (lemma, window[i + 1]) not in pseudo:
                 return True
         return False
+
+
+def _sentence(starts: list[int], i: int) -> int:
+    """The first token of the sentence holding token ``i``, given the sentence starts."""
+    return starts[max(0, bisect_right(starts, i) - 1)]
 
 
 def _lower_values(token: dict) -> dict:
