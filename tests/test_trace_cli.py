@@ -32,11 +32,11 @@ theme role-ambiguity: Role ambiguity (descriptive)
       excerpt F001 — study 1, Cooper 2024
         "Peer workers were unclear about their role in the team."
         at corpus/findings.csv, row 2, column finding, characters 0–55
-        coded by gold (accepted; import, rule gold.csv:2)
+        coded by gold (accepted; import from gold.csv:2)
       excerpt F002 — study 2, Lee 2023
         "Staff described confusion over the peer role and its duties."
         at corpus/findings.csv, row 3, column finding, characters 0–60
-        coded by gold (accepted; import, rule gold.csv:3)
+        coded by gold (accepted; import from gold.csv:3)
 """
 
 
@@ -52,7 +52,7 @@ excerpt F003 — study 1, Cooper 2024
     coding 7: peer-support:digital — Digital, by auto:rules (proposed; rules, rule digital: \
 app, score 0.50)
       (not evidence: proposed)
-    coding 3: peer-support:hope — Hope, by gold (accepted; import, rule gold.csv:4)
+    coding 3: peer-support:hope — Hope, by gold (accepted; import from gold.csv:4)
       theme hope: Hope
 """
 
@@ -70,11 +70,11 @@ code peer-support:digital — Digital
     excerpt F005 — study 2, Lee 2023
       "Peer contact through an app reduced isolation."
       at corpus/findings.csv, row 6, column finding, characters 0–46
-      coded by gold (accepted; import, rule gold.csv:6)
+      coded by gold (accepted; import from gold.csv:6)
     excerpt F006 — study 3, Smith 2022
       "Video calls with a peer made support possible in rural areas."
       at corpus/findings.csv, row 7, column finding, characters 0–61
-      coded by gold (accepted; import, rule gold.csv:7)
+      coded by gold (accepted; import from gold.csv:7)
 """
 
 
@@ -109,7 +109,7 @@ def test_sub_themes_grouping_codes_and_topics(built, run):
     assert "    topic 0 of run 1: 1 member" in lines
     assert "    sub-theme role-ambiguity: Role ambiguity (descriptive)" in lines
     # the codings were made against version 1; version 2 is current now
-    assert "        coded by gold (accepted; import, rule gold.csv:4, codebook version 1 " \
+    assert "        coded by gold (accepted; import from gold.csv:4, codebook version 1 " \
            "(not the current one))" in lines
     assert run("trace", "role-ambiguity").output.splitlines()[3] == \
         "  up: part of theme outcomes (Outcomes)"

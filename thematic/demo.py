@@ -154,7 +154,7 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
         def gold() -> str:
             from thematic.coding.manual import import_codings
 
-            done = import_codings(store, corpus / "gold.csv", coder="gold")
+            done = import_codings(store, corpus / "gold.csv", coder="gold", root=root)
             return f"{done.added} codings by coder gold (the human reference coding)"
 
         def agreement() -> str:

@@ -344,8 +344,14 @@ def where(e: ExcerptNode) -> str:
 
 
 def coding_text(c: CodingNode) -> str:
-    """'gold (accepted; import, rule gold.csv:2)'."""
-    how = c.method + (f", rule {c.rule}" if c.rule else "")
+    """'gold (accepted; import from gold.csv:2)' or 'auto:rules (proposed; rules, rule
+    phrase:"hope")'."""
+    if c.rule:
+        # An import's origin is where the coding came from; a rule's origin is what fired.
+        how = (f"{c.method} from {c.rule}" if c.method == "import"
+               else f"{c.method}, rule {c.rule}")
+    else:
+        how = c.method
     how += f", score {c.score:.2f}" if c.score is not None else ""
     if c.start is not None and c.end is not None:
         how += f", characters {c.start}–{c.end}"
