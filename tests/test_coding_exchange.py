@@ -147,8 +147,8 @@ def project_factory(tmp_path):
      "[E159] {path}, row 2: code 'hopes' is not in codebook 'test-book' (version 1.0.0). "
      "Did you mean 'hope'? Use the codebook's code ids (`thematic codebook show`)."),
     ("c.csv", "excerpt,hope\nF001,yes please\n", ("--coder", "g"),
-     "[E159] {path}, row 2: column 'hope' holds 'yes please'. Write 1 for coded and 0 (or "
-     "nothing) for not coded."),
+     "[E159] {path}, row 2: column 'hope' holds 'yes please'. In a wide sheet write 1 for "
+     "coded and 0 (or nothing) for not coded."),
     ("d.csv", "excerpt,code\nF001,hope\n", (),
      "[E160] No coder named for {path}, row 2. Pass --coder NAME (or add a coder column)."),
     ("e.csv", "excerpt,code,coder,codebook,codebook_version\nF001,hope,g,test-book,0.9.0\n",
@@ -213,3 +213,17 @@ def test_bundled_gold_imports(project):
     assert result.shape == "list" and result.excerpts == excerpts
     assert result.added == sum(len([c for c in line.split(",")[1].split(";") if c])
                                for line in (CORPUS / "gold.csv").read_text().splitlines()[1:])
+
+
+def test_misspelt_codes_column_suggests_the_right_name(tmp_path):
+    from thematic.coding.exchange import import_codings
+    from thematic.errors import ThematicError
+    from thematic.project import init, open_store
+
+    root = init(tmp_path / "p")
+    (tmp_path / "wrong.csv").write_text("finding_id,kodes\nF001,hope\n", encoding="utf-8")
+    with open_store(root) as store, pytest.raises(ThematicError) as err:
+        import_codings(store, tmp_path / "wrong.csv", coder="x")
+    assert err.value.message.endswith(
+        "row 2: column 'kodes' holds 'hope'. Did you mean 'codes'? In a wide sheet write 1 "
+        "for coded and 0 (or nothing) for not coded.")

@@ -134,10 +134,12 @@ def _sheet_rows(path: Path, shown: str) -> tuple[str, list[_Row]]:
             for col in code_cols:
                 value = (row.get(col) or "").strip().lower()
                 if value not in TRUE | FALSE:
+                    # A misspelt list/long column ("kodes") reads as a wide one: say so.
                     raise ThematicError("E159", path=shown, row=row_no, problem=f"column "
-                                        f"{col!r} holds {row.get(col)!r}", suggest="",
-                                        fix="Write 1 for "
-                                        "coded and 0 (or nothing) for not coded.")
+                                        f"{col!r} holds {row.get(col)!r}",
+                                        suggest=nearest(col.lower(), ("codes", "code")),
+                                        fix="In a wide sheet write 1 for coded and 0 (or "
+                                        "nothing) for not coded.")
                 if value in TRUE:
                     base.codes.append(col.strip())
         else:
