@@ -51,3 +51,21 @@ def run(project: Path):
 def db_bytes(project: Path) -> bytes:
     """The database file's bytes once every connection is closed (WAL checkpointed)."""
     return (project / ".thematic" / "project.db").read_bytes()
+
+
+@pytest.fixture
+def locked(tmp_path: Path, monkeypatch):
+    """A folder that refuses new files: read-only, and, since root writes through permission
+    bits, with tempfile.mkstemp refusing as a read-only folder would."""
+    import tempfile
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    if os.geteuid() == 0:
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    yield folder
+    folder.chmod(0o700)

@@ -31,14 +31,8 @@ def test_failure_leaves_the_old_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
-def test_unwritable_folder_is_a_clear_error(tmp_path, monkeypatch):
-    import tempfile
-
+def test_unwritable_folder_is_a_clear_error(locked):
     from thematic.errors import ThematicError
 
-    def refuse(*args, **kwargs):  # what mkstemp raises in a read-only folder (root ignores modes)
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(ThematicError, match=r"\[E041\] Folder .*locked is not writable"):
-        atomic_write(tmp_path / "locked" / "x.md", "x")
+        atomic_write(locked / "x.md", "x")

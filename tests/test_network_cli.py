@@ -4,7 +4,6 @@ status, database unchanged)."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from conftest import db_bytes
@@ -179,25 +178,12 @@ def test_theme_level_without_themes(project, run):
     _fails(project, run, "--level", "theme", code="E301")
 
 
-def test_output_folder_not_writable(project, run, tmp_path, monkeypatch):
+def test_output_folder_not_writable(project, run, locked):
     _fill(project)
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o500)
-    if os.geteuid() == 0:
-        import tempfile
-
-        def refuse(*args, **kwargs):
-            raise PermissionError(13, "Permission denied")
-
-        monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    try:
-        message = _fails(project, run, "--out", folder / "net.gexf", code="E041")
-        assert message == f"Error: [E041] Folder {folder} is not writable. Choose another " \
-                          "output path (--out).\n"
-        assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o700)
+    message = _fails(project, run, "--out", locked / "net.gexf", code="E041")
+    assert message == f"Error: [E041] Folder {locked} is not writable. Choose another " \
+                      "output path (--out).\n"
+    assert list(locked.iterdir()) == []
 
 
 def test_output_path_through_a_file(project, run, tmp_path):
