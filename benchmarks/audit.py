@@ -99,18 +99,18 @@ def build(root: Path, n_excerpts: int, n_studies: int, seed: int) -> dict:
 
 def parts(store, root: Path, reports: list[Path]) -> list[tuple[str, float]]:
     """Each group of checks on its own (the same functions audit.run calls)."""
+    from thematic.audit import core, report_checks
+    from thematic.audit import store_checks as sc
+
     out = []
-    for name, fn in (("event chain", audit._event_chain), ("codings", audit._codings),
-                     ("codebook versions", audit._old_codebooks), ("themes", audit._themes),
-                     ("unthemed codes", audit._unthemed_codes), ("files", audit._files)):
+    for name, fn in (("event chain", sc._event_chain), ("codings", sc._codings),
+                     ("codebook versions", sc._old_codebooks), ("themes", sc._themes),
+                     ("unthemed codes", sc._unthemed_codes), ("files", sc._files)):
         # a fresh checker each time: it caches themes and their evidence
-        out.append((name, best_of(lambda fn=fn: fn(audit._Audit(store, root)), 3)))
+        out.append((name, best_of(lambda fn=fn: fn(core.Audit(store, root)), 3)))
     if reports:
-        def report_checks() -> None:
-            checker = audit._ReportChecker(audit._Audit(store, root))
-            for path in reports:
-                checker.check(path)
-        out.append(("reports", best_of(report_checks, 3)))
+        out.append(("reports", best_of(
+            lambda: report_checks.check_reports(core.Audit(store, root), reports), 3)))
     return out
 
 
