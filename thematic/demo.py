@@ -170,9 +170,8 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
             from thematic.topics import propose
 
             run_ = propose(store, embeddings=embeddings, seed=42)
-            return (f"{len(run_.topics)} candidate themes ({run_.method}; HDBSCAN outliers "
-                    f"{run_.hdbscan_outlier_share:.0%}, {run_.outlier_share:.0%} after "
-                    "reassignment)")
+            labels = "; ".join(c.label for c in run_.topics)
+            return f"{len(run_.topics)} candidate themes ({run_.method}): {labels}"
 
         def themes() -> str:
             from thematic.themes import add_theme

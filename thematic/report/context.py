@@ -81,6 +81,7 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
 
     ctx["candidates"] = candidates.build(
         store, index, ctx["themes"], theme_data.value.evidence if theme_data.ok else {})
+    candidates.annotate_origins(store, ctx["themes"])
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)

@@ -82,6 +82,8 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             "by_study": {s: by_study[s] for s in index.study_order(by_study)},
             "codes": _codes(index, theme, ev),
             "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            "topics": [list(pair) for pair in theme.topics],
+            "origins": [],
             "quotes": quotes,
             "cooccurring": _cooccurring(graph, graph_note, theme.id, by_id, shown),
             "divergent": {"count": len(divergent),
