@@ -284,7 +284,7 @@ def _adequacy(ev, ctx: _Context) -> Component:
     recorded = {s: n for s, n in participants.items() if n is not None}
     codes = sorted({c for cs in ev.codes_of.values() for c in cs})
     summary = (f"{_studies(len(ev.studies))}, {len(ev.excerpts)} excerpts, "
-               f"{len(codes)} distinct codes")
+               f"{len(codes)} distinct {'code' if len(codes) == 1 else 'codes'}")
     summary += (f"; {sum(recorded.values())} participants in the {len(recorded)} studies "
                 "that record them" if recorded else "; no study records its participants")
     return Component("adequacy", COMPONENTS["adequacy"], {
@@ -333,7 +333,8 @@ def _relevance(ev, ctx: _Context) -> Component:
         summary = ("the review's scope is not recorded (thematic cerqual scope), so the "
                    f"relevance of the {_studies(len(ev.studies))} is unclear")
     else:
-        summary = (f"against the recorded scope ({', '.join(sorted(scoped))}): "
+        named = ", ".join(k.replace("_", " ") for k in sorted(scoped))
+        summary = (f"against the recorded scope ({named}): "
                    f"{tally['direct']} directly relevant, {tally['partial']} partially, "
                    f"{tally['unclear']} unclear (attributes not recorded)")
     summary += (f"; {len(countries)} countries" if countries else "; no country recorded")
