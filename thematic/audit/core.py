@@ -34,6 +34,8 @@ CHECKS = {
     "report-claim-mismatch": "every count a report states equals the store's",
     "report-claim-unchecked": "every claim key is one audit can check (warning)",
     "report-unknown-finding": "every review finding a report states exists",
+    "finding-unknown-theme": "every review finding rests on themes in the project",
+    "finding-no-evidence": "every review finding has accepted evidence (warning)",
 }
 
 

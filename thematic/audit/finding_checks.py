@@ -34,3 +34,25 @@ def actual(checker, line: int, kind: str, ident: str | None, attrs: dict) -> dic
     from thematic.findings.prisma import flow
 
     return {k: (-1 if v is None else v) for k, v in flow(checker.store).counts.items()}
+
+
+def check_findings(audit) -> None:
+    """Every review finding rests on themes that exist and have evidence."""
+    from thematic.audit.core import WARNING
+    from thematic.findings import evidence, list_findings
+
+    known = {t.id for t in audit.themes}
+    for finding in list_findings(audit.store):
+        missing = [t for t in finding.themes if t not in known]
+        if missing:
+            audit.add(ERROR, "finding-unknown-theme", f"Finding {finding.id} rests on theme "
+                      f"{missing[0]!r}, which is not in the project.",
+                      f"Remove the finding (`thematic finding remove {finding.id}`) and add it "
+                      "again on the themes it now rests on.", finding=finding.id,
+                      theme=missing[0])
+            continue
+        if not evidence(audit.store, finding).excerpts:
+            audit.add(WARNING, "finding-no-evidence", f"Finding {finding.id} has no accepted "
+                      "evidence: none of its themes or codes has an accepted coding.",
+                      "Code the excerpts it rests on, or give it other themes.",
+                      finding=finding.id)

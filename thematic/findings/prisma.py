@@ -287,7 +287,8 @@ def figure(found: Flow) -> tuple[bytes, bytes]:
             ([f"Studies included in review ({_n(c['included'])})"], None, "Included")]
     rows = [(_wrap(left), _wrap(right) if right else None, phase)
             for left, right, phase in rows]
-    heights = [max(len(left), len(right or [])) * 0.2 + 0.3 for left, right, _ in rows]
+    heights = [max(0.9, max(len(left), len(right or [])) * 0.2 + 0.3)
+               for left, right, _ in rows]
     gap = 0.45
     total = sum(heights) + gap * (len(rows) - 1)
     with matplotlib.rc_context({"svg.hashsalt": "thematic-prisma", "svg.fonttype": "none",
@@ -321,7 +322,7 @@ def figure(found: Flow) -> tuple[bytes, bytes]:
                                         boxstyle="round,pad=0.02", fc="#cfe2f3",
                                         ec="#6fa8dc", lw=1.0))
             ax.text(0.4, (top + bottom) / 2, phase, rotation=90, ha="center", va="center",
-                    fontsize=10, fontweight="bold")
+                    fontsize=9, fontweight="bold")
         png, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
         FigureCanvasSVG(fig)
@@ -329,7 +330,7 @@ def figure(found: Flow) -> tuple[bytes, bytes]:
     return png.getvalue(), svg.getvalue()
 
 
-def _wrap(lines: list[str], width: int = 50) -> list[str]:
+def _wrap(lines: list[str], width: int = 56) -> list[str]:
     import textwrap
 
     out = []

@@ -131,7 +131,7 @@ ENTREQ = ("Aim", "Synthesis methodology", "Approach to searching", "Inclusion cr
 def entreq(ctx: dict, mine: dict) -> dict:
     """Which of the 21 ENTREQ items the report covers, with links to where."""
     f, p = mine["findings"], mine["prisma"]
-    has_scope = bool(f.get("scope"))
+    has_scope = bool(f.get("scope")) and f.get("available", False)
     appraised = any(r["claim"]["appraised"] for r in f.get("rows", []))
     prisma = p.get("available", False)
     sources = prisma and any(r["key"].startswith("source:") for r in p["rows"])
