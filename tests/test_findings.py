@@ -54,6 +54,10 @@ def test_finding_commands_exact_output(built, run):
         "F2: Hope grows\n"
         "  theme hope: 10 excerpt(s)\n"
         "  evidence: 10 excerpt(s) from 3 study(ies): 2, 4, 6\n")
+    traced = run("finding", "show", "F2", "--chain").output.splitlines()
+    assert traced[3:5] == ["  theme hope: Hope (descriptive)",
+                           "    evidence: 10 excerpts from 3 studies (2, 4, 6)"]
+    assert any(line.strip().startswith("excerpt F005") for line in traced), traced
     doc = json.loads(run("finding", "list", "--json").output)
     assert [d["id"] for d in doc] == ["F1", "F2"] and doc[1]["studies"] == ["2", "4", "6"]
     assert run("finding", "remove", "F1").output == (

@@ -64,10 +64,12 @@ def list_(app: App, as_json: bool) -> None:
 
 @finding.command("show")
 @click.argument("finding_id", metavar="FINDING")
+@click.option("--chain", "full", is_flag=True, help="Print each theme's whole chain (codes "
+              "→ excerpts → studies, as `thematic trace THEME` does).")
 @json_option
 @pass_app
-def show(app: App, finding_id: str, as_json: bool) -> None:
-    """Show FINDING: its chain finding → themes → codes → excerpts → studies."""
+def show(app: App, finding_id: str, full: bool, as_json: bool) -> None:
+    """Show FINDING: its themes and codes, and the evidence they give it."""
     from thematic.findings import evidence, get_finding
 
     store = app.store()
@@ -84,6 +86,13 @@ def show(app: App, finding_id: str, as_json: bool) -> None:
         click.echo(f"  code {book}:{code}: {len(ev.by_code.get(code, []))} excerpt(s)")
     click.echo(f"  evidence: {len(ev.excerpts)} excerpt(s) from {len(ev.studies)} "
                f"study(ies): {', '.join(ev.studies) or '-'}")
+    if full:
+        from thematic.cli.audit import _theme
+        from thematic.trace import chain
+
+        for theme_id in f.themes:
+            click.echo("\n".join("  " + line for line in _theme(chain(store, theme_id).theme,
+                                                                   0)))
 
 
 @finding.command("remove")
