@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 
 import pytest
+from test_themes_cli import dump
 from test_themes_fixtures import build
 
 from thematic.errors import ThematicError
@@ -26,14 +26,6 @@ def built(project, monkeypatch):
         add_theme(store, "Role ambiguity", ["role-ambiguity"])
         add_theme(store, "Hope", ["hope"])
     return project
-
-
-def dump(project) -> str:
-    conn = sqlite3.connect(project / ".thematic" / "project.db")
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 # --- findings -------------------------------------------------------------------------------

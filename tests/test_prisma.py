@@ -4,36 +4,17 @@ sections (Summary of Qualitative Findings, CERQual profile, PRISMA flow, ENTREQ)
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from test_themes_fixtures import build
+import test_findings
+from test_themes_cli import dump
 
 from thematic.findings.prisma import broken_sums, figure, flow, import_screening
-from thematic.project import open_store
 
+built = test_findings.built   # the same small project with two themes
 COUNTS = ("item,count,reason\nidentified,120,\nduplicates,20,\nscreened,100,\n"
           "screen_excluded,60,\nsought,40,\nnot_retrieved,2,\nassessed,38,\n"
           "excluded,6,participants under 18\nexcluded,4,thesis or abstract\nincluded,28,\n")
-
-
-@pytest.fixture
-def built(project, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795564800")
-    with open_store(project) as store:
-        build(store)
-        from thematic.themes import add_theme
-
-        add_theme(store, "Role ambiguity", ["role-ambiguity"])
-    return project
-
-
-def dump(project) -> str:
-    conn = sqlite3.connect(project / ".thematic" / "project.db")
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_counts_file_exact_output(built, run, tmp_path):
