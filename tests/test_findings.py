@@ -95,6 +95,11 @@ def test_appraisal_import_and_unknown_study(built, run, tmp_path):
         "-----  ----  -------------------  -----\n"
         "1      CASP  minor limitations    1\n"
         "3      CASP  serious limitations  1\n")
+    withdrawn = tmp_path / "withdrawn.csv"
+    withdrawn.write_text("study,overall\n3,not appraised\n", encoding="utf-8")
+    run("appraise", "import", withdrawn)
+    assert [a["source_id"] for a in json.loads(run("appraise", "list", "--json").output)] \
+        == ["1"]
     before = dump(built)
     bad = tmp_path / "bad.csv"
     bad.write_text("study,overall\n2,minor\n99,serious\n", encoding="utf-8")

@@ -102,6 +102,8 @@ def import_appraisal(store: Store, path: str | os.PathLike, *, root: Path | None
         file_id = _register(store, path, shown)
         for item in items:
             if item.rating == NOT_APPRAISED:
+                # the sheet withdraws a rating: the study is not appraised any more
+                db.delete_appraisal(store, item.source_id)
                 continue
             if item.source_id in before:
                 result.changed += 1

@@ -117,6 +117,10 @@ def upsert_appraisal(store: Store, item: Appraisal, file_id: int | None) -> None
          file_id, item.location, now()))
 
 
+def delete_appraisal(store: Store, source_id: str) -> None:
+    store.execute("DELETE FROM appraisals WHERE source_id = ?", (source_id,))
+
+
 # --- CERQual --------------------------------------------------------------------------------
 
 def add_judgement(store: Store, finding_id: str, component: str, judgement: str,
