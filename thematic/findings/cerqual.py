@@ -252,8 +252,9 @@ def _coherence(store: Store, finding: Finding, ev) -> Component:
             entry["themes"].append(theme_id)
             entry["phrases"] = sorted(set(entry["phrases"]) | set(case["phrases"]))
             entry["contrary"] = sorted(set(entry["contrary"]) | set(case["contrary"]))
-    rest = [e for e in ev.excerpts if e not in found and not any(
-        e in ids for ids in ev.by_theme.values())]
+    # the finding's own codes' excerpts get the phrase rule (no theme names contrary codes)
+    in_themes = {e for ids in ev.by_theme.values() for e in ids}
+    rest = [e for e in ev.excerpts if e not in found and e not in in_themes]
     for eid, (text, _) in adb.excerpt_texts(store, rest).items():
         phrases = divergent_phrases(text)
         if phrases:
