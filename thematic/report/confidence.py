@@ -146,7 +146,7 @@ def entreq(ctx: dict, mine: dict) -> dict:
             "coding": ("Coding", "coding"), "agreement": ("Agreement", "agreement"),
             "software": ("Software", "entreq-software")}
     where = {
-        1: ["scope"] if has_scope else [], 2: ["analysis"],
+        1: [], 2: ["analysis"],
         3: ["prisma"] if sources else [], 4: ["scope"] if has_scope else [],
         5: ["prisma"] if sources else [], 6: [], 7: ["prisma"] if prisma else [],
         8: ["sources", "table"] if ctx.get("evidence_table", {}).get("available")
