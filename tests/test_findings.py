@@ -254,3 +254,24 @@ def test_findings_listing_needs_no_heavy_import(built):
     with pytest.raises(ThematicError) as caught, open_store(built) as store:
         cerqual.profile(store, "F9")
     assert caught.value.code == "E591"
+
+
+def test_judgements_from_a_file(built, run, tmp_path):
+    run("finding", "add", "Roles are unclear", "--theme", "role-ambiguity")
+    sheet = tmp_path / "judgements.csv"
+    sheet.write_text("finding,component,judgement,why\nF1,coherence,minor,one study differs\n"
+                     "F1,overall,Moderate confidence,minor concerns only\n", encoding="utf-8")
+    assert run("cerqual", "import", sheet).output == (
+        f"Recorded 2 CERQual judgement(s) from {sheet}\n")
+    before = dump(built)
+    sheet.write_text("finding,component,judgement,why\nF1,adequacy,minor,ok\n"
+                     "F1,relevance,somewhat,unsure\n", encoding="utf-8")
+    result = run("cerqual", "import", sheet)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: [E601] {sheet}, row 3, column 'judgement': "
+                                    "--relevance 'somewhat' is not on the GRADE-CERQual scale")
+    assert dump(built) == before
+    with open_store(built) as store:
+        found = cerqual.profile(store, "F1")
+    assert (found.components[1].judgement, found.overall.judgement) == ("minor concerns",
+                                                                         "moderate")

@@ -145,3 +145,5 @@ def test_removed_theme_leaves_a_finding_the_audit_reports(built, run):
     problems = json.loads(result.output)["problems"]
     assert "finding-unknown-theme" in {p["check"] for p in problems}
     assert result.exit_code == 1
+    listed = run("finding", "list").output.splitlines()
+    assert listed[2].split() == ["F1", "Roles", "are", "unclear", "role-ambiguity", "[E603]"]

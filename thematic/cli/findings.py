@@ -49,12 +49,20 @@ def add(app: App, statement: str, themes: tuple[str, ...], codes: tuple[str, ...
 @pass_app
 def list_(app: App, as_json: bool) -> None:
     """List the findings with their themes and evidence."""
+    from thematic.errors import ThematicError
     from thematic.findings import evidence, list_findings
 
     store = app.store()
     rows, docs = [], []
     for f in list_findings(store):
-        ev = evidence(store, f)
+        try:
+            ev = evidence(store, f)
+        except ThematicError as exc:
+            # one finding whose theme was removed must not hide the others (audit flags it)
+            rows.append({"id": f.id, "statement": f.statement, "themes": f.themes,
+                         "studies": f"[{exc.code}]", "excerpts": ""})
+            docs.append({**asdict(f), "studies": None, "excerpts": None, "error": exc.message})
+            continue
         rows.append({"id": f.id, "statement": f.statement, "themes": f.themes,
                      "studies": len(ev.studies), "excerpts": len(ev.excerpts)})
         docs.append({**asdict(f), "studies": ev.studies, "excerpts": len(ev.excerpts)})
@@ -216,6 +224,18 @@ def cerqual_set(app: App, finding_id: str, limitations: str | None, coherence: s
         if given.get(c.key) is not None:
             click.echo(f"Recorded {p.finding.id} {c.name.lower()}: {c.judgement} "
                        f"({c.by}, {c.at})")
+
+
+@cerqual.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@pass_app
+def cerqual_import(app: App, path: str) -> None:
+    """Record judgements from a sheet: columns finding, component (limitations, coherence,
+    adequacy, relevance, overall), judgement, why."""
+    from thematic.findings import cerqual as cq
+
+    done = cq.import_judgements(app.store(), path, root=app.root)
+    click.echo(f"Recorded {done} CERQual judgement(s) from {path}")
 
 
 @cerqual.command("scope")

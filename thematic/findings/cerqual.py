@@ -167,6 +167,54 @@ def set_judgement(store: Store, finding_id: str, *, why: str,
     return profile(store, finding.id)
 
 
+def import_judgements(store: Store, path, *, root=None) -> int:
+    """Record judgements from a sheet (columns finding, component, judgement, why; component
+    is limitations, coherence, adequacy, relevance or overall). Every row is checked first;
+    one bad row changes nothing. Returns the number recorded."""
+    from pathlib import Path
+
+    from thematic.corpus import readers
+    from thematic.corpus.importer import display_path
+
+    path = Path(path)
+    table = readers.open_sheet(path)
+    lower = {c.strip().lower(): c for c in table.columns}
+    for needed in ("finding", "component", "judgement", "why"):
+        if needed not in lower:
+            raise ThematicError("E595", path=path, column=needed,
+                                needed="finding, component, judgement, why",
+                                columns=", ".join(table.columns))
+    rows = []
+    for row_no, row in table.rows:
+        def problem(column: str, text: str, fix: str, row_no: int = row_no) -> ThematicError:
+            return ThematicError("E601", path=path, row=row_no, column=lower[column],
+                                 problem=text, fix=fix)
+
+        try:
+            finding = get_finding(store, row[lower["finding"]])
+        except ThematicError as exc:
+            raise problem("finding", exc.message.rstrip("."), "") from None
+        component = row[lower["component"]].strip().lower()
+        if component not in (*COMPONENTS, "overall"):
+            raise problem("component", f"{component!r} is not a CERQual component",
+                          "Use limitations, coherence, adequacy, relevance or overall.")
+        try:
+            value = (level(row[lower["judgement"]]) if component == "overall" else
+                     concern(row[lower["judgement"]], f"--{component}"))
+        except ThematicError as exc:
+            raise problem("judgement", exc.message.rstrip("."), "") from None
+        why = " ".join(row[lower["why"]].split())
+        if not why:
+            raise problem("why", "the explanation is empty", "Say why, in a sentence.")
+        rows.append((finding.id, component, value, why))
+    shown = display_path(path, root)
+    with store.transaction(f"cerqual import {shown}"):
+        for finding_id, component, value, why in rows:
+            db.add_judgement(store, finding_id, component, value, why)
+        store.log("cerqual import", shown, {"judgements": [list(r) for r in rows]})
+    return len(rows)
+
+
 # --- the evidence -----------------------------------------------------------------------
 
 def profiles(store: Store) -> list[Profile]:
