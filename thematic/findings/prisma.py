@@ -287,7 +287,7 @@ def figure(found: Flow) -> tuple[bytes, bytes]:
             ([f"Studies included in review ({_n(c['included'])})"], None, "Included")]
     rows = [(_wrap(left), _wrap(right) if right else None, phase)
             for left, right, phase in rows]
-    heights = [max(0.9, max(len(left), len(right or [])) * 0.2 + 0.3)
+    heights = [max(1.15, max(len(left), len(right or [])) * 0.2 + 0.3)
                for left, right, _ in rows]
     gap = 0.45
     total = sum(heights) + gap * (len(rows) - 1)
