@@ -182,6 +182,21 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
                           level=spec.get("level", "descriptive"), codebook="peer-support")
             return f"{len(plan)} themes from corpus/peer-support/themes.yaml"
 
+        def confidence() -> str:
+            from thematic.findings import add_finding
+            from thematic.findings.cerqual import set_scope
+            from thematic.findings.prisma import import_screening
+            from thematic.themes import list_themes
+
+            plan = _confidence_plan(corpus / "confidence.yaml")
+            for theme in list_themes(store):
+                add_finding(store, theme.description or theme.name, [theme.id])
+            set_scope(store, **plan.get("scope", {}))
+            flow = import_screening(store, corpus / "screening.csv", root=root)
+            return (f"{len(list_themes(store))} findings (one per theme), no study appraised "
+                    f"(the review states no ratings), PRISMA: {flow.counts['included']} "
+                    "studies included (the review reports no other count)")
+
         def network() -> str:
             from thematic.network import build, write
 
@@ -220,6 +235,7 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
         step("agreement (gold vs auto:rules)", "thematic.agreement.units", agreement)
         step("candidate themes (BERTopic)", "thematic.topics.model", topics)
         step("themes", "thematic.themes", themes)
+        step("findings, CERQual and PRISMA", "thematic.findings", confidence)
         step("network", "thematic.network", network)
         step("report", "thematic.report", report)
         step("audit", "thematic.audit", audit)
@@ -236,3 +252,11 @@ def _theme_plan(path: Path) -> list[dict]:
 
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)["themes"]
+
+
+def _confidence_plan(path: Path) -> dict:
+    """What the review states for GRADE-CERQual and PRISMA (see confidence.yaml)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}

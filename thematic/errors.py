@@ -269,6 +269,40 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "export the project again, with plain-text sources in UTF-8."),
     "E461": (USAGE, "No codebook {value!r} to export.{suggest} Load one with `thematic "
                     "codebook load FILE`; list the loaded ones with `thematic codebook list`."),
+    # --- #22 findings, appraisal, GRADE-CERQual, PRISMA 2020 screening (E590–E629) ------
+    "E590": (USAGE, "A finding must rest on at least one theme: {statement!r} names none. Add "
+                    "--theme THEME (list them with `thematic theme list`)."),
+    "E591": (USAGE, "No finding {value!r}.{suggest} List them with `thematic finding list`."),
+    "E592": (USAGE, "{option}: {problem}"),
+    "E593": (USAGE, "{path}, row {row}, column {column!r}: study {value!r} is not in the "
+                    "project.{suggest} Use the study ids of `thematic studies list`; nothing "
+                    "was imported."),
+    "E594": (USAGE, "{path}, row {row}, column {column!r}: {value!r} is not an appraisal "
+                    "rating. Use one of: {choices}; nothing was imported."),
+    "E595": (USAGE, "{path}: no column {column!r}. The sheet needs the columns {needed} "
+                    "(other columns are kept as appraisal items). Columns in the file: "
+                    "{columns}."),
+    "E596": (USAGE, "{path}, row {row}: study {value!r} is appraised again (first at row "
+                    "{first}). Give each study one row; nothing was imported."),
+    "E597": (USAGE, "{option} {value!r} is not on the GRADE-CERQual scale. Use one of: "
+                    "{choices}."),
+    "E598": (USAGE, "A CERQual judgement needs an explanation: add --why \"...\" (the "
+                    "Summary of Qualitative Findings prints it beside the confidence)."),
+    "E599": (USAGE, "Nothing to record for finding {finding}: give at least one of "
+                    "--limitations, --coherence, --adequacy, --relevance, --overall."),
+    "E600": (USAGE, "{path}: the screening counts do not add up: {sum}. Correct the counts "
+                    "(PRISMA 2020: identified − removed before screening = screened; "
+                    "screened − excluded = sought; sought − not retrieved = assessed; "
+                    "assessed − excluded = included); nothing was imported."),
+    "E601": (USAGE, "{path}, row {row}, column {column!r}: {problem}. {fix} Nothing was "
+                    "imported."),
+    "E602": (USAGE, "{path}: neither a screening log (columns record, source, stage, decision, "
+                    "reason) nor a counts file (columns item, count). Columns in the file: "
+                    "{columns}."),
+    "E603": (USAGE, "Finding {finding} rests on theme {theme!r}, which is no longer in the "
+                    "project. Give the finding a theme again (`thematic finding remove "
+                    "{finding}`, then `thematic finding add … --theme THEME`)."),
+    "E604": (USAGE, "{option}: {problem}"),
 }
 
 

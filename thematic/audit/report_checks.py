@@ -289,7 +289,8 @@ class _ReportChecker:
                          f"checks {', '.join(sorted(actual))}).",
                          "Use those keys, or ask for the figure to be added to audit.")
                 continue
-            ok = _matches(given, actual[key], share=key == "share")
+            ok = (given == actual[key] if isinstance(actual[key], str)
+                  else _matches(given, actual[key], share=key == "share"))
             if ok is None:
                 self.add(ERROR, "report-bad-marker", line, f"claim {key}=\"{given}\" is not "
                          "a number.", "Write the figure as in the text, e.g. 12, 0.42 or 42%.")
@@ -338,6 +339,10 @@ class _ReportChecker:
             return db.coder_counts(self.store, ident)
         if kind == "design":
             return db.design_counts(self.store, ident)
+        from thematic.audit import finding_checks
+
+        if kind in finding_checks.KINDS:
+            return finding_checks.actual(self, line, kind, ident, attrs)
         self.add(WARNING, "report-claim-unchecked", line, f"claim about a {kind}, which audit "
                  "cannot check.", "Use theme, code, codebook, coder, design or project "
                  "claims, or ask for this kind to be added to audit.")

@@ -82,6 +82,10 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     ctx["candidates"] = candidates.build(
         store, index, ctx["themes"], theme_data.value.evidence if theme_data.ok else {})
     candidates.annotate_origins(store, ctx["themes"])
+    from thematic.report import confidence
+
+    # before the appendix is filled: the CERQual profile links divergent excerpts there
+    ctx.update(confidence.build(store, index, ctx))
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)

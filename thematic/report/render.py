@@ -215,6 +215,9 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
                            "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
                           for f in drawn]
     context["notes"] += [f.note for f in drawn if f.note and f.note not in context["notes"]]
+    from thematic.report.confidence import figures as confidence_figures
+
+    extra = confidence_figures(context, name)
     text = render_text(context, template)
     if fmt == "html":
         text = to_html(text, context["report"]["title"])
@@ -222,6 +225,7 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     for figure in drawn:
         if figure.data is not None:
             written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
+    written += [atomic_write(folder / file, data) for file, data in extra]
     atomic_write(out, text)
     return Result(path=out, figures=written, notes=list(context["notes"]),
                   themes=len(context["themes"]))

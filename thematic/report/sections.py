@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import re
 
+# The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
+from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
+    DIVERGENT_PHRASES,
+    DIVERGENT_RULE,
+    divergent_phrases,
+)
 from thematic.report.index import Index
 from thematic.report.markdown import anchor, quote_text
 
@@ -18,30 +24,6 @@ QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per
               "excerpt's first line, cut at a word boundary after at most 400 characters "
               "(marked […]). Divergent cases already quoted as illustrative are not quoted "
               "again; at most three more are.")
-#: Phrases that mark a finding as divergent, null or mixed (whole words, any case).
-DIVERGENT_PHRASES = ("no clear", "no effect", "no significant", "not significant",
-                     "no difference", "no improvement", "no evidence", "not reliably",
-                     "did not", "failed to", "mixed", "inconsistent", "contradictory",
-                     "conflicting", "different directions", "null", "limited evidence",
-                     "little evidence", "only in some")
-DIVERGENT_RULE = ("An excerpt counts as a divergent or contrary case when its text contains "
-                  "one of these phrases (whole words, any case): "
-                  + ", ".join(f"\u201c{p}\u201d" for p in DIVERGENT_PHRASES)
-                  + "; or when it carries a code that the codebook lists as contrary to one of "
-                  "the theme's codes (a code's `contrary` field).")
-_PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in
-                                        sorted(DIVERGENT_PHRASES, key=len, reverse=True))
-                      + r")\b", re.IGNORECASE)
-
-
-def divergent_phrases(text: str) -> list[str]:
-    """The divergence phrases in ``text``, lower-cased, in order of first appearance."""
-    out: list[str] = []
-    for match in _PHRASES.finditer(text):
-        phrase = match.group(1).lower()
-        if phrase not in out:
-            out.append(phrase)
-    return out
 
 
 def _pct(share: float) -> str:
