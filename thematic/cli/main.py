@@ -31,6 +31,7 @@ COMMANDS = {
     "export": "thematic.cli.interop:export",
     "log": "thematic.cli.project:log",
     "demo": "thematic.cli.demo:demo",
+    "cfir": "thematic.cli.cfir:cfir",
 }
 
 

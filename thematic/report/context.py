@@ -81,6 +81,9 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
 
     ctx["candidates"] = candidates.build(
         store, index, ctx["themes"], theme_data.value.evidence if theme_data.ok else {})
+    from thematic.report import cfir as cfir_section
+
+    ctx["cfir"] = cfir_section.build(store, index)
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)

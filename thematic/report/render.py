@@ -215,6 +215,9 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
                            "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
                           for f in drawn]
     context["notes"] += [f.note for f in drawn if f.note and f.note not in context["notes"]]
+    from thematic.report import cfir as cfir_section
+
+    drawn += [f for f in (cfir_section.figure(context, name),) if f is not None]
     text = render_text(context, template)
     if fmt == "html":
         text = to_html(text, context["report"]["title"])
