@@ -381,3 +381,15 @@ def test_cli_valence_by_a_person_wins_over_the_rule(cfir_project, run):
     assert listed[0].split() == ["excerpt", "direction", "by"]
     assert ["E6", "barrier", "tester"] in [line.split() for line in listed]
     assert ["E1", "facilitator", "auto:valence"] in [line.split() for line in listed]
+
+
+def test_semantic_stage_uses_the_codebooks_calibrated_threshold():
+    from types import SimpleNamespace
+
+    from thematic.coding.auto import _calibrated
+
+    book = SimpleNamespace(metadata={"semantic": {"embedder": "minilm", "min_score": 0.275}})
+    assert _calibrated(book, SimpleNamespace(name="sentence-transformers/all-MiniLM-L6-v2")) \
+        == 0.275
+    assert _calibrated(book, SimpleNamespace(name="tfidf-lsa")) is None
+    assert _calibrated(SimpleNamespace(metadata={}), SimpleNamespace(name="x")) is None

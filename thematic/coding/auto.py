@@ -118,7 +118,7 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
             backend.fit([t for _, t in items] + [t for _, t in prototypes(book.codes)])
         space = CodeSpace(book.codes, backend, encode=_cached(store, backend))
         threshold = min_score if min_score is not None else \
-            _calibrated(book) or DEFAULT_MIN_SCORE
+            _calibrated(book, backend) or DEFAULT_MIN_SCORE
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
         coders.append(SEMANTIC_CODER)
@@ -147,11 +147,14 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
                       coders=coders)
 
 
-def _calibrated(book) -> float | None:
-    """The semantic threshold the codebook states it was calibrated at (``semantic:
-    min_score``), if any."""
-    value = (book.metadata.get("semantic") or {}).get("min_score")
-    return float(value) if isinstance(value, (int, float)) else None
+def _calibrated(book, backend) -> float | None:
+    """The threshold the codebook was calibrated at (``semantic: {embedder, min_score}``),
+    when ``backend`` is that embedder; else None."""
+    stated = book.metadata.get("semantic") or {}
+    value, embedder = stated.get("min_score"), str(stated.get("embedder") or "")
+    if not isinstance(value, (int, float)) or not embedder:
+        return None
+    return float(value) if embedder in str(getattr(backend, "name", "")).lower() else None
 
 
 def _cached(store: Store, backend):
