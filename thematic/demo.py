@@ -163,11 +163,11 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
 
             counts = apply_rule(store)
             view = cfir_view(store)
-            reached = [d.name for d in view.domains if d.constructs]
+            reached = [d.id for d in view.domains if d.constructs and d.id != "outcomes"]
             return (f"{counts['barrier']} barrier, {counts['facilitator']} facilitator and "
                     f"{counts['mixed']} mixed excerpt(s) by the cue-word rule; "
-                    f"{view.excerpts_with_evidence} excerpts reach {len(reached)} CFIR 2.0 "
-                    "domains through the codebook's crosswalk")
+                    f"{view.excerpts_with_evidence} excerpts reach {len(reached)} of the 5 "
+                    "CFIR 2.0 domains through the codebook's crosswalk")
 
         def agreement() -> str:
             from thematic.agreement import measure
