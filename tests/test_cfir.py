@@ -267,17 +267,20 @@ def test_report_section_is_audited(cfir_project, run):
     assert '<!-- claim cfir-row="outer-setting.financing" cells="1:(+1),2:(+1),3:(-1)" -->' \
         in text
     assert "- implementation = high: [Ames 2020](#study-1), [Bello 2021](#study-2)" in text
+    assert '<!-- claim cfir="all" excerpts="6" rated="0" -->' in text
     assert (cfir_project / "reports" / "r" / "cfir-construct-case-heatmap.png").stat().st_size
     with open_store(cfir_project) as store:
         assert audit(store, root=cfir_project).errors == []
     report.write_text(text.replace('cfir="outer-setting.financing" studies="3" excerpts="3" '
                                    'barriers="1"', 'cfir="outer-setting.financing" '
                                    'studies="3" excerpts="3" barriers="0"')
-                      .replace('cells="1:(+1),2:(+1),3:(-1)"', 'cells="1:(+1),2:(+2),3:(-1)"'))
+                      .replace('cells="1:(+1),2:(+1),3:(-1)"', 'cells="1:(+1),2:(+2),3:(-1)"')
+                      .replace('excerpts="6" rated="0"', 'excerpts="6" rated="1"'))
     with open_store(cfir_project) as store:
         errors = audit(store, root=cfir_project).errors
     assert [(p.check, p.where.get("key")) for p in errors] == [
-        ("report-claim-mismatch", "barriers"), ("report-claim-mismatch", "cells")]
+        ("report-claim-mismatch", "rated"), ("report-claim-mismatch", "barriers"),
+        ("report-claim-mismatch", "cells")]
 
 
 # --- coding against CFIR directly ---------------------------------------------------------

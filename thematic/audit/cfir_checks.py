@@ -12,6 +12,7 @@ from __future__ import annotations
 from thematic.audit.core import ERROR, WARNING
 
 KINDS = ("cfir", "cfir-row")
+ALL = "all"          # cfir="all": the whole view (excerpts reaching CFIR, ratings recorded)
 _FIX = "Regenerate the report (`thematic report`) so it states the store's CFIR figures."
 
 
@@ -54,6 +55,12 @@ def check_claim(checker, line: int, kind: str, ident: str | None, attrs: dict) -
     if facts is None:
         facts = checker._cfir_facts = CfirFacts(checker.store)
     frame = framework.load()
+    if ident == ALL:
+        _compare(checker, line, kind, "the project's CFIR view", attrs, {
+            "excerpts": facts.view.excerpts_with_evidence,
+            "rated": sum(1 for r in facts.matrix.rows for c in r.cells.values()
+                         if c.source == "rated")})
+        return
     if ident not in frame.domains and ident not in frame.constructs:
         checker.add(ERROR, "report-unknown-code", line, f"claim about CFIR id {ident!r}, "
                     "which is not a CFIR 2.0 domain or construct.", _FIX, code=ident)
@@ -67,7 +74,12 @@ def check_claim(checker, line: int, kind: str, ident: str | None, attrs: dict) -
                         f"{subject} has cells {given or '(none)'}, but the store gives "
                         f"{actual or '(none)'}.", _FIX, claim=kind, id=ident, key="cells")
         return
-    actual = facts.figures(ident) or {"studies": 0, "excerpts": 0}
+    _compare(checker, line, kind, subject, attrs,
+             facts.figures(ident) or {"studies": 0, "excerpts": 0})
+
+
+def _compare(checker, line: int, kind: str, subject: str, attrs: dict, actual: dict) -> None:
+    ident = attrs.get(kind)
     for key, given in attrs.items():
         if key == kind:
             continue
