@@ -157,6 +157,18 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
             done = import_codings(store, corpus / "gold.csv", coder="gold", root=root)
             return f"{done.added} codings by coder gold (the human reference coding)"
 
+        def valence() -> str:
+            from thematic.cfir.valence import apply_rule
+            from thematic.cfir.view import build as cfir_view
+
+            counts = apply_rule(store)
+            view = cfir_view(store)
+            reached = [d.id for d in view.domains if d.constructs and d.id != "outcomes"]
+            return (f"{counts['barrier']} barrier, {counts['facilitator']} facilitator and "
+                    f"{counts['mixed']} mixed excerpt(s) by the cue-word rule; "
+                    f"{view.excerpts_with_evidence} excerpts reach {len(reached)} of the 5 "
+                    "CFIR 2.0 domains through the codebook's crosswalk")
+
         def agreement() -> str:
             from thematic.agreement import measure
 
@@ -232,6 +244,7 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
         step("load codebooks", "thematic.codebook", codebooks)
         step("auto-code", "thematic.coding.auto", autocode)
         step("import gold coding", "thematic.coding.manual", gold)
+        step("CFIR barriers and facilitators", "thematic.cfir.valence", valence)
         step("agreement (gold vs auto:rules)", "thematic.agreement.units", agreement)
         step("candidate themes (BERTopic)", "thematic.topics.model", topics)
         step("themes", "thematic.themes", themes)

@@ -303,6 +303,25 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "project. Give the finding a theme again (`thematic finding remove "
                     "{finding}`, then `thematic finding add … --theme THEME`)."),
     "E604": (USAGE, "{option}: {problem}"),
+    # --- #24 CFIR as the synthesis lens (E630–E659) -------------------------------------
+    "E630": (USAGE, "Codebook {codebook!r} {version} has no auto-coding rules and the "
+                    "semantic stage is off, so `code auto` can propose nothing. Add `rules:` "
+                    "to its codes (see codebooks/schema.json), run with --semantic (codes are "
+                    "then proposed by similarity to their definitions), or choose a codebook "
+                    "with rules (--codebook, e.g. peer-support or cfir2)."),
+    "E631": (USAGE, "{value!r} is not a CFIR 2.0 construct.{suggest} Construct ids are those "
+                    "of codebooks/cfir2.yaml, e.g. inner-setting.culture; list them with "
+                    "`thematic cfir --all`."),
+    "E632": (USAGE, "{value!r} is not a direction.{suggest} Use one of: {choices}."),
+    "E633": (USAGE, "Coder {coder!r} is the valence rule's own name; record a person's "
+                    "direction under your name (--coder NAME, or THEMATIC_USER)."),
+    "E634": (USAGE, "Rating {value!r} is outside the CFIR rating scale. Use one of: {scale} "
+                    "(-2/-1 barrier, +1/+2 facilitator, 0 neutral, X mixed)."),
+    "E635": (USAGE, "Case {value!r} is not a study in the project.{suggest} Cases are the "
+                    "study ids of the study table (`thematic studies list`)."),
+    "E636": (USAGE, "Rating construct {construct} in case {case} needs a reason: give --why "
+                    "\"…\" (the CFIR rating rules ask for the evidence behind each rating)."),
+    "E637": (USAGE, "No study attribute {value!r}.{suggest} Attributes: {known}."),
 }
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic.audit import cfir_checks
 from thematic.audit.core import ERROR, WARNING, Audit, display_path
 from thematic.report.markdown import anchor
 from thematic.store import audit as db
@@ -270,6 +271,9 @@ class _ReportChecker:
                      "regenerate the report.")
             return
         if kind in _NOT_RECOMPUTED:
+            return
+        if kind in cfir_checks.KINDS:
+            cfir_checks.check_claim(self, line, kind, ident, attrs)
             return
         subject = "the project" if ident is None else f"{kind} {ident!r}"
         # a report states a theme's figures several times (summary, section, gaps)

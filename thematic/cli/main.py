@@ -35,6 +35,7 @@ COMMANDS = {
     "appraise": "thematic.cli.findings:appraise",
     "cerqual": "thematic.cli.findings:cerqual",
     "screening": "thematic.cli.findings:screening",
+    "cfir": "thematic.cli.cfir:cfir",
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from thematic.coding.common import resolve_codebook, write
 from thematic.coding.rules import RuleSet, coder_for
+from thematic.errors import ThematicError
 from thematic.store import codings as db
 from thematic.store.db import Store
 
@@ -94,6 +95,9 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
 
     book = resolve_codebook(store, codebook)
     rules = RuleSet.from_codes(book.codes)
+    if not rules.codes and not semantic:
+        # Coding every excerpt to find nothing would look like "no code applies".
+        raise ThematicError("E630", codebook=book.name, version=book.version)
     coder_for(rules, model)  # compile first: a bad pattern fails before any work
     if excerpts is None:
         excerpts = select(store, where)
@@ -113,7 +117,8 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
             # A corpus-fitted backend (tf-idf) must see the excerpts and the codes together.
             backend.fit([t for _, t in items] + [t for _, t in prototypes(book.codes)])
         space = CodeSpace(book.codes, backend, encode=_cached(store, backend))
-        threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+        threshold = min_score if min_score is not None else \
+            _calibrated(book, backend) or DEFAULT_MIN_SCORE
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
         coders.append(SEMANTIC_CODER)
@@ -140,6 +145,16 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
                       semantic=sum(p.method == "semantic" for p in proposals),
                       codebook=book.name, version=book.version, codebook_id=book.id,
                       coders=coders)
+
+
+def _calibrated(book, backend) -> float | None:
+    """The threshold the codebook was calibrated at (``semantic: {embedder, min_score}``),
+    when ``backend`` is that embedder; else None."""
+    stated = book.metadata.get("semantic") or {}
+    value, embedder = stated.get("min_score"), str(stated.get("embedder") or "")
+    if not isinstance(value, (int, float)) or not embedder:
+        return None
+    return float(value) if embedder in str(getattr(backend, "name", "")).lower() else None
 
 
 def _cached(store: Store, backend):

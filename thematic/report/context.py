@@ -86,6 +86,9 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
 
     # before the appendix is filled: the CERQual profile links divergent excerpts there
     ctx.update(confidence.build(store, index, ctx))
+    from thematic.report import cfir as cfir_section
+
+    ctx["cfir"] = cfir_section.build(store, index)
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)

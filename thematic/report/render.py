@@ -218,6 +218,9 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     from thematic.report.confidence import figures as confidence_figures
 
     extra = confidence_figures(context, name)
+    from thematic.report import cfir as cfir_section
+
+    drawn += [f for f in (cfir_section.figure(context, name),) if f is not None]
     text = render_text(context, template)
     if fmt == "html":
         text = to_html(text, context["report"]["title"])
