@@ -381,6 +381,7 @@ class Document:
     text: str
     blocks: list[tuple[int, int, dict]]
     encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = None
@@ -393,9 +394,14 @@ def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = 
     if kind not in {"text", "markdown"}:
         raise ThematicError("E018", path=path, suffix=path.suffix, supported=SUPPORTED)
     text = read_text(path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
-    from thematic.corpus.segment import paragraphs
+    from thematic.corpus.segment import paragraphs, single_newline
 
-    doc = Document(path, text, paragraphs(text, markdown=kind == "markdown"), encoding)
+    markdown = kind == "markdown"
+    doc = Document(path, text, paragraphs(text, markdown=markdown), encoding)
+    if single_newline(text):
+        doc.blocks = paragraphs(text, markdown=markdown, lines=True)
+        doc.notes.append(f"no blank lines between paragraphs, so each of its "
+                         f"{len(doc.blocks)} lines is a paragraph")
     if not doc.blocks:
         raise ThematicError("E024", path=path)
     return doc

@@ -52,6 +52,9 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
         "methods": _methods(store, index, notes, agreement_coders),
         "evidence_table": evidence_table(index),
     }
+    from thematic.report.scope import scope
+
+    ctx["scope"] = scope(store, index)
     theme_data = components.themes(store)
     built = Built(context=ctx)
     ctx["themes_note"] = None

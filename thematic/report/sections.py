@@ -11,8 +11,12 @@ import re
 from thematic.report.index import Index
 from thematic.report.markdown import anchor, quote_text
 
+#: Excerpts shorter than this ("Nothing.", "Professionalism.") are quoted only when the
+#: theme has nothing longer.
+MIN_QUOTE = 40
 QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per study, up to "
-              "four: excerpts that match no divergence phrase come first, then those carrying "
+              "four: excerpts that match no divergence phrase come first, then those of at "
+              f"least {MIN_QUOTE} characters, then those carrying "
               "more of the theme's codes, then shorter ones, then the order of import; a theme "
               "resting on a single study gets a second quote from that study. A quote is the "
               "excerpt's first line, cut at a word boundary after at most 400 characters "
@@ -133,9 +137,10 @@ def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict) -> dict
 
 
 def _quote(index: Index, excerpt_id: str, phrases: list[str] | None = None) -> dict:
-    text, truncated = quote_text(index.excerpts[excerpt_id].text)
+    found = index.excerpts[excerpt_id]
+    text, truncated = quote_text(found.text)
     return {**index.excerpt(excerpt_id), "text": text, "truncated": truncated,
-            "phrases": phrases or []}
+            "phrases": phrases or [], "speaker": found.speaker, "context": found.context}
 
 
 def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
@@ -143,8 +148,9 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     overlap = {e: sum(1 for ids in ev.by_code.values() if e in ids) for e in excerpts}
 
     def rank(eid: str) -> tuple:
-        return (eid in divergent, -overlap[eid], len(index.excerpts[eid].text.strip()),
-                index.position(eid), eid)
+        size = len(index.excerpts[eid].text.strip())
+        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, index.position(eid),
+                eid)
 
     ranked = sorted((e for e in excerpts if index.excerpts[e].text.strip()), key=rank)
     chosen: list[str] = []
