@@ -185,3 +185,43 @@ def test_excluding_an_unknown_excerpt_changes_nothing(interviews):
     assert result.exit_code == 2
     assert "[E503] No excerpt 'no-such-id'" in result.output
     assert all(r["excluded"] is None for r in excerpts(interviews))
+
+
+def test_docx_tables_insertions_content_controls_and_footnotes():
+    from thematic.corpus.readers import read_document
+
+    doc = read_document(INTERVIEWS / "tracked-table.docx")
+    texts = [(doc.text[s:e], {k: v for k, v in a.items() if k != "section"})
+             for s, e, a in doc.blocks]
+    assert texts == [
+        ("The participant clearly valued the weekly supervision with a senior peer worker.",
+         {"paragraph": 1}),
+        ("Interviewer: What made the role clearer for you?", {"paragraph": 2, "table_row": 1}),
+        ("Participant: Writing the job description together with the other peer workers, so "
+         "everyone knew what we were for.", {"paragraph": 3, "table_row": 2}),
+        ("Interviewer: And what is still hard?", {"paragraph": 4, "table_row": 3}),
+        ("Participant: The funding, every year we wait to hear if the posts continue.",
+         {"paragraph": 5}),
+        ("Transcriber: the participant asked that the site not be named.",
+         {"paragraph": 6, "footnote": "1"})]
+
+
+def test_odt_reads_accepted_text_tables_and_notes(run):
+    path = INTERVIEWS / "entretien-05.odt"
+    result = run("import", "excerpts", "--segment", "turn", path)
+    assert result.exit_code == 0, result.output
+    assert "1 footnote(s) or endnote(s) are not speaker turns" in result.output
+    rows = excerpts(run)
+    assert [(r["speaker"], r["role"], r["language"]) for r in rows] == [
+        ("ENQUÊTEUR", "interviewer", None), ("MARC", "participant", "fr"),
+        ("ENQUÊTEUR", "interviewer", None), ("MARC", "participant", "fr")]
+    assert rows[1]["text"] == ("Au début je n'avais pas de supervision du tout. Maintenant je "
+                               "vois une pair-aidante expérimentée tous les quinze jours.")
+
+
+def test_damaged_odt_is_a_clear_error(run, tmp_path):
+    bad = tmp_path / "bad.odt"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("import", "excerpts", bad)
+    assert result.exit_code == 2
+    assert "[E026]" in result.output and "ODT" in result.output

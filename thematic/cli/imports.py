@@ -9,7 +9,7 @@ import click
 from thematic.cli.common import App, pass_app, progress, warn
 from thematic.cli.interop import qdpx_command
 
-FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx"])
+FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx", "odt"])
 
 
 @click.group(name="import")
@@ -55,6 +55,8 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
     if result.already_imported:
         click.echo(f"{result.path}: already imported; nothing added.")
         return
+    for message in result.notes:
+        warn(message)
     click.echo(f"{result.path}: {result.added} studies added, {len(result.changed)} updated, "
                f"{result.unchanged} unchanged.")
 
@@ -83,9 +85,9 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
 @click.option("--context-column", help="Sheets: the column that gives each answer its "
               "context, shown beside it (default: question, prompt or item when present; "
               "else the answer column's header when it is not a generic name).")
-@click.option("--language", default="auto", show_default=True,
+@click.option("--language", default=None,
               help="Each excerpt's language: auto (detected offline), none, or an ISO 639-1 "
-              "code for all of them.")
+              "code for all of them (default: auto for documents, none for sheets).")
 @click.option("--create-sources", is_flag=True,
               help="Create studies that the excerpts name but the project lacks.")
 @click.option("--skip-unsupported", is_flag=True,

@@ -133,8 +133,11 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
         file_id, _ = _register(store, path, "studies", root, result)
         if file_id is None:
             return result
+        rows = table.rows
+        if db.file_used_as(store, file_id, "excerpts"):
+            rows = _cases(table, id_col, used, result)
         seen: dict[str, int] = {}
-        for row_no, row in table.rows:
+        for row_no, row in rows:
             sid = row[id_col].strip()
             if not sid:
                 raise ThematicError("E021", path=path, row=row_no, column=id_col,
@@ -158,6 +161,26 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
         store.log("import studies", result.path,
                   {"added": result.added, "changed": result.changed})
     return result
+
+
+def _cases(table: readers.Sheet, id_col: str, used: set[str], result: ImportResult
+           ) -> list[tuple[int, dict[str, str]]]:
+    """A sheet of answers read as its cases: one row per case (the first), keeping only the
+    columns that never vary within a case (a respondent's site, not the answers)."""
+    first: dict[str, tuple[int, dict[str, str]]] = {}
+    varying: set[str] = set()
+    for row_no, row in table.rows:
+        sid = row[id_col].strip()
+        if sid not in first:
+            first[sid] = (row_no, row)
+            continue
+        varying.update(k for k, v in row.items() if v != first[sid][1].get(k))
+    if varying:
+        used.update(varying)
+        result.notes.append(f"{result.path}: read as cases ({len(first)} distinct "
+                            f"{id_col!r}); columns that vary within a case are not case "
+                            f"attributes: {', '.join(sorted(varying))}")
+    return list(first.values())
 
 
 def _year(value: str, path: Path, row: int, column: str | None) -> int:
@@ -184,7 +207,9 @@ class ExcerptOptions:
     skip_unsupported: bool = False
     roles: dict[str, str] | None = None    # normalised speaker → interviewer | participant
     context_column: str | None = None      # sheets: the column that gives an answer context
-    language: str = "auto"                 # auto (detect) | none | an ISO 639-1 code
+    # auto (detect) | none | an ISO 639-1 code; None: detect in documents, not in sheets
+    # (detection runs ~3,000 texts/s, a twentieth of a large sheet's import speed)
+    language: str | None = None
 
 
 def expand(paths: Iterable[str | os.PathLike], skip_unsupported: bool = False
@@ -355,7 +380,8 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
         return
     ctx_col = _pick(table.columns, opts.context_column, CONTEXT_COLUMNS, path,
                     "--context-column", required=opts.context_column is not None)
-    batch = _Batch(store, path, file_id, previous, id_col is not None, result, opts.language)
+    batch = _Batch(store, path, file_id, previous, id_col is not None, result,
+                   opts.language or "none")
     used = {text_col, src_col, id_col, ctx_col}
     # A wide survey sheet names the question in the header of the answer column.
     header_context = None if text_col.lower() in TEXT_COLUMNS else text_col
@@ -414,7 +440,7 @@ def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[
     if file_id is None:
         return
     result.notes.extend(f"{result.path}: {note}" for note in doc.notes)
-    batch = _Batch(store, path, file_id, previous, False, result, opts.language)
+    batch = _Batch(store, path, file_id, previous, False, result, opts.language or "auto")
     taken: set[str] = set()
     for start, end, attrs in doc.blocks:
         spans = [(start, end)]
@@ -439,7 +465,13 @@ def _import_turns(store: Store, path: Path, doc: readers.Document, opts: Excerpt
     from thematic.corpus import turns
 
     roles = opts.roles or {}
-    found = turns.find_turns(doc.text, known=set(roles),
+    # Notes (DOCX/ODT footnotes) come after the body; they are nobody's turn.
+    notes = [b for b in doc.blocks if "footnote" in b[2] or "endnote" in b[2]]
+    body = doc.text[:notes[0][0]] if notes else doc.text
+    if notes:
+        result.notes.append(f"{display_path(path, root)}: {len(notes)} footnote(s) or "
+                            "endnote(s) are not speaker turns and were not imported")
+    found = turns.find_turns(body, known=set(roles),
                              markdown=readers.kind_of(path, opts.fmt) == "markdown")
     if not found.turns:
         raise ThematicError("E500", path=path, lines=turns.first_lines(doc.text),
@@ -454,7 +486,7 @@ def _import_turns(store: Store, path: Path, doc: readers.Document, opts: Excerpt
         lines = "line 1" if found.header_lines == 1 else f"lines 1–{found.header_lines}"
         result.notes.append(f"{result.path}: {lines} (before the first speaker label) "
                             "not imported, read as a header")
-    batch = _Batch(store, path, file_id, previous, False, result, opts.language)
+    batch = _Batch(store, path, file_id, previous, False, result, opts.language or "auto")
     taken: set[str] = set()
     for number, turn in enumerate(found.turns, start=1):
         piece = doc.text[turn.start:turn.end]

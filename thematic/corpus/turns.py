@@ -73,7 +73,17 @@ def _plausible(name: str) -> bool:
 def _label(line: str) -> tuple[str, str | None, int, int] | None:
     """(speaker, timestamp, offset of the words in ``line``, style) when the line is
     labelled."""
+    colon = line.find(":", 0, 80)
+    if colon < 0:                      # most lines: no label can start them
+        return None
+    first = line[:1]
     for style, (_, pattern) in enumerate(STYLES):
+        # cheap guards keep the slower patterns off lines that cannot match them
+        if (style == 0 and first != "*") or (style == 1 and not (first in "[(" or
+                                                                  first.isdigit())):
+            continue
+        if style == 2 and not any(c.isdigit() for c in line[:colon]):
+            continue
         m = pattern.match(line)
         if m and _plausible(m.group("name").strip()):
             name = " ".join(m.group("name").strip(" *_").split())
@@ -91,18 +101,25 @@ def find_turns(text: str, *, known: set[str] | None = None, markdown: bool = Fal
     for raw in text.splitlines(keepends=True):
         lines.append((offset, raw.rstrip("\r\n")))
         offset += len(raw)
-    labels = [_label(line.lstrip()) for _, line in lines]
+    keys: dict[str, str] = {}
+    labels = []
+    for _, line in lines:
+        found = _label(line.lstrip())
+        if found:
+            name = found[0]
+            key = keys.get(name) or keys.setdefault(name, normalise(name))
+            found = (*found, key)
+        labels.append(found)
     counts: dict[str, int] = {}
     for found in labels:
         if found:
-            key = normalise(found[0])
-            counts[key] = counts.get(key, 0) + 1
+            counts[found[4]] = counts.get(found[4], 0) + 1
     speakers = {k for k, n in counts.items() if n >= 2 or k in known}
     # A participant who speaks once still counts when the label looks like the recurring
     # ones in a telling style (bold or timestamped), or is a participant code such as P07.
-    strong = {f[3] for f in labels if f and normalise(f[0]) in speakers} - {len(STYLES) - 1}
-    speakers |= {normalise(f[0]) for f in labels
-                 if f and (f[3] in strong or _CODE.fullmatch(f[0]))}
+    strong = {f[3] for f in labels if f and f[4] in speakers} - {len(STYLES) - 1}
+    speakers |= {f[4] for f in labels if f and f[4] not in speakers
+                 and (f[3] in strong or _CODE.fullmatch(f[0]))}
     out = Turns()
     current: list | None = None      # [start, end, speaker, line, ts, section]
     section = None
@@ -113,14 +130,14 @@ def find_turns(text: str, *, known: set[str] | None = None, markdown: bool = Fal
             out.speakers[current[2]] = out.speakers.get(current[2], 0) + 1
 
     for number, ((start, line), found) in enumerate(zip(lines, labels), start=1):
-        heading = _HEADING.fullmatch(line.strip()) if markdown else None
+        heading = _HEADING.fullmatch(line.strip()) if markdown and "#" in line[:8] else None
         if heading:
             close()
             current, section = None, heading.group(1).strip()
             continue
-        if found and normalise(found[0]) in speakers:
+        if found and found[4] in speakers:
             close()
-            name, stamp, at, _ = found
+            name, stamp, at = found[:3]
             lead = len(line) - len(line.lstrip())
             words = line[lead + at:]
             begin = start + lead + at + (len(words) - len(words.lstrip()))

@@ -191,7 +191,8 @@ def render(store, out: str | os.PathLike, *, template: str | os.PathLike | None 
 
 def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
                  themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
-                 agreement_coders: list[str] | None = None) -> Result:
+                 agreement_coders: list[str] | None = None, design: str | None = None,
+                 by: list[str] | None = None) -> Result:
     """``render`` with the details the CLI prints: figures written and sections skipped."""
     from thematic.files import atomic_write
     from thematic.report import context as ctx_mod
@@ -205,7 +206,7 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     resolve_template(template)  # fail on a bad template before reading the project
     name = out.name[: -len(out.suffix)] if out.suffix else out.name
     built = ctx_mod.build(store, themes=themes, title=title, name=name,
-                          agreement_coders=agreement_coders)
+                          agreement_coders=agreement_coders, design=design, by=by)
     context = built.context
     labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
     drawn = [fig_mod.network(built.graph, _graph_note(context)),
