@@ -133,3 +133,23 @@ def test_wide_survey_answer_column_header_is_the_context(run, tmp_path):
         "--source-column", "id", "--create-sources")
     row = json.loads(run("excerpts", "list", "--json").output)[0]
     assert row["context"] == "What helped you most?"
+
+
+def test_empty_qdpx_source_is_warned_and_left_out(store, tmp_path):
+    """NVivo exports empty sources (memos, media stubs): they become no excerpt."""
+    import zipfile
+
+    from test_refi_foreign import QDE, TEXT1
+
+    from thematic.interop.refi import import_qdpx
+    from thematic.store.corpus import list_excerpts
+
+    path = tmp_path / "nvivo.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", QDE)
+        zf.writestr("Sources/e1.txt", TEXT1)
+        zf.writestr("Sources/e2.txt", "  \n")
+        zf.writestr("Sources/j.txt", "Day one.\n")
+    result = import_qdpx(store, path)
+    assert f"{path}: 1 empty source(s) not imported: Interview 2" in result.warnings
+    assert [e.text for e in list_excerpts(store)] == [TEXT1]

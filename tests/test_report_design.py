@@ -58,12 +58,18 @@ def test_survey_report_breaks_themes_down_by_attributes(survey, project):
     assert "they are listed in [Appendix B](#sources-lived-experience)" in text
     assert "## Appendix B. Sources per theme" in text
     assert "*In answer to “What helped you most?”:*" in text
+    # 179 respondents: the heatmap is themes × service groups, not themes × respondents
+    assert "![Themes by service (share of respondents)](r/theme-attribute-heatmap.png)" in text
+    assert (project / "reports" / "r" / "theme-attribute-heatmap.png").exists()
     assert audit_json(survey)[0] == 0
 
 
 def test_survey_attributes_chosen_when_not_named(survey, project):
     text = report(survey, project)
     assert "by score_band:" in text and "by service:" in text and "by site:" not in text
+    # groups in their natural order, not alphabetical
+    assert "| Theme | low (0-6) (n = 31) | middle (7-8) (n = 53) | high (9-10) (n = 95) |" \
+        in text
 
 
 def test_unknown_breakdown_attribute(survey, project):

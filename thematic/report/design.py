@@ -11,6 +11,8 @@ attributes (``--by``), each theme's respondents per group with counts and shares
 
 from __future__ import annotations
 
+import re
+
 from thematic.errors import ThematicError, nearest
 from thematic.report.index import Index
 from thematic.report.markdown import anchor
@@ -109,7 +111,7 @@ def _breakdown(index: Index, themes: list[dict], sources: list[str], by: list[st
         groups: dict[str, list[str]] = {}
         for sid in sources:
             groups.setdefault(values.get(sid, "(not recorded)"), []).append(sid)
-        order = sorted(groups, key=lambda g: (g == "(not recorded)", g.casefold()))
+        order = sorted(groups, key=_group_order)
         rows = []
         for theme in themes:
             cells = []
@@ -123,6 +125,14 @@ def _breakdown(index: Index, themes: list[dict], sources: list[str], by: list[st
         tables.append({"attribute": name, "groups": [{"value": g, "sources": len(groups[g])}
                                                      for g in order], "rows": rows})
     return {"kind": "survey", "by": by, "tables": tables, "sources": len(sources)}
+
+
+def _group_order(value: str) -> tuple:
+    """Groups in a natural order: '(not recorded)' last; a value holding a number by that
+    number ('low (0-6)' before 'middle (7-8)' before 'high (9-10)'), else alphabetically."""
+    number = re.search(r"\d+(?:\.\d+)?", value)
+    return (value == "(not recorded)", number is None,
+            float(number.group(0)) if number else 0.0, value.casefold())
 
 
 def collapse(themes: list[dict], design: str) -> list[dict]:
