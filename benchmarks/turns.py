@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
-from _common import row
+from _common import best_of, row
 
 from thematic.corpus.turns import find_turns
 
@@ -43,23 +42,14 @@ def transcript(seed: int = 19) -> str:
     return "\n".join(lines)
 
 
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     text = transcript()
     mb = len(text.encode("utf-8")) / 1e6
     found = find_turns(text, markdown=True)
     assert len(found.turns) == TURNS, len(found.turns)
-    took = best(lambda: find_turns(text, markdown=True))
+    took = best_of(lambda: find_turns(text, markdown=True), 3)
     simple = re.compile(r"([A-Z][\w ]{0,30}):\s")
-    base = best(lambda: [simple.match(line) for line in text.splitlines()])
+    base = best_of(lambda: [simple.match(line) for line in text.splitlines()], 3)
     row(f"turn segmentation: {TURNS:,} turns ({mb:.1f} MB), 4 label styles",
         f"{TURNS / took:,.0f} turns/s ({mb / took:.1f} MB/s)",
         f"one ^Name: regex per line {TURNS / base:,.0f} turns/s", base / took)

@@ -105,7 +105,7 @@ def test_roles_file_and_unknown_speaker_warned(run):
     result = run("import", "excerpts", "--segment", "turn", INTERVIEWS / "P03-interview.txt",
                  "--roles", INTERVIEWS / "roles.csv")
     assert result.exit_code == 0, result.output
-    assert ("Warning: the roles name speaker 'interviewr', who has no turn in these files"
+    assert ("Warning: the roles name speaker 'Interviewr', who has no turn in these files"
             in result.output)
     assert {r["speaker"]: r["role"] for r in excerpts(run)} == {"INT": "interviewer",
                                                                 "P03": "participant"}

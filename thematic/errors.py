@@ -284,7 +284,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E504": (USAGE, "--reason is empty: say why the excerpts leave the analysis (e.g. "
                     "\"non-answer\", \"out of scope\"); the report's methods quote it."),
     "E505": (USAGE, "Unknown design {value!r}.{suggest} Use one of: {choices} (report "
-                    "--design, or the project setting 'design')."),
+                    "--design)."),
     "E506": (USAGE, "--by {value!r}: no study or respondent records that attribute.{suggest} "
                     "Attributes recorded: {known}. Import them with `thematic import studies "
                     "FILE` (a survey sheet can be imported both ways)."),

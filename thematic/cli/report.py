@@ -26,9 +26,9 @@ from thematic.cli.common import App, emit, json_option, pass_app, warn
 @click.option("--agreement-coders", "coders", metavar="A,B",
               help="State the agreement between these coders (default: every human coder).")
 @click.option("--design", type=click.Choice(["review", "interviews", "survey"]),
-              help="Shape the report for this design (default: the project setting "
-              "'design', else detected: speaker turns → interviews, answers with a question "
-              "or 40+ bare respondents → survey, otherwise review).")
+              help="Shape the report for this design (default: detected: speaker turns → "
+              "interviews, answers with a question or 40+ bare respondents → survey, "
+              "otherwise review).")
 @click.option("--by", "by", metavar="ATTR[,ATTR]",
               help="Survey: break each theme down by these one or two respondent attributes "
               "(default: the two that most respondents record with the fewest values).")

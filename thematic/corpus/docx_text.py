@@ -27,6 +27,15 @@ def _text(element) -> str:
     return "".join(out)
 
 
+def row_text(cells: list[str]) -> str:
+    """A table row as text: ``speaker: words`` for a short first cell beside a longer one
+    (a transcript table), else the non-empty cells joined by `` | ``."""
+    cells = [c for c in cells if c]
+    if len(cells) == 2 and len(cells[1]) > len(cells[0]) <= _SPEAKER_CELL:
+        return f"{cells[0].rstrip(':')}: {cells[1]}"
+    return " | ".join(cells)
+
+
 def _style(paragraph, styles: dict[str, str]) -> str:
     found = paragraph.find(f"{W}pPr/{W}pStyle")
     if found is None:
@@ -56,14 +65,9 @@ def _walk(parent, styles: dict[str, str], where: dict) -> Iterator[tuple[str, st
             for number, row in enumerate(child.iter(f"{W}tr"), start=1):
                 cells = [" ".join(_text(p).strip() for p in cell.iter(f"{W}p")).strip()
                          for cell in row.iter(f"{W}tc")]
-                cells = [c for c in cells if c]
-                if not cells:
-                    continue
-                if len(cells) == 2 and len(cells[1]) > len(cells[0]) <= _SPEAKER_CELL:
-                    text = f"{cells[0].rstrip(':')}: {cells[1]}"
-                else:
-                    text = " | ".join(cells)
-                yield "table row", text, {**where, "table_row": number}
+                text = row_text(cells)
+                if text:
+                    yield "table row", text, {**where, "table_row": number}
         elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}ins", f"{W}customXml"):
             yield from _walk(child, styles, where)
 

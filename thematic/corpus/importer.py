@@ -432,11 +432,7 @@ def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[
     if opts.segment == "turn":
         _import_turns(store, path, doc, opts, known, root, result)
         return
-    sid = opts.source or path.stem
-    # A document is its own source unless --source names a study.
-    _ensure_source(store, sid, opts, known, path, 0, "--source", result,
-                   title=None if opts.source else path.name)
-    file_id, previous = _register(store, path, "excerpts", root, result)
+    sid, file_id, previous = _document_file(store, path, opts, known, root, result)
     if file_id is None:
         return
     result.notes.extend(f"{result.path}: {note}" for note in doc.notes)
@@ -459,6 +455,18 @@ def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[
     batch.finish()
 
 
+def _document_file(store: Store, path: Path, opts: ExcerptOptions, known: set[str],
+                   root: Path | None, result: ImportResult
+                   ) -> tuple[str, int | None, int | None]:
+    """(source id, file id or None when imported before, previous file id) of a document;
+    a document is its own source unless --source names a study."""
+    sid = opts.source or path.stem
+    _ensure_source(store, sid, opts, known, path, 0, "--source", result,
+                   title=None if opts.source else path.name)
+    file_id, previous = _register(store, path, "excerpts", root, result)
+    return sid, file_id, previous
+
+
 def _import_turns(store: Store, path: Path, doc: readers.Document, opts: ExcerptOptions,
                   known: set[str], root: Path | None, result: ImportResult) -> None:
     """One excerpt per speaker turn, with the speaker and its role."""
@@ -476,10 +484,7 @@ def _import_turns(store: Store, path: Path, doc: readers.Document, opts: Excerpt
     if not found.turns:
         raise ThematicError("E500", path=path, lines=turns.first_lines(doc.text),
                             styles="; ".join(turns.STYLE_NAMES))
-    sid = opts.source or path.stem
-    _ensure_source(store, sid, opts, known, path, 0, "--source", result,
-                   title=None if opts.source else path.name)
-    file_id, previous = _register(store, path, "excerpts", root, result)
+    sid, file_id, previous = _document_file(store, path, opts, known, root, result)
     if file_id is None:
         return
     if found.header_lines:
@@ -518,10 +523,19 @@ def unknown_speakers(roles: dict[str, str], results: list[ImportResult]) -> list
     from thematic.corpus.turns import normalise
 
     seen = {normalise(s) for r in results for s in r.speakers}
-    return [name for name in roles if name not in seen]
+    spelling = getattr(roles, "spelling", {})
+    return [spelling.get(name, name) for name in roles if name not in seen]
 
 
 ROLES = ("interviewer", "participant")
+
+
+class RolesMap(dict):
+    """normalised speaker → role; ``spelling`` keeps each name as the user wrote it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.spelling: dict[str, str] = {}
 
 
 def roles_map(interviewers: Iterable[str] = (), roles_file: str | os.PathLike | None = None
@@ -530,7 +544,8 @@ def roles_map(interviewers: Iterable[str] = (), roles_file: str | os.PathLike | 
     speaker, role); names not listed are participants."""
     from thematic.corpus.turns import normalise
 
-    out = {normalise(n): "interviewer" for n in interviewers if n.strip()}
+    out = RolesMap({normalise(n): "interviewer" for n in interviewers if n.strip()})
+    out.spelling.update({normalise(n): n.strip() for n in interviewers if n.strip()})
     if roles_file is None:
         return out
     path = Path(roles_file)
@@ -547,4 +562,5 @@ def roles_map(interviewers: Iterable[str] = (), roles_file: str | os.PathLike | 
                                 f"speaker {speaker!r} is not one of {', '.join(ROLES)}"
                                 if speaker else "the speaker is empty")
         out[normalise(speaker)] = role
+        out.spelling[normalise(speaker)] = speaker
     return out

@@ -10,13 +10,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from thematic.corpus.docx_text import row_text
 from thematic.errors import ThematicError
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 MAX_CONTENT = 200 << 20       # content.xml larger than this unpacked is refused
-_SPEAKER_CELL = 40
 
 
 def _inline(element, notes: list[str]) -> str:
@@ -77,13 +77,8 @@ def _walk(parent, notes: list[str]) -> Iterator[tuple[str, str, dict]]:
             for number, row in enumerate(child.iter(f"{TABLE}table-row"), start=1):
                 cells = [" ".join(_inline(p, notes).strip() for p in cell.iter(f"{TEXT}p"))
                          .strip() for cell in row.iter(f"{TABLE}table-cell")]
-                cells = [c for c in cells if c]
-                if not cells:
-                    continue
-                if len(cells) == 2 and len(cells[1]) > len(cells[0]) <= _SPEAKER_CELL:
-                    text = f"{cells[0].rstrip(':')}: {cells[1]}"
-                else:
-                    text = " | ".join(cells)
-                yield "table row", text, {"table_row": number}
+                text = row_text(cells)
+                if text:
+                    yield "table row", text, {"table_row": number}
         elif tag in (f"{TEXT}list", f"{TEXT}list-item", f"{TEXT}section"):
             yield from _walk(child, notes)

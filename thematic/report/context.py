@@ -106,7 +106,7 @@ def _design(store, index: Index, ctx: dict, setting: str | None, by: list[str] |
     """ctx["design"] and the citation lists that move to Appendix B (see design.py)."""
     from thematic.report import design as des
 
-    kind, detected = des.detect(index, setting or store.get_meta("design"))
+    kind, detected = des.detect(index, setting)
     ctx["design"] = {"kind": kind, "detected": detected, "cite_limit": des.CITE_LIMIT,
                      "table": des.table(index, ctx["themes"], kind, by)}
     ctx["appendix_sources"] = [

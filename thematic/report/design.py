@@ -1,8 +1,8 @@
 """The report's shape follows the project's design: a review (studies), interviews
 (participants' turns) or a survey (many respondents with a few answers each).
 
-``detect`` reads the design from the data unless it is set (``report --design`` or the
-project setting ``design``). ``table`` gives the evidence table the design calls for:
+``detect`` reads the design from the data unless it is set (``report --design``).
+``table`` gives the evidence table the design calls for:
 review → the studies table of context.evidence_table (unchanged); interviews → one row per
 participant with their attributes and the themes they speak to; survey → for one or two
 attributes (``--by``), each theme's respondents per group with counts and shares.

@@ -64,13 +64,18 @@ def heatmap(themes: list[dict], studies: dict[str, str]) -> Figure:
     ax.set_xticks(range(len(columns)))
     ax.set_xticklabels([studies[s] for s in columns], rotation=90, fontsize=6)
     ax.set_xlabel("study")
-    colourbar = fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    colourbar.set_label("excerpts", fontsize=8)
+    figure.data = _png(fig, image, ax, "excerpts", 0.025)
+    return figure
+
+
+def _png(fig, image, ax, label: str, fraction: float) -> bytes:
+    """The heatmap with its colour bar, laid out, as PNG bytes (no software stamp)."""
+    colourbar = fig.colorbar(image, ax=ax, fraction=fraction, pad=0.01)
+    colourbar.set_label(label, fontsize=8)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=120, metadata={"Software": None})
-    figure.data = buffer.getvalue()
-    return figure
+    return buffer.getvalue()
 
 
 def _short(text: str, width: int = 48) -> str:
@@ -113,10 +118,5 @@ def attribute_heatmap(themes: list[dict], table: dict) -> Figure:
         for x, cell in enumerate(row["cells"]):
             ax.text(x, y, cell["share_text"], ha="center", va="center", fontsize=7,
                     color="white" if cell["share"] > 0.6 else "black")
-    colourbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
-    colourbar.set_label("% of respondents", fontsize=8)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=120, metadata={"Software": None})
-    figure.data = buffer.getvalue()
+    figure.data = _png(fig, image, ax, "% of respondents", 0.04)
     return figure
