@@ -208,8 +208,11 @@ def get_excerpt(store: Store, excerpt_id: str) -> Excerpt | None:
     return _excerpt(row) if row else None
 
 
-def all_excerpt_ids(store: Store) -> list[str]:
-    return [r[0] for r in store.query("SELECT id FROM excerpts ORDER BY position")]
+def all_excerpt_ids(store: Store, analysed: bool = False) -> list[str]:
+    """Every excerpt id in import order (``analysed``: only those in the analysis)."""
+    where = f" WHERE {ANALYSED}" if analysed else ""
+    return [r[0] for r in store.query(f"SELECT e.id FROM excerpts e{where} "
+                                      "ORDER BY e.position")]
 
 
 def neighbours(store: Store, excerpt: Excerpt, n: int = 1) -> tuple[list[Excerpt],
