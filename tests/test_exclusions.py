@@ -159,13 +159,12 @@ def test_agreement_leaves_excluded_excerpts_out(built, run):
     from thematic.agreement.units import load
     from thematic.store.codings import Coding, add_codings, mark_reviewed
 
-    with open_store(built) as store:
-        with store.transaction("a second coder"):
-            ids = ["F001", "F002", "F003", "F004", "F005", "F006"]
-            add_codings(store, [Coding(excerpt_id="F005", codebook_id=1, code_id="digital",
-                                       coder="ana")])
-            mark_reviewed(store, "gold", ids, 1)
-            mark_reviewed(store, "ana", ids, 1)
+    with open_store(built) as store, store.transaction("a second coder"):
+        ids = ["F001", "F002", "F003", "F004", "F005", "F006"]
+        add_codings(store, [Coding(excerpt_id="F005", codebook_id=1, code_id="digital",
+                                   coder="ana")])
+        mark_reviewed(store, "gold", ids, 1)
+        mark_reviewed(store, "ana", ids, 1)
     run("excerpts", "exclude", "F006", "--reason", "duplicate of F005")
     with open_store(built) as store:
         found = load(store, coders=["gold", "ana"])
