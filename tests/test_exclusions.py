@@ -169,3 +169,21 @@ def test_agreement_leaves_excluded_excerpts_out(built, run):
     with open_store(built) as store:
         found = load(store, coders=["gold", "ana"])
     assert found.excerpts == ["F001", "F002", "F003", "F004", "F005"]
+
+
+def test_report_counts_other_language_excerpts(run, project, tmp_path):
+    from conftest import DATA
+
+    book = tmp_path / "cb.yaml"
+    book.write_text("name: mini\nversion: '1'\ntitle: Mini\nlanguage: en\ncodes:\n"
+                    "  - id: supervision\n    name: Supervision\n    definition: Supervision\n",
+                    encoding="utf-8")
+    assert run("codebook", "load", book).exit_code == 0
+    result = run("import", "excerpts", "--segment", "turn",
+                 DATA / "interviews" / "entretien-fr-04.txt", DATA / "interviews" /
+                 "interview-07.md")
+    assert result.exit_code == 0, result.output
+    text = render(project)
+    assert ("- 3 excerpts in another language than the codebook's (en): fr 3; the codebook's "
+            "rules did not code them") in text
+    assert "- 7 interviewer turns of the transcripts are kept for context" in text
