@@ -2,8 +2,10 @@
 
 One rule, stated in the report's Methods and used by the report's theme sections, the
 audit's re-derivation and the GRADE-CERQual coherence evidence of a review finding: an
-excerpt diverges when its text contains one of DIVERGENT_PHRASES (whole words, any case),
-or when it carries a code the codebook lists as contrary to one of the theme's codes.
+excerpt diverges when one of its sentences contains one of DIVERGENT_PHRASES (whole words,
+any case) together with a term of the theme's codes (a phrase of their rules; any sentence
+when the codes have no rules), or when it carries a code the codebook lists as contrary to
+one of the theme's codes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ DIVERGENT_PHRASES = ("no clear", "no effect", "no significant", "not significant
                      "did not", "failed to", "mixed", "inconsistent", "contradictory",
                      "conflicting", "different directions", "null", "limited evidence",
                      "little evidence", "only in some")
-DIVERGENT_RULE = ("An excerpt counts as a divergent or contrary case when its text contains "
-                  "one of these phrases (whole words, any case): "
+DIVERGENT_RULE = ("An excerpt counts as a divergent or contrary case when one of its "
+                  "sentences contains one of these phrases (whole words, any case) together "
+                  "with a term of the theme's codes (a phrase of their rules; any sentence "
+                  "when the codes have no rules): "
                   + ", ".join(f"\u201c{p}\u201d" for p in DIVERGENT_PHRASES)
                   + "; or when it carries a code that the codebook lists as contrary to one of "
                   "the theme's codes (a code's `contrary` field).")
@@ -26,14 +30,36 @@ _PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in
                       + r")\b", re.IGNORECASE)
 
 
-def divergent_phrases(text: str) -> list[str]:
-    """The divergence phrases in ``text``, lower-cased, in order of first appearance."""
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+
+
+def divergent_phrases(text: str, terms: tuple[str, ...] = ()) -> list[str]:
+    """The divergence phrases in ``text``, lower-cased, in order of first appearance; with
+    ``terms``, only those in a sentence that also holds one of the terms (so "I did not feel
+    so alone" is not a divergent case of a theme about waiting lists)."""
     out: list[str] = []
-    for match in _PHRASES.finditer(text):
-        phrase = match.group(1).lower()
-        if phrase not in out:
-            out.append(phrase)
+    pieces = [m.group(0) for m in _SENTENCE.finditer(text)] if terms else [text]
+    for piece in pieces:
+        low = piece.lower()
+        if terms and not any(re.search(r"\b" + re.escape(t), low) for t in terms):
+            continue
+        for match in _PHRASES.finditer(piece):
+            phrase = match.group(1).lower()
+            if phrase not in out:
+                out.append(phrase)
     return out
+
+
+def theme_terms(codes) -> tuple[str, ...]:
+    """Lower-cased rule phrases of ``codes`` (store Code objects): what a divergence cue
+    must share a sentence with. Empty when none of the codes has rules."""
+    terms: set[str] = set()
+    for code in codes:
+        if code is None:
+            continue
+        rules = (code.data or {}).get("rules") or {}
+        terms.update(str(p).lower() for p in rules.get("phrases") or [] if str(p).strip())
+    return tuple(sorted(terms))
 
 
 def contrary_codes(book, codes: list[str]) -> set[str]:
@@ -54,13 +80,14 @@ def cases(store, theme, excerpt_ids: list[str]) -> dict[str, dict]:
 
     book = get_codebook(store, theme.codebook) if theme.codebook else None
     contrary = contrary_codes(book, list(theme.codes))
+    terms = theme_terms(book.code(c) for c in theme.codes) if book is not None else ()
     texts = db.excerpt_texts(store, excerpt_ids)
     codes = db.accepted_codes(store, excerpt_ids) if contrary else {}
     out = {}
     for eid in excerpt_ids:
         if eid not in texts:
             continue
-        phrases = divergent_phrases(texts[eid][0])
+        phrases = divergent_phrases(texts[eid][0], terms)
         against = sorted(contrary & codes.get(eid, set()))
         if phrases or against:
             out[eid] = {"phrases": phrases, "contrary": against}

@@ -322,6 +322,25 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E636": (USAGE, "Rating construct {construct} in case {case} needs a reason: give --why "
                     "\"…\" (the CFIR rating rules ask for the evidence behind each rating)."),
     "E637": (USAGE, "No study attribute {value!r}.{suggest} Attributes: {known}."),
+    # --- #19 interviews and surveys: turns, roles, exclusions (E500–E529) -----------------
+    "E500": (USAGE, "{path}: --segment turn found no speaker labels (a label must start a "
+                    "line and occur at least twice). First lines: {lines}. Label styles "
+                    "tried: {styles}. Label the turns like 'Interviewer: …', name one-off "
+                    "speakers with --interviewer/--roles, or import with --segment paragraph."),
+    "E501": (USAGE, "--segment turn cuts documents (TXT, Markdown, DOCX, ODT) at speaker "
+                    "labels; {path} is a sheet. Import sheets with --segment row, paragraph "
+                    "or sentence."),
+    "E502": (USAGE, "{path}, row {row}: {problem}. A roles file is a CSV/TSV with the columns "
+                    "speaker and role (interviewer or participant)."),
+    "E503": (USAGE, "No excerpt {value!r} in the project.{suggest} Nothing was excluded or "
+                    "included; list the excerpts with `thematic excerpts list`."),
+    "E504": (USAGE, "--reason is empty: say why the excerpts leave the analysis (e.g. "
+                    "\"non-answer\", \"out of scope\"); the report's methods quote it."),
+    "E505": (USAGE, "Unknown design {value!r}.{suggest} Use one of: {choices} (report "
+                    "--design)."),
+    "E506": (USAGE, "--by {value!r}: no study or respondent records that attribute.{suggest} "
+                    "Attributes recorded: {known}. Import them with `thematic import studies "
+                    "FILE` (a survey sheet can be imported both ways)."),
 }
 
 

@@ -158,7 +158,6 @@ class _ReportChecker:
         self.counts = db.project_counts(self.store)
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
-        self._phrased: dict[str, bool] = {}   # excerpt id → has a divergence phrase
 
     def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
         """The excerpt an anchor's tail names: usually its id; only an id with characters
@@ -355,7 +354,7 @@ class _ReportChecker:
     def _divergent(self, theme, ev) -> int:
         """Excerpts matching the report's stated divergence rule: a divergence phrase in
         the text, or an accepted code the codebook lists as contrary to a theme code."""
-        from thematic.report.sections import divergent_phrases
+        from thematic.report.sections import divergent_phrases, theme_terms
         from thematic.store.codebooks import get_codebook
 
         book = get_codebook(self.store, theme.codebook) if theme.codebook else None
@@ -364,12 +363,14 @@ class _ReportChecker:
             found = book.code(code) if book else None
             listed = (found.data.get("contrary") or []) if found else []
             contrary.update([listed] if isinstance(listed, str) else listed)
-        todo = [e for e in ev.excerpts if e not in self._phrased]
-        for eid, (text, _) in db.excerpt_texts(self.store, todo).items():
-            self._phrased[eid] = bool(divergent_phrases(text))
+        terms = theme_terms(book.code(c) for c in dict.fromkeys([*theme.codes, *ev.by_code])
+                            ) if book else ()
+        # a cue counts only beside the theme's own terms, so the memo is per theme
+        phrased = {eid: bool(divergent_phrases(text, terms)) for eid, (text, _) in
+                   db.excerpt_texts(self.store, list(ev.excerpts)).items()}
         codes = db.accepted_codes(self.store, ev.excerpts) if contrary else {}
         return sum(1 for e in ev.excerpts
-                   if self._phrased.get(e) or contrary & codes.get(e, set()))
+                   if phrased.get(e) or contrary & codes.get(e, set()))
 
 
 # Agreement figures depend on the coders the report chose and are the agreement room's

@@ -57,6 +57,7 @@ class AutoResult:
     negated: int = 0                 # rule matches vetoed by negation
     excluded: int = 0                # rule matches vetoed by an exclusion rule
     semantic: int = 0                # of ``found``, how many came from the semantic stage
+    other_language: int = 0          # excerpts left out: detected in another language
     codebook: str = ""
     version: str = ""
     codebook_id: int = 0
@@ -100,8 +101,13 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         raise ThematicError("E630", codebook=book.name, version=book.version)
     coder_for(rules, model)  # compile first: a bad pattern fails before any work
     if excerpts is None:
-        excerpts = select(store, where)
-    items = [(e.id, e.text) for e in excerpts]
+        excerpts = select(store, where, analysed=True)
+    language = str(book.metadata.get("language") or "").strip().lower()[:2]
+    # Rules are written in one language; an excerpt detected in another is not coded by them
+    # (an excerpt too short to detect has no language and is coded).
+    same = [e for e in excerpts if not (language and e.language and e.language != language)]
+    other_language = len(excerpts) - len(same)
+    items = [(e.id, e.text) for e in same]
     total = BatchResult()
     for lo in range(0, len(items), BATCH):
         total = total.merge(code_batch(items[lo:lo + BATCH], rules, model=model))
@@ -143,6 +149,7 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     return AutoResult(proposed=added, excerpts=len(ids), per_code=dict(sorted(per_code.items())),
                       found=len(rows), negated=total.negated, excluded=total.excluded,
                       semantic=sum(p.method == "semantic" for p in proposals),
+                      other_language=other_language,
                       codebook=book.name, version=book.version, codebook_id=book.id,
                       coders=coders)
 

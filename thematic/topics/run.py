@@ -112,7 +112,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     from thematic.topics.cluster import code_profile
 
     started = time.perf_counter()
-    excerpts = list_excerpts(store)
+    excerpts = list_excerpts(store, analysed=True)
     texts, owner = _documents(excerpts, unit)
     size = int(min_topic_size) if min_topic_size else model.default_min_topic_size(len(texts))
     if size < 2:
