@@ -152,6 +152,26 @@ def _vectorizer(texts: list[str]):
     return CountVectorizer(analyzer=_Analyzer(), vocabulary=words)
 
 
+def _ctfidf():
+    """BERTopic's c-TF-IDF with ties broken by vocabulary order. Small topics give many
+    words the same score, and BERTopic orders them with numpy's unstable sort, whose
+    vectorised variants (AVX2, AVX-512) order ties differently: without this, the keywords of
+    a topic could differ between machines. A relative nudge of at most 1e-9 changes no order
+    between scores that differ."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    class TieFree(ClassTfidfTransformer):
+        def transform(self, X):
+            import numpy as np
+            import scipy.sparse as sp
+
+            scores = sp.csr_matrix(super().transform(X), dtype=np.float64)
+            n = scores.shape[1]
+            return scores @ sp.diags(1.0 + 1e-9 * (n - np.arange(n)) / max(1, n))
+
+    return TieFree()
+
+
 def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None):
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
@@ -165,6 +185,7 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=N
     umap_model = reduce
     return BERTopic(embedding_model=_embedder(backend), umap_model=umap_model,
                     hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
+                    ctfidf_model=_ctfidf(),
                     representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
                                                          random_state=seed),
                     seed_topic_list=seed_topics or None, nr_topics=nr_topics,
@@ -252,23 +273,30 @@ def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, pr
                       nr_topics=None, reduce=BaseDimensionalityReduction())
     logging.getLogger("BERTopic").setLevel(logging.ERROR)
     topics, _ = model.fit_transform(texts, vectors.copy(), y=np.asarray(found.labels))
+    # BERTopic renumbers topics by size with an unstable sort (ties differ between CPUs):
+    # keep the clusterer's numbering and look BERTopic's up through it
+    inner = dict(zip(found.labels, (int(t) for t in topics)))
     method = found.method + (" on embeddings + code profiles" if profile is not None
                              else " on embeddings")
-    fitted = _describe(model, texts, vectors, [int(t) for t in topics], None, method, None, [])
+    fitted = _describe(model, texts, vectors, found.labels, None, method, None, [],
+                       inner=inner)
     fitted.stability = found.stability
     return fitted
 
 
-def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fit:
+def _describe(model, texts, vectors, topics, probs, method, share0, notes,
+              inner: dict[int, int] | None = None) -> Fit:
+    """``inner``: our topic → BERTopic's, when they differ."""
     import numpy as np
 
     keywords, ctfidf, representative, centroids = {}, {}, {}, {}
     words = model.vectorizer_model.get_feature_names_out()
     offset = model._outliers  # c_tf_idf_ rows start at the outlier topic when there is one
     for topic in sorted(set(topics)):
-        keywords[topic] = [(str(w), float(s)) for w, s in (model.get_topic(topic) or [])
+        theirs = inner.get(topic, topic) if inner else topic
+        keywords[topic] = [(str(w), float(s)) for w, s in (model.get_topic(theirs) or [])
                            if str(w)]
-        row = model.c_tf_idf_[topic + offset].toarray().ravel()
+        row = model.c_tf_idf_[theirs + offset].toarray().ravel()
         best = [i for i in np.argsort(-row, kind="stable")[:TOP_WORDS] if row[i] > 0]
         ctfidf[topic] = [(str(words[i]), float(row[i])) for i in best]
         index = [i for i, t in enumerate(topics) if t == topic]
