@@ -14,10 +14,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from thematic.errors import ThematicError
 
+# A checkout's root: the bundled corpus and codebooks are its top-level folders there.
 REPO = Path(__file__).resolve().parent.parent
 REPORT_NAME = "peer-support-synthesis"
 # The committed example report is dated by the day the bundled corpus was frozen, not by
@@ -42,7 +44,12 @@ class DemoResult:
 
 
 def bundled(*parts: str) -> Path:
-    """A file of the bundled corpus or codebooks (the repository's, or the installed copy)."""
+    """A file of the bundled corpus or codebooks: the package data of an installed thematic
+    (setup.py copies them into the wheel), else the checkout's top-level folders."""
+    packaged = resources.files("thematic").joinpath("data")
+    # Package data of a package on disk is a Path; the demo copies folders, so it needs one.
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged.joinpath(*parts)
     return REPO.joinpath(*parts)
 
 
