@@ -1,5 +1,5 @@
 """Manual coding by named coders: add, remove, list, accept/reject, memos, coverage, and
-the bad input of issue 6 (each leaves the database unchanged)."""
+the bad input (each leaves the database unchanged)."""
 
 from __future__ import annotations
 

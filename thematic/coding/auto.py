@@ -143,9 +143,7 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
 
 
 def _cached(store: Store, backend):
-    """Encode through the project's embedding cache when the topics room provides one."""
-    try:
-        from thematic.topics.embeddings import embed
-    except ImportError:
-        return None
+    """Encode through the project's embedding cache."""
+    from thematic.topics.embeddings import embed
+
     return lambda texts: embed(store, backend, texts)

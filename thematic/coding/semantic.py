@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from thematic.errors import ThematicError
-
 DEFAULT_MIN_SCORE = 0.5
 CHUNK = 1024
 
@@ -27,11 +25,8 @@ class SemanticHit:
 def get_backend(name: str | None = None):
     """The embedding backend (an object with ``.name`` and ``.encode(list[str])``); None
     means the project default (minilm when installed, else tfidf)."""
-    try:
-        from thematic.topics.embeddings import get_backend as topics_backend
-    except ImportError as exc:
-        raise ThematicError("E163", detail=f"thematic.topics.embeddings is unavailable "
-                            f"({exc})") from None
+    from thematic.topics.embeddings import get_backend as topics_backend
+
     return topics_backend(name)
 
 

@@ -229,10 +229,8 @@ def _sha(text: str) -> str:
 
 
 def _themes(store, book_name: str) -> list:
-    try:
-        from thematic.themes import list_themes
-    except ImportError:  # the themes room is not installed
-        return []
+    from thematic.themes import list_themes
+
     return [t for t in list_themes(store) if t.codebook in (None, book_name) and t.codes]
 
 

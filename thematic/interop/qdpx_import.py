@@ -11,7 +11,7 @@
   project codes whole documents; an excerpt a coder left uncoded is a "no").
 - Notes become memos on the excerpt, code, theme or project that refers to them (notes
   nothing refers to, such as QualCoder's journals, become project memos); Sets of codes
-  become themes when the themes room is installed; Sets of sources become the excerpt
+  become themes; Sets of sources become the excerpt
   attribute "sets".
 GUIDs are remembered so that exporting the project again writes the same ones.
 """
@@ -250,12 +250,8 @@ class _Writer:
         sets = [s for s in self.p.sets if s.codes]
         if not sets or book is None:
             return {}
-        try:
-            from thematic.themes import add_theme, list_themes
-        except ImportError:
-            self.r.warnings.append(f"{self.r.path}: {len(sets)} set(s) of codes not imported "
-                                   "as themes (the themes module is not installed)")
-            return {}
+        from thematic.themes import add_theme, list_themes
+
         names = {t.name.casefold() for t in list_themes(self.store)}
         out = {}
         for s in sets:

@@ -61,13 +61,9 @@ def build(store: Store, *, level: str = "theme", unit: str = "excerpt", weight: 
 
 def default_level(store: Store) -> str:
     """'theme' when the project has themes, else 'code'."""
-    import importlib
+    from thematic.themes import list_themes
 
-    try:
-        themes = importlib.import_module("thematic.themes")
-    except ImportError:
-        return "code"
-    return "theme" if themes.list_themes(store) else "code"
+    return "theme" if list_themes(store) else "code"
 
 
 def write(graph: nx.Graph, path: str | Path, format: str | None = None) -> Path:
