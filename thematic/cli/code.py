@@ -124,7 +124,7 @@ def _span(c) -> str:
 @pass_app
 def list_(app: App, code_id, coder, status, source, excerpt, codebook, as_json) -> None:
     """List codings (id, excerpt, code, coder, status, span, rule or origin, score)."""
-    from thematic.coding.common import resolve_codebook
+    from thematic.lookup import codebook as resolve_codebook
     from thematic.store.codings import list_codings
 
     store = app.store()

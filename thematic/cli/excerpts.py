@@ -54,14 +54,9 @@ def list_excerpts(app: App, source: str | None, search: str | None, limit: int |
 @pass_app
 def show(app: App, excerpt_id: str, as_json: bool) -> None:
     """Show one excerpt in full, with its provenance."""
-    from thematic.errors import ThematicError, nearest
-    from thematic.store.corpus import all_excerpt_ids, get_excerpt
+    from thematic.lookup import excerpt
 
-    store = app.store()
-    found = get_excerpt(store, excerpt_id)
-    if found is None:
-        raise ThematicError("E030", value=excerpt_id,
-                            suggest=nearest(excerpt_id, all_excerpt_ids(store)))
+    found = excerpt(app.store(), excerpt_id)
     if as_json:
         emit([], as_json=True, document=asdict(found))
         return

@@ -10,15 +10,9 @@ from thematic.cli.common import App, emit, json_option, pass_app, progress, warn
 
 
 def _run_id(store, run_id: int | None) -> int:
-    from thematic.errors import ThematicError, nearest
-    from thematic.store import topics as tdb
+    from thematic.lookup import topic_run
 
-    chosen = run_id if run_id is not None else tdb.latest_run_id(store)
-    if chosen is None or tdb.get_run(store, chosen) is None:
-        runs = [str(r.id) for r in tdb.list_runs(store)]
-        raise ThematicError("E252", value=run_id if run_id is not None else "(none yet)",
-                            suggest=nearest(str(run_id), runs) if runs else "")
-    return chosen
+    return topic_run(store, run_id)
 
 
 def _codes(c) -> str:

@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thematic.coding.common import resolve_codebook, write
+from thematic.coding.common import write
 from thematic.errors import ThematicError, nearest
+from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from thematic.errors import ThematicError, nearest
+from thematic.errors import ThematicError
 from thematic.interop import safe
 from thematic.interop.qdc import (
     ReadBook,
@@ -99,17 +99,6 @@ def remembered_code_guids(store, book_name: str) -> dict[str, str]:
             if k.startswith(prefix)}
 
 
-def resolve_codebook(store, name: str | None):
-    from thematic.store.codebooks import get_codebook, list_codebooks
-
-    book = get_codebook(store, name)
-    if book is None:
-        names = sorted({b.name for b in list_codebooks(store)})
-        raise ThematicError("E461", value=name or "(any)",
-                            suggest=nearest(name or "", names) if name else "")
-    return book
-
-
 def render_qdc(store, codebook_id: int, *, extensions: bool = True) -> str:
     """The .qdc text of a stored codebook version, with the GUIDs its codes came in with."""
     from thematic.store.codebooks import get_codebook
@@ -123,6 +112,7 @@ def export_qdc(store, path: str | os.PathLike, *, codebook: str | None = None,
                extensions: bool = True) -> Path:
     """Write the current version of ``codebook`` (default: the one loaded last) as .qdc."""
     from thematic.files import atomic_write
+    from thematic.lookup import codebook as resolve_codebook
 
     book = resolve_codebook(store, codebook)
     data = codebook_to_qdc(codebook_dict(book, store),
