@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thematic.audit.core import ERROR, WARNING, Audit, display_path
+from thematic.audit.core import ERROR, WARNING, Audit
+from thematic.files import display_path
 from thematic.report.markdown import anchor
 from thematic.store import audit as db
 

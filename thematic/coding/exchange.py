@@ -73,7 +73,7 @@ def import_codings(store: Store, path: str | os.PathLike, *, coder: str | None =
                    root: Path | None = None) -> ImportCodingsResult:
     """Import codings from ``path`` (shape detected from its columns); ``coder`` names the
     coder where the file has no coder column (or leaves it empty)."""
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     path = Path(path)
     if not path.exists():

@@ -55,8 +55,8 @@ def import_qdpx(store, path: str | os.PathLike, *, coder: str | None = None,
     """Import ``path``; ``coder`` names the coder of every coding (default: the REFI user
     who made it), ``codebook`` the codebook's name (default: the file's, else its project
     name)."""
-    from thematic.corpus.importer import display_path
     from thematic.corpus.readers import sha256
+    from thematic.files import display_path
     from thematic.store import corpus
 
     path = Path(path)

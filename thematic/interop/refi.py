@@ -1,11 +1,11 @@
-"""REFI-QDA in and out: .qdc codebooks and .qdpx projects (the public functions).
+"""REFI-QDA codebooks in and out (.qdc), and what the .qdpx modules share with them.
 
 - ``codebook_to_qdc(codebook) -> bytes`` and ``qdc_to_codebook(path) -> dict``: pure
   conversions between a codebook (stored ``Codebook`` or the YAML-shaped dict) and .qdc.
 - ``export_qdc(store, path)`` / ``import_qdc(store, path)``: the same against a project,
   keeping REFI GUIDs stable (GUIDs that came in with an import are written back out).
-- ``export_qdpx(store, path)`` / ``import_qdpx(store, path)``: whole projects (see
-  thematic.interop.qdpx_export and qdpx_import for the mapping).
+- Whole projects (.qdpx) are ``thematic.interop.qdpx_export.export_qdpx`` and
+  ``thematic.interop.qdpx_import.import_qdpx``; they build on this module, not it on them.
 
 Writers are strict (output validates against the REFI-QDA 1.0 schemas); readers are lenient
 where the meaning is unambiguous and refuse unsafe input (DTDs, entities, external
@@ -30,8 +30,8 @@ from thematic.interop.qdc import (
 )
 from thematic.interop.safe import guid_key, is_guid, local, parse_xml
 
-__all__ = ["codebook_to_qdc", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx",
-           "qdc_to_codebook", "read_qdc", "render_qdc", "store_codebook"]
+__all__ = ["codebook_to_qdc", "export_qdc", "import_qdc", "qdc_to_codebook", "read_qdc",
+           "render_qdc", "store_codebook"]
 
 
 def origin() -> str:
@@ -142,7 +142,7 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
                root: Path | None = None):
     """Load a .qdc into the project as a codebook version (``name`` renames it); returns
     the codebook room's ``LoadResult`` (status new, updated, unchanged or reactivated)."""
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     read = read_qdc(path, name=name)
     if name:
@@ -150,18 +150,3 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
     return store_codebook(store, read.data, source_path=display_path(Path(path), root),
                           guids=read.guids)
 
-
-# --- .qdpx ------------------------------------------------------------------------------------
-
-def export_qdpx(store, path: str | os.PathLike, **options):
-    """Write the project as a .qdpx; see thematic.interop.qdpx_export.export_qdpx."""
-    from thematic.interop.qdpx_export import export_qdpx as run
-
-    return run(store, path, **options)
-
-
-def import_qdpx(store, path: str | os.PathLike, **options):
-    """Read a .qdpx into the project; see thematic.interop.qdpx_import.import_qdpx."""
-    from thematic.interop.qdpx_import import import_qdpx as run
-
-    return run(store, path, **options)
