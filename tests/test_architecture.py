@@ -117,3 +117,12 @@ def test_display_path_is_defined_once():
              for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
              if isinstance(node, ast.FunctionDef) and node.name == "display_path"]
     assert where == ["thematic.files"]
+
+
+def test_the_cli_reaches_the_store_only_through_the_library():
+    # The topic room's reads (runs, candidates) have no library home yet.
+    allowed = {"thematic.cli.topics"}
+    reaching = sorted(name for name, path in MODULES.items()
+                      if name.startswith("thematic.cli.") and name not in allowed
+                      and any(m.startswith("thematic.store") for m in _imports(name, path)))
+    assert reaching == []

@@ -215,7 +215,7 @@ def test_two_writers_both_survive(project, tmp_path):
 
 
 def test_no_traceback_for_unexpected_errors(project, monkeypatch):
-    from thematic.store import corpus
+    from thematic import corpus
 
     def boom(store):
         raise ValueError("kaput")

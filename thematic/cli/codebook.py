@@ -142,7 +142,7 @@ def import_(app: App, file: str, name: str | None, version: str, title: str | No
 @pass_app
 def list_(app: App, as_json: bool) -> None:
     """List the loaded codebooks and all their versions (#id is the version's number)."""
-    from thematic.store.codebooks import code_counts, list_codebooks
+    from thematic.codebook import code_counts, list_codebooks
 
     store = app.store()
     counts = code_counts(store)

@@ -19,7 +19,7 @@ def studies() -> None:
 @pass_app
 def list_studies(app: App, as_json: bool) -> None:
     """List the studies with their citation fields."""
-    from thematic.store.corpus import list_sources
+    from thematic.corpus import list_sources
 
     found = list_sources(app.store())
     rows = [{"id": s.id, "citation": s.citation, "title": s.title} for s in found]
@@ -40,7 +40,7 @@ def excerpts() -> None:
 def list_excerpts(app: App, source: str | None, search: str | None, limit: int | None,
                   as_json: bool) -> None:
     """List excerpts with their study and where they came from."""
-    from thematic.store.corpus import list_excerpts as query
+    from thematic.corpus import list_excerpts as query
 
     found = query(app.store(), source=source, search=search, limit=limit)
     rows = [{"id": e.id, "study": e.source_id, "text": e.text, "location": e.location}

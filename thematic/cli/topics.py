@@ -70,7 +70,7 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     """
     if ctx.invoked_subcommand is not None:
         return
-    from thematic.store.corpus import counts
+    from thematic.corpus import counts
     from thematic.topics import propose
 
     app: App = ctx.obj
@@ -140,9 +140,9 @@ def list_(app: App, run_id: int | None, as_json: bool) -> None:
 @pass_app
 def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
     """Show one candidate: keywords, representative excerpts, studies, nearest codes."""
+    from thematic.corpus import list_excerpts
     from thematic.errors import ThematicError
     from thematic.store import topics as tdb
-    from thematic.store.corpus import list_excerpts
 
     store = app.store()
     chosen = _run_id(store, run_id)
