@@ -7,8 +7,9 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, progress
+from thematic.coding import STATUSES as CODING_STATUSES
 
-STATUSES = click.Choice(["proposed", "accepted", "rejected"])
+STATUSES = click.Choice(CODING_STATUSES)
 coder_option = click.option(
     "--coder", help="Who is coding (default: THEMATIC_USER, else your login name).")
 codebook_option = click.option(

@@ -10,8 +10,9 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.coding import STATUSES as CODING_STATUSES
 
-STATUSES = click.Choice(["accepted", "proposed", "rejected"])
+STATUSES = click.Choice(CODING_STATUSES)
 
 
 @click.group()

@@ -5,7 +5,7 @@ Nothing heavy is imported here; ``thematic.coding.auto.run`` and
 ``thematic.coding.manual.import_codings`` are the entry points the demo uses.
 """
 
-from thematic.store.codings import list_codings
+from thematic.store.codings import STATUSES, Status, list_codings
 from thematic.store.db import actor
 
-__all__ = ["actor", "list_codings"]
+__all__ = ["STATUSES", "Status", "actor", "list_codings"]

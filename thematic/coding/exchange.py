@@ -27,6 +27,7 @@ from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db
+from thematic.store.codings import STATUSES
 from thematic.store.db import Store
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_id", "finding_id", "id")
@@ -34,7 +35,6 @@ IGNORED_WIDE = {"text", "finding", "quote", "study", "study_id", "source", "sour
                 "theme", "notes", "memo", "section", "codebook", "codebook_version"}
 TRUE = {"1", "1.0", "true", "yes", "y", "x"}
 FALSE = {"", "0", "0.0", "false", "no", "n"}
-STATUSES = ("proposed", "accepted", "rejected")
 LONG = ("excerpt", "code", "coder", "start", "end", "status", "method", "origin", "score",
         "memo", "codebook", "codebook_version")
 

@@ -28,8 +28,7 @@ from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
 from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
-
-STATUSES = ("proposed", "accepted", "rejected")
+from thematic.store.codings import STATUSES
 
 
 @dataclass
