@@ -12,7 +12,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PYTHONHASHSEED := 0
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test lint report bench clean
+.PHONY: install demo test test-fast lint report bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,11 +27,18 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/thematic demo
 
+# The whole suite (what CI runs), model loading and the full demo included.
 test: install
 	$(PY) -m pytest -q
 
+# Everything but the tests marked slow: the tier to run while working.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
+# ruff on everything, mypy on the library (configured in setup.cfg [mypy]).
 lint: install
-	$(VENV)/bin/ruff check thematic tests benchmarks
+	$(VENV)/bin/ruff check thematic tests benchmarks setup.py
+	$(PY) -m mypy
 
 # Regenerate the committed example report (reports/peer-support-synthesis.md).
 report: install

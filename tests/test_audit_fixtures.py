@@ -2,7 +2,7 @@
 
 Three studies, six findings imported from real files in the project (so file hashes can be
 re-checked), a peer-support codebook, accepted gold codings, three themes, and a hand-made
-report in the report anchors format (INTERFACES.md) with quotes, citations and claims.
+report in the report anchors format (thematic/report/markdown.py) with quotes, citations and claims.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The shipped codebooks and the codebook library (issue 5): format, CFIR structure, the
+"""The shipped codebooks and the codebook library: format, CFIR structure, the
 peer-support code contract, rules on their own examples, round trips and diffs."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``thematic codebook …``: validate, load (versions, diffs, flags), list, show, diff, export,
-import — and every bad input of issue 5, each leaving the database unchanged."""
+import — and every bad input, each leaving the database unchanged."""
 
 from __future__ import annotations
 

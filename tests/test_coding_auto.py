@@ -139,11 +139,11 @@ def test_no_codebook_is_e150(project, run):
     assert db_bytes(project) == before
 
 
-def test_unknown_codebook_is_e151_with_suggestion(proj, run):
+def test_unknown_codebook_is_e106_with_suggestion(proj, run):
     before = db_bytes(proj)
     result = run("code", "auto", "--codebook", "test-bok")
     assert result.exit_code == 2
-    assert result.output == ("Error: [E151] No codebook 'test-bok' in the project. Did you "
+    assert result.output == ("Error: [E106] No codebook 'test-bok' in the project. Did you "
                              "mean 'test-book'? List the loaded ones with `thematic codebook "
                              "list`.\n")
     assert db_bytes(proj) == before

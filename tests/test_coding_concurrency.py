@@ -22,6 +22,8 @@ from thematic.project import open_store
 root, coder, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.005)
+# Say so before the first write, which waits for the holder's lock.
+(go.parent / f"writing-{coder}").touch()
 with open_store(root) as store:
     for excerpt in ("F001", "F002", "F003", "F004", "F005", "F006", "F007"):
         for code in ("hope", "stigma", "training"):
@@ -38,7 +40,9 @@ with open_store(root) as store, store.transaction("hold"):
     store.execute("INSERT INTO memos (target_kind, target_id, author, text, created_at) "
                   "VALUES ('project', '-', 'holder', 'held', 'now')")
     go.touch()
-    time.sleep(1.0)
+    # Hold the write lock until both coders are writing, however slowly they start.
+    while not all((go.parent / f"writing-{c}").exists() for c in ("ann", "bo")):
+        time.sleep(0.005)
 print("released")
 """
 
@@ -52,7 +56,7 @@ def test_two_coders_at_once_both_land(project, tmp_path):
     prepare(project)
     go = tmp_path / "go"
     coders = [spawn(CODER, str(project), name, str(go)) for name in ("ann", "bo")]
-    # a third process holds the write lock for a second as the two coders start
+    # a third process holds the write lock until both coders have started writing
     holder = spawn(HOLDER, str(project), str(go))
     outputs = [p.communicate(timeout=60) for p in (*coders, holder)]
     assert [p.returncode for p in (*coders, holder)] == [0, 0, 0], outputs

@@ -1,5 +1,5 @@
 """Manual coding by named coders: add, remove, list, accept/reject, memos, coverage, and
-the bad input of issue 6 (each leaves the database unchanged)."""
+the bad input (each leaves the database unchanged)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_accept_unknown_id_is_e161(auto, run):
         "<= 31."),
     (("F002", "stigma", "--span", "7:3"), "[E154] Span '7:3' is not inside excerpt 'F002'"),
     (("F002", "stigma", "--span", "a-b"), "[E154] Span 'a-b' is not inside excerpt 'F002'"),
-    (("F002", "stigma", "--codebook", "cfir"), "[E151] No codebook 'cfir' in the project."),
+    (("F002", "stigma", "--codebook", "cfir"), "[E106] No codebook 'cfir' in the project."),
 ])
 def test_add_bad_input_changes_nothing(proj, run, args, message):
     before = db_bytes(proj)

@@ -1,4 +1,4 @@
-"""Corpus import: every reader, re-import behaviour, and every bad input of issue 3."""
+"""Corpus import: every reader, re-import behaviour, and every bad input."""
 
 from __future__ import annotations
 

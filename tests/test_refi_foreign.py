@@ -108,7 +108,7 @@ def foreign(tmp_path) -> Path:
 
 
 def test_foreign_project_is_imported(store, foreign):
-    from thematic.interop.refi import import_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.store.codebooks import get_codebook
     from thematic.store.codings import coverage, list_codings, memos
     from thematic.store.corpus import list_excerpts, list_sources
@@ -155,7 +155,8 @@ def test_foreign_project_is_imported(store, foreign):
 def test_reexport_keeps_the_other_programs_guids(store, foreign, tmp_path):
     import xmlschema
 
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
 
     import_qdpx(store, foreign)
     export_qdpx(store, tmp_path / "back.qdpx", project_name="Peer Interviews")
@@ -170,7 +171,7 @@ def test_reexport_keeps_the_other_programs_guids(store, foreign, tmp_path):
 
 
 def test_coder_option_names_every_coding(store, foreign):
-    from thematic.interop.refi import import_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.store.codings import list_codings
 
     result = import_qdpx(store, foreign, coder="me", codebook="interviews")
@@ -179,7 +180,7 @@ def test_coder_option_names_every_coding(store, foreign):
 
 
 def test_same_names_different_text_get_new_ids(store, foreign, tmp_path):
-    from thematic.interop.refi import import_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.store.corpus import list_excerpts
 
     import_qdpx(store, foreign)
@@ -201,7 +202,8 @@ def test_sources_only_without_a_codebook(store, tmp_path):
     import xmlschema
 
     from thematic.corpus.importer import ExcerptOptions, import_excerpts
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.project import init, open_store
 
     doc = tmp_path / "interview.txt"

@@ -155,9 +155,8 @@ def test_lenient_reader_namespaces_and_defaults(tmp_path):
 def test_cli_export_qdc(run, project, tmp_path):
     result = run("export", "qdc", tmp_path / "x.qdc")
     assert result.exit_code == 2
-    assert result.output == ("Error: [E461] No codebook '(any)' to export. Load one with "
-                             "`thematic codebook load FILE`; list the loaded ones with "
-                             "`thematic codebook list`.\n")
+    assert result.output == ("Error: [E150] No codebook is loaded. Load one with `thematic "
+                             "codebook load FILE` (e.g. codebooks/peer-support.yaml).\n")
     before = db_bytes(project)
     from thematic.codebook import load
     from thematic.project import open_store
@@ -166,7 +165,8 @@ def test_cli_export_qdc(run, project, tmp_path):
         load(store, CODEBOOKS / "peer-support.yaml")
     result = run("export", "qdc", tmp_path / "x.qdc", "--codebook", "peer-suport")
     assert result.exit_code == 2
-    assert "No codebook 'peer-suport' to export. Did you mean 'peer-support'?" in result.output
+    assert "[E106] No codebook 'peer-suport' in the project. Did you mean 'peer-support'?" \
+        in result.output
     result = run("export", "qdc", tmp_path / "x.qdc")
     assert result.exit_code == 0 and result.output == f"{tmp_path / 'x.qdc'}: written.\n"
     _schema("Codebook.xsd").validate(str(tmp_path / "x.qdc"))

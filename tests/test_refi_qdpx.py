@@ -21,7 +21,7 @@ def source(tmp_path_factory) -> tuple[Path, Path]:
     from thematic.codebook import load
     from thematic.coding.manual import add_coding, add_memo, import_codings
     from thematic.corpus.importer import ExcerptOptions, import_excerpts, import_studies
-    from thematic.interop.refi import export_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
     from thematic.project import init, open_store
     from thematic.themes import add_theme
 
@@ -99,7 +99,7 @@ def test_selections_carry_positions_users_and_codings(source):
 
 
 def test_export_is_byte_for_byte_repeatable(source, tmp_path):
-    from thematic.interop.refi import export_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
     from thematic.project import open_store
 
     with open_store(source[0]) as store:
@@ -108,7 +108,8 @@ def test_export_is_byte_for_byte_repeatable(source, tmp_path):
 
 
 def test_round_trip_into_a_new_project(source, store, tmp_path):
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.project import open_store
     from thematic.store.codebooks import get_codebook
     from thematic.store.codings import coverage, memos
@@ -145,7 +146,8 @@ def test_round_trip_into_a_new_project(source, store, tmp_path):
 
 
 def test_proposals_travel_when_asked(source, store, tmp_path):
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.project import open_store
 
     with open_store(source[0]) as old:
@@ -159,7 +161,7 @@ def test_proposals_travel_when_asked(source, store, tmp_path):
 
 
 def test_import_into_the_project_it_came_from_adds_nothing(source, tmp_path):
-    from thematic.interop.refi import import_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.project import open_store
 
     copy = shutil.copytree(source[0], tmp_path / "copy")

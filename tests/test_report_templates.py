@@ -115,37 +115,29 @@ def test_empty_project(project, run):
     assert result.output.startswith("Error: [E354] Nothing to report")
 
 
-def test_missing_rooms_are_said_not_faked(built, monkeypatch):
-    """Without the network, agreement and themes rooms the report names what is missing."""
+def test_rooms_that_refuse_are_said_not_faked(built, monkeypatch):
+    """When the network, agreement and themes rooms give no result (a catalogued error),
+    the report says so in their sections instead of leaving them out."""
     from thematic.project import open_store
     from thematic.report import components, render
 
-    real = components.load
+    def refused(what):
+        return lambda *a, **k: components.Outcome(note=f"{what} is not available: refused.")
 
-    def without(module, what):
-        if module.split(".")[:2] in (["thematic", "network"], ["thematic", "agreement"]):
-            return None, f"{what} is not available: this installation has no {module}."
-        return real(module, what)
-
-    monkeypatch.setattr(components, "load", without)
+    monkeypatch.setattr(components, "theme_network", refused("The theme co-occurrence network"))
+    monkeypatch.setattr(components, "agreement", refused("Inter-coder agreement"))
     with open_store(built) as store:
         text = render(store, built / "reports" / "r.md").read_text(encoding="utf-8")
-    assert ("**Co-occurring themes.** The theme co-occurrence network is not available: this "
-            "installation has no thematic.network.\n") in text
+    assert ("**Co-occurring themes.** The theme co-occurrence network is not available: "
+            "refused.\n") in text
     assert "Figure 1 (Theme co-occurrence network) is not included: The theme" in text
     assert "![Themes across studies](r/theme-study-heatmap.png)" in text
-    assert ("Inter-coder agreement is not available: this installation has no "
-            "thematic.agreement.\n") in text
+    assert "Inter-coder agreement is not available: refused.\n" in text
 
-    def no_themes(module, what):
-        if module == "thematic.themes":
-            return None, f"{what} is not available: this installation has no {module}."
-        return real(module, what)
-
-    monkeypatch.setattr(components, "load", no_themes)
+    monkeypatch.setattr(components, "themes", refused("The themes room"))
     with open_store(built) as store:
         text = render(store, built / "reports" / "r.md").read_text(encoding="utf-8")
-    assert "The themes room is not available: this installation has no thematic.themes." in text
+    assert "The themes room is not available: refused." in text
     assert "## Themes" not in text and "## Figures" not in text
     # the evidence-gaps code still names its excerpts, and they still get their anchors
     assert "- The code Evidence gaps gathers 1 excerpt from 1 study: [F7](#excerpt-F7)." in text

@@ -181,7 +181,7 @@ def test_remove_moves_children_up(built):
     (("theme", "split", "hope", "--into", "A=stigma"), "E259", None),
     (("theme", "split", "hope", "--into", "no-equals"), "E257", None),
     (("theme", "add", "  ", "--codes", "hope"), "E257", None),
-    (("theme", "add", "Y", "--codes", "hope", "--codebook", "dmo"), "E254", None),
+    (("theme", "add", "Y", "--codes", "hope", "--codebook", "dmo"), "E106", None),
 ])
 def test_bad_input(built, run, args, code, message):
     run("theme", "add", "Hope", "--codes", "hope")

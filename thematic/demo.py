@@ -1,23 +1,23 @@
 """The whole pipeline on the bundled peer-support corpus, through the public functions.
 
 ``run(folder)`` makes a project, copies the corpus and codebooks into it (so provenance
-paths and file hashes are the project's own), and runs every step. A step whose room is not
-installed is skipped with a notice, never faked. Each step reports one line through
-``notify``; nothing here prints.
+paths and file hashes are the project's own), and runs every step. Each step reports one
+line through ``notify``; nothing here prints.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from thematic.errors import ThematicError
 
+# A checkout's root: the bundled corpus and codebooks are its top-level folders there.
 REPO = Path(__file__).resolve().parent.parent
 REPORT_NAME = "peer-support-synthesis"
 # The committed example report is dated by the day the bundled corpus was frozen, not by
@@ -29,7 +29,6 @@ DEMO_MARKER = "demo"
 @dataclass
 class Step:
     name: str
-    status: str          # done | skipped
     summary: str
 
 
@@ -42,15 +41,13 @@ class DemoResult:
 
 
 def bundled(*parts: str) -> Path:
-    """A file of the bundled corpus or codebooks (the repository's, or the installed copy)."""
+    """A file of the bundled corpus or codebooks: the package data of an installed thematic
+    (setup.py copies them into the wheel), else the checkout's top-level folders."""
+    packaged = resources.files("thematic").joinpath("data")
+    # Package data of a package on disk is a Path; the demo copies folders, so it needs one.
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged.joinpath(*parts)
     return REPO.joinpath(*parts)
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _prepare(folder: Path) -> Path:
@@ -112,14 +109,11 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
     result = DemoResult(root)
     corpus = root / "corpus" / "peer-support"
 
-    def step(name: str, module: str, action: Callable[[], str]) -> None:
-        if not _has(module):
-            outcome = Step(name, "skipped", f"not available yet ({module} is not installed)")
-        else:
-            try:
-                outcome = Step(name, "done", action())
-            except ThematicError as exc:
-                raise ThematicError("E050", step=name, detail=exc.message) from exc
+    def step(name: str, action: Callable[[], str]) -> None:
+        try:
+            outcome = Step(name, action())
+        except ThematicError as exc:
+            raise ThematicError("E050", step=name, detail=exc.message) from exc
         result.steps.append(outcome)
         if notify:
             notify(outcome)
@@ -239,19 +233,19 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
             warnings = len(found.problems) - len(errors)
             return f"{len(errors)} errors, {warnings} warnings"
 
-        step("import studies", "thematic.corpus.importer", studies)
-        step("import findings", "thematic.corpus.importer", findings)
-        step("load codebooks", "thematic.codebook", codebooks)
-        step("auto-code", "thematic.coding.auto", autocode)
-        step("import gold coding", "thematic.coding.manual", gold)
-        step("CFIR barriers and facilitators", "thematic.cfir.valence", valence)
-        step("agreement (gold vs auto:rules)", "thematic.agreement.units", agreement)
-        step("candidate themes (BERTopic)", "thematic.topics.model", topics)
-        step("themes", "thematic.themes", themes)
-        step("findings, CERQual and PRISMA", "thematic.findings", confidence)
-        step("network", "thematic.network", network)
-        step("report", "thematic.report", report)
-        step("audit", "thematic.audit", audit)
+        step("import studies", studies)
+        step("import findings", findings)
+        step("load codebooks", codebooks)
+        step("auto-code", autocode)
+        step("import gold coding", gold)
+        step("CFIR barriers and facilitators", valence)
+        step("agreement (gold vs auto:rules)", agreement)
+        step("candidate themes (BERTopic)", topics)
+        step("themes", themes)
+        step("findings, CERQual and PRISMA", confidence)
+        step("network", network)
+        step("report", report)
+        step("audit", audit)
     return result
 
 

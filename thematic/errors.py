@@ -81,7 +81,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E105": (USAGE, "{path}: {problem}. A codebook file holds one YAML document whose top "
                     "level is a mapping (name, version, title, codes, ...)."),
     "E106": (USAGE, "No codebook {value!r} in the project.{suggest} List the loaded ones with "
-                    "`thematic codebook list`, or give the path of a codebook file."),
+                    "`thematic codebook list`."),
     "E107": (USAGE, "Codebook {name!r} has no version #{value}. Its versions: {versions} "
                     "(see `thematic codebook list`)."),
     "E108": (USAGE, "{path}: no column {column!r}. A codebook CSV needs the columns id and "
@@ -362,3 +362,12 @@ def nearest(value: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
 
     match = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" Did you mean {match[0]!r}?" if match else ""
+
+
+#: Codes that are no longer raised, with what replaced them. Their numbers stay taken.
+RETIRED: dict[str, str] = {
+    "E151": "E106: one codebook lookup (thematic.lookup.codebook)",
+    "E254": "E106: one codebook lookup (thematic.lookup.codebook)",
+    "E461": "E106 / E150: one codebook lookup (thematic.lookup.codebook)",
+    "E163": "the embedding backends are part of the package",
+}

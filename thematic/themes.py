@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
+from thematic import lookup
 from thematic.errors import ThematicError, nearest
 from thematic.store import themes as db
 from thematic.store.db import Store
@@ -52,13 +53,7 @@ def list_themes(store: Store) -> list[Theme]:
 
 def get_theme(store: Store, theme_id: str) -> Theme:
     """One theme by id (or by its exact name, ignoring case); E250 when there is none."""
-    found = db.get_theme(store, theme_id)
-    if found is not None:
-        return found
-    by_name = {n.casefold(): i for n, i in db.theme_names(store).items()}
-    if str(theme_id).casefold() in by_name:
-        return db.get_theme(store, by_name[str(theme_id).casefold()])  # type: ignore[return-value]
-    raise ThematicError("E250", value=theme_id, suggest=nearest(theme_id, db.theme_ids(store)))
+    return lookup.theme(store, theme_id)
 
 
 def evidence(store: Store, theme_id: str) -> Evidence:
@@ -124,15 +119,11 @@ def _expand_groups(store: Store, codebook: str, codes: list[str]) -> list[str]:
 # --- validation -----------------------------------------------------------------------------
 
 def _codebook(store: Store, name: str | None, codes: list[str]):
-    from thematic.store.codebooks import get_codebook, list_codebooks
+    from thematic.store.codebooks import list_codebooks
 
-    book = get_codebook(store, name)
-    if book is None:
-        names = sorted({b.name for b in list_codebooks(store)})
-        if name is None or not names:
-            raise ThematicError("E261", codes=", ".join(codes) or "-")
-        raise ThematicError("E254", value=name, suggest=nearest(name, names))
-    return book
+    if not list_codebooks(store):
+        raise ThematicError("E261", codes=", ".join(codes) or "-")
+    return lookup.codebook(store, name)
 
 
 def _check_codes(store: Store, codes: list[str], codebook: str | None) -> tuple[list[str], str]:
@@ -234,11 +225,7 @@ def accept(store: Store, topic: int, *, run: int | None = None, name: str | None
     else the codes its suggested label was built from."""
     from thematic.store import topics as tdb
 
-    run_id = run if run is not None else tdb.latest_run_id(store)
-    if run_id is None or tdb.get_run(store, run_id) is None:
-        runs = [str(r.id) for r in tdb.list_runs(store)]
-        raise ThematicError("E252", value=run if run is not None else "(none yet)",
-                            suggest=nearest(str(run), runs) if runs else "")
+    run_id = lookup.topic_run(store, run)
     candidate = tdb.get_candidate(store, run_id, topic)
     if candidate is None or topic < 0:
         known = [str(c.topic) for c in tdb.list_candidates(store, run_id, outliers=False)]

@@ -190,8 +190,9 @@ def reconcile(store: Store, coders: list[str] | None = None, *, as_coder: str = 
               replace: bool = False, codebook: str | None = None) -> ReconcileResult:
     """Record the agreed set of ``coders`` (default: every human coder) as coder
     ``as_coder``, over the excerpts they all reviewed and every codable code."""
-    from thematic.agreement.units import _versions, load, resolve_codebook
+    from thematic.agreement.units import _versions, load
     from thematic.coding.common import write
+    from thematic.lookup import codebook as resolve_codebook
 
     if rule not in RULES:
         raise ThematicError("E207", option="--rule",

@@ -23,12 +23,13 @@ import numpy as np
 
 from thematic.agreement.binary import BinaryTally, tally_codings
 from thematic.errors import ThematicError, nearest
+from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as codings_db
 from thematic.store import corpus as corpus_db
 from thematic.store.db import Store
 
-__all__ = ["LEVELS", "Decisions", "default_coders", "load", "parse_list", "resolve_codebook"]
+__all__ = ["LEVELS", "Decisions", "default_coders", "load", "parse_list"]
 
 LEVELS = ("code", "theme")
 AUTOMATIC_PREFIX = "auto:"
@@ -79,12 +80,6 @@ def parse_list(values: str | Sequence[str] | None) -> list[str] | None:
     for value in values:
         out.extend(v.strip() for v in value.split(",") if v.strip())
     return out or None
-
-
-def resolve_codebook(store: Store, name: str | None) -> cb_db.Codebook:
-    from thematic.coding.common import resolve_codebook as resolve
-
-    return resolve(store, name)
 
 
 def _versions(store: Store, book: cb_db.Codebook) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from thematic.audit.core import CHECKS, ERROR, WARNING, Audit, AuditResult, Problem, display_path
+from thematic.audit.core import CHECKS, ERROR, WARNING, Audit, AuditResult, Problem
 from thematic.audit.finding_checks import check_findings
 from thematic.audit.report_checks import (
     check_reports,
@@ -27,6 +27,7 @@ from thematic.audit.report_checks import (
     verbatim,
 )
 from thematic.audit.store_checks import check_store
+from thematic.files import display_path
 from thematic.store import audit as db
 from thematic.store.db import Store
 

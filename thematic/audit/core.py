@@ -100,13 +100,6 @@ class Audit:
         return self._evidence[theme_id]
 
 
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def few(ids: list, total: int) -> str:
     text = ", ".join(map(str, ids))
     return text + (f" and {total - len(ids)} more" if total > len(ids) else "")

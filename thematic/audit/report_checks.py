@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from thematic.audit import cfir_checks
-from thematic.audit.core import ERROR, WARNING, Audit, display_path
+from thematic.audit.core import ERROR, WARNING, Audit
+from thematic.files import display_path
 from thematic.report.markdown import anchor
 from thematic.store import audit as db
 

@@ -7,8 +7,9 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, progress
+from thematic.coding import STATUSES as CODING_STATUSES
 
-STATUSES = click.Choice(["proposed", "accepted", "rejected"])
+STATUSES = click.Choice(CODING_STATUSES)
 coder_option = click.option(
     "--coder", help="Who is coding (default: THEMATIC_USER, else your login name).")
 codebook_option = click.option(
@@ -16,7 +17,7 @@ codebook_option = click.option(
 
 
 def _coder(name: str | None) -> str:
-    from thematic.store.db import actor
+    from thematic.coding import actor
 
     return name or actor()
 
@@ -127,8 +128,8 @@ def _span(c) -> str:
 @pass_app
 def list_(app: App, code_id, coder, status, source, excerpt, codebook, as_json) -> None:
     """List codings (id, excerpt, code, coder, status, span, rule or origin, score)."""
-    from thematic.coding.common import resolve_codebook
-    from thematic.store.codings import list_codings
+    from thematic.coding import list_codings
+    from thematic.lookup import codebook as resolve_codebook
 
     store = app.store()
     book_id = resolve_codebook(store, codebook).id if codebook else None
@@ -191,9 +192,9 @@ def export(app: App, fmt, out, coder, status, codebook) -> None:
 
 
 def _decide(app: App, ids, accept: bool, coder, memo, every, code_id, excerpt, proposer):
+    from thematic.coding import list_codings
     from thematic.coding.manual import decide
     from thematic.errors import ThematicError
-    from thematic.store.codings import list_codings
 
     store = app.store()
     chosen = list(ids)

@@ -6,7 +6,7 @@ import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
 
-FORMATS = click.Choice(["yaml", "csv", "md", "qdc"])  # qdc: REFI-QDA (interop room, issue 12)
+FORMATS = click.Choice(["yaml", "csv", "md", "qdc"])  # qdc: REFI-QDA
 
 
 @click.group()
@@ -124,8 +124,8 @@ def import_(app: App, file: str, name: str | None, version: str, title: str | No
     """Load a codebook written as a CSV sheet, one row per code, with the columns id,
     parent, name, definition (optional: codable, include, exclude, cfir as ';'-separated
     CFIR ids) — or a REFI-QDA .qdc codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette)."""
-    # REFI-QDA .qdc, added by the interop room (issue 12): thematic.interop.refi.import_qdc
-    # returns the same LoadResult as import_csv (--version and --title do not apply).
+    # thematic.interop.refi.import_qdc returns the same LoadResult as import_csv
+    # (--version and --title do not apply: a .qdc carries neither).
     if file.lower().endswith(".qdc"):
         from thematic.interop.refi import import_qdc
 
@@ -142,7 +142,7 @@ def import_(app: App, file: str, name: str | None, version: str, title: str | No
 @pass_app
 def list_(app: App, as_json: bool) -> None:
     """List the loaded codebooks and all their versions (#id is the version's number)."""
-    from thematic.store.codebooks import code_counts, list_codebooks
+    from thematic.codebook import code_counts, list_codebooks
 
     store = app.store()
     counts = code_counts(store)
@@ -269,7 +269,7 @@ def export(app: App, ref: str | None, fmt: str, out: str | None) -> None:
 
     store = app.store()
     book = get(store, ref)
-    if fmt == "qdc":  # REFI-QDA, added by the interop room (issue 12): GUIDs kept stable
+    if fmt == "qdc":  # REFI-QDA; GUIDs are kept stable across exports
         from thematic.interop.refi import render_qdc
 
         text = render_qdc(store, book.id)

@@ -25,14 +25,11 @@ def demo(directory: str, embeddings: str | None, report_to: str | None) -> None:
     from thematic.demo import EXAMPLE_EPOCH, run
 
     def notify(step) -> None:
-        mark = "✓" if step.status == "done" else "–"
-        click.echo(f"{mark} {step.name}: {step.summary}")
+        click.echo(f"✓ {step.name}: {step.summary}")
 
     result = run(Path(directory), embeddings=embeddings, notify=notify,
                  epoch=EXAMPLE_EPOCH if report_to else None)
-    if result.report is None:
-        click.echo("No report: its step is not available yet.")
-        return
+    assert result.report is not None, "the demo's report step sets it"
     click.echo(f"Report: {result.report}")
     if report_to:
         target = Path(report_to)

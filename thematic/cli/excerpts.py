@@ -19,7 +19,7 @@ def studies() -> None:
 @pass_app
 def list_studies(app: App, as_json: bool) -> None:
     """List the studies with their citation fields."""
-    from thematic.store.corpus import list_sources
+    from thematic.corpus import list_sources
 
     found = list_sources(app.store())
     rows = [{"id": s.id, "citation": s.citation, "title": s.title} for s in found]
@@ -40,7 +40,7 @@ def excerpts() -> None:
 def list_excerpts(app: App, source: str | None, search: str | None, limit: int | None,
                   as_json: bool) -> None:
     """List excerpts with their study and where they came from."""
-    from thematic.store.corpus import list_excerpts as query
+    from thematic.corpus import list_excerpts as query
 
     found = query(app.store(), source=source, search=search, limit=limit)
     rows = [{"id": e.id, "study": e.source_id, "text": e.text, "location": e.location}
@@ -57,14 +57,10 @@ def list_excerpts(app: App, source: str | None, search: str | None, limit: int |
 def show(app: App, excerpt_id: str, around: int, as_json: bool) -> None:
     """Show one excerpt in full, with its provenance (a transcript turn with the turns
     around it; a survey answer with its question)."""
-    from thematic.errors import ThematicError, nearest
-    from thematic.store.corpus import all_excerpt_ids, get_excerpt, neighbours
+    from thematic.lookup import excerpt, neighbours
 
     store = app.store()
-    found = get_excerpt(store, excerpt_id)
-    if found is None:
-        raise ThematicError("E030", value=excerpt_id,
-                            suggest=nearest(excerpt_id, all_excerpt_ids(store)))
+    found = excerpt(store, excerpt_id)
     before, after = neighbours(store, found, around) if found.speaker else ([], [])
     if as_json:
         emit([], as_json=True, document={**asdict(found),

@@ -8,8 +8,9 @@ import click
 
 from thematic.cli.common import App, pass_app, progress, warn
 from thematic.cli.interop import qdpx_command
+from thematic.corpus.readers import KINDS
 
-FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx", "odt"])
+FORMATS = click.Choice(KINDS)
 
 
 @click.group(name="import")

@@ -10,8 +10,9 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.coding import STATUSES as CODING_STATUSES
 
-STATUSES = click.Choice(["accepted", "proposed", "rejected"])
+STATUSES = click.Choice(CODING_STATUSES)
 
 
 @click.group()
@@ -37,7 +38,7 @@ def export_qdpx(app: App, file: str, codebook: str | None, coders: tuple[str, ..
     """Write the project to FILE (.qdpx): sources as plain text, the codebook, coders as
     users, codings as selections with start and end positions, memos as notes, studies as
     cases, themes as sets."""
-    from thematic.interop.refi import export_qdpx as run
+    from thematic.interop.qdpx_export import export_qdpx as run
 
     store, root = app.store(), app.root
     result = run(store, file, codebook=codebook, coders=list(coders) or None,
@@ -86,7 +87,7 @@ def qdpx_command(app: App, file: str, coder: str | None, codebook: str | None,
     """Import a REFI-QDA project (.qdpx): each text source becomes one excerpt (its study
     is the case that holds it), the codebook a codebook version, codings accepted codings by
     their users, notes memos, sets of codes themes. All of it lands, or none."""
-    from thematic.interop.refi import import_qdpx as run
+    from thematic.interop.qdpx_import import import_qdpx as run
 
     store, root = app.store(), app.root
     result = run(store, file, coder=coder, codebook=codebook, root=root)

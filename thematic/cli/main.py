@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 
 import click
@@ -47,21 +46,13 @@ class LazyGroup(click.Group):
         self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self._available()))
-
-    def _available(self) -> list[str]:
-        # A room whose issue is still open has no CLI module yet: do not list it.
-        out = []
-        for name, target in self.lazy.items():
-            module = target.split(":")[0]
-            if importlib.util.find_spec(module) is not None:
-                out.append(name)
-        return out
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy and name in self._available():
+        if name in self.lazy:
             module, attr = self.lazy[name].split(":")
-            return getattr(importlib.import_module(module), attr)
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):

@@ -23,7 +23,7 @@ def init(directory: str) -> None:
 @pass_app
 def status(app: App, as_json: bool) -> None:
     """Counts of studies, excerpts, codebooks, codings and themes in the project."""
-    from thematic.store.corpus import counts
+    from thematic.corpus import counts
 
     root = app.root
     numbers = counts(app.store())

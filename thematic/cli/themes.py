@@ -148,9 +148,9 @@ def split_(app: App, theme_id: str, parts: tuple[str, ...]) -> None:
     made = split(store, theme_id, parsed)
     for new in made:
         click.echo(f"Split from {original}: theme {_summary(store, new)}")
-    from thematic.store.themes import get_theme as exists
+    from thematic.themes import list_themes
 
-    if exists(store, original) is None:
+    if original not in {t.id for t in list_themes(store)}:
         click.echo(f"Removed theme {original} (all its codes moved to the new themes)")
 
 
@@ -193,7 +193,7 @@ def list_(app: App, as_json: bool) -> None:
 @pass_app
 def show(app: App, theme_id: str, limit: int, as_json: bool) -> None:
     """Show THEME: its codes, topics, child themes and evidence."""
-    from thematic.store.corpus import list_excerpts
+    from thematic.corpus import list_excerpts
     from thematic.themes import evidence, get_theme
 
     store = app.store()

@@ -10,15 +10,9 @@ from thematic.cli.common import App, emit, json_option, pass_app, progress, warn
 
 
 def _run_id(store, run_id: int | None) -> int:
-    from thematic.errors import ThematicError, nearest
-    from thematic.store import topics as tdb
+    from thematic.lookup import topic_run
 
-    chosen = run_id if run_id is not None else tdb.latest_run_id(store)
-    if chosen is None or tdb.get_run(store, chosen) is None:
-        runs = [str(r.id) for r in tdb.list_runs(store)]
-        raise ThematicError("E252", value=run_id if run_id is not None else "(none yet)",
-                            suggest=nearest(str(run_id), runs) if runs else "")
-    return chosen
+    return topic_run(store, run_id)
 
 
 def _codes(c) -> str:
@@ -92,7 +86,7 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     """
     if ctx.invoked_subcommand is not None:
         return
-    from thematic.store.corpus import counts
+    from thematic.corpus import counts
     from thematic.topics import propose
 
     app: App = ctx.obj
@@ -177,9 +171,9 @@ def list_(app: App, run_id: int | None, as_json: bool) -> None:
 @pass_app
 def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
     """Show one candidate: keywords, representative excerpts, studies, nearest codes."""
+    from thematic.corpus import list_excerpts
     from thematic.errors import ThematicError
     from thematic.store import topics as tdb
-    from thematic.store.corpus import list_excerpts
 
     store = app.store()
     chosen = _run_id(store, run_id)

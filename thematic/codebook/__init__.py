@@ -33,6 +33,8 @@ _EXPORTS = {
     "stored_doc": "thematic.codebook.versions",
     "flagged": "thematic.codebook.versions",
     "known_cfir_ids": "thematic.codebook.versions",
+    "list_codebooks": "thematic.store.codebooks",
+    "code_counts": "thematic.store.codebooks",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -18,7 +18,8 @@ from thematic.codebook import io
 from thematic.codebook.checks import CFIR_NAME, Problem, bundled_cfir_ids, validate
 from thematic.codebook.diffs import CodebookDiff, diff
 from thematic.codebook.model import CodebookDoc, from_stored, to_store_codes
-from thematic.errors import ThematicError, nearest
+from thematic.errors import ThematicError
+from thematic.lookup import codebook as get
 from thematic.store import codebooks as db
 from thematic.store.db import Store
 
@@ -173,38 +174,6 @@ def stored_doc(store: Store, codebook_id: int) -> CodebookDoc:
     if content:
         return CodebookDoc(data=json.loads(content), path=f"{book.name}@{book.id}")
     return from_stored(book)  # pragma: no cover - every version stores its content
-
-
-def get(store: Store, ref: str | None = None):
-    """A stored version: ``None`` (the current codebook loaded last), ``NAME`` (its current
-    version), ``NAME@ID`` or ``@ID``/``#ID`` (that stored version)."""
-    if ref is None:
-        book = db.get_codebook(store)
-        if book is None:
-            raise ThematicError("E150")
-        return book
-    if ref.startswith("#"):
-        name, number = "", ref[1:]
-    elif "@" in ref:
-        name, number = ref.split("@", 1)
-    else:
-        name, number = ref, ""
-    books = db.list_codebooks(store)
-    names = sorted({b.name for b in books})
-    if number:
-        if not number.isdigit():
-            raise ThematicError("E106", value=ref, suggest=nearest(name, names))
-        book = db.get_codebook(store, id=int(number))
-        if book is None or (name and book.name != name):
-            if name and name in names:
-                versions = ", ".join(f"#{b.id}" for b in books if b.name == name)
-                raise ThematicError("E107", name=name, value=number, versions=versions)
-            raise ThematicError("E106", value=ref, suggest=nearest(name or ref, names))
-        return book
-    book = db.get_codebook(store, name)
-    if book is None:
-        raise ThematicError("E106", value=ref, suggest=nearest(ref, names))
-    return book
 
 
 def resolve(store: Store | None, ref: str) -> CodebookDoc:

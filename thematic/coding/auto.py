@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from thematic.coding.common import resolve_codebook, write
+from thematic.coding.common import write
 from thematic.coding.rules import RuleSet, coder_for
 from thematic.errors import ThematicError
+from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codings as db
 from thematic.store.db import Store
 

@@ -16,19 +16,6 @@ T = TypeVar("T")
 RETRIES = 3
 
 
-def resolve_codebook(store: Store, name: str | None = None) -> cb_db.Codebook:
-    """The current version of codebook ``name``, else the one loaded last."""
-    found = cb_db.get_codebook(store, name)
-    if found is not None:
-        return found
-    if name is None:
-        raise ThematicError("E150")
-    names = sorted({b.name for b in cb_db.list_codebooks(store)})
-    if not names:
-        raise ThematicError("E150")
-    raise ThematicError("E151", value=name, suggest=nearest(name, names))
-
-
 def resolve_code(book: cb_db.Codebook, code_id: str, *, codable: bool = True) -> cb_db.Code:
     code = book.code(code_id)
     if code is None:
@@ -42,14 +29,6 @@ def resolve_code(book: cb_db.Codebook, code_id: str, *, codable: bool = True) ->
         raise ThematicError("E153", value=code.id, codebook=book.name,
                             children=", ".join(children) or "(none)")
     return code
-
-
-def resolve_excerpt(store: Store, excerpt_id: str) -> corpus_db.Excerpt:
-    found = corpus_db.get_excerpt(store, excerpt_id)
-    if found is None:
-        raise ThematicError("E030", value=excerpt_id,
-                            suggest=nearest(excerpt_id, corpus_db.all_excerpt_ids(store)))
-    return found
 
 
 def parse_span(span: str | tuple[int, int] | None, excerpt: corpus_db.Excerpt

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thematic.coding.common import resolve_codebook, write
+from thematic.coding.common import write
 from thematic.errors import ThematicError, nearest
+from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db
+from thematic.store.codings import STATUSES
 from thematic.store.db import Store
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_id", "finding_id", "id")
@@ -33,7 +35,6 @@ IGNORED_WIDE = {"text", "finding", "quote", "study", "study_id", "source", "sour
                 "theme", "notes", "memo", "section", "codebook", "codebook_version"}
 TRUE = {"1", "1.0", "true", "yes", "y", "x"}
 FALSE = {"", "0", "0.0", "false", "no", "n"}
-STATUSES = ("proposed", "accepted", "rejected")
 LONG = ("excerpt", "code", "coder", "start", "end", "status", "method", "origin", "score",
         "memo", "codebook", "codebook_version")
 
@@ -72,7 +73,7 @@ def import_codings(store: Store, path: str | os.PathLike, *, coder: str | None =
                    root: Path | None = None) -> ImportCodingsResult:
     """Import codings from ``path`` (shape detected from its columns); ``coder`` names the
     coder where the file has no coder column (or leaves it empty)."""
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     path = Path(path)
     if not path.exists():

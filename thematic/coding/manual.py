@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from thematic.coding.common import (
-    parse_span,
-    resolve_code,
-    resolve_codebook,
-    resolve_excerpt,
-    write,
-)
+from thematic.coding.common import parse_span, resolve_code, write
 from thematic.coding.exchange import ImportCodingsResult, export_codings, import_codings
 from thematic.errors import ThematicError, nearest
+from thematic.lookup import codebook as resolve_codebook
+from thematic.lookup import excerpt as resolve_excerpt
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
 from thematic.store.db import Store

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thematic.coding import manual
-from thematic.coding.common import resolve_code, resolve_codebook, write
+from thematic.coding.common import resolve_code, write
 from thematic.errors import ThematicError
+from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db
 from thematic.store.db import Store

@@ -18,6 +18,7 @@ from thematic.corpus import readers
 from thematic.corpus.language import available as language_available
 from thematic.corpus.language import detect as detect_language
 from thematic.errors import ThematicError
+from thematic.files import display_path
 from thematic.store import corpus as db
 from thematic.store.db import Store
 
@@ -66,17 +67,6 @@ class ImportResult:
 
 def _few(items: list[str], n: int = 5) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
-
-
-def display_path(path: Path, root: Path | None) -> str:
-    """Relative to the project when inside it (so the project folder can move), else absolute."""
-    path = path.resolve()
-    if root is not None:
-        try:
-            return path.relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
 
 
 def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,

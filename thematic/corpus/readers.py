@@ -21,6 +21,8 @@ SHEETS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt_table": "csv", ".xl
 DOCUMENTS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".docx": "docx", ".odt": "odt"}
 SUPPORTED = ", ".join(sorted(set(SHEETS) - {".txt_table"} | set(DOCUMENTS)))
+# What --format accepts: every kind a suffix maps to, sheets first.
+KINDS = tuple(dict.fromkeys([*SHEETS.values(), *DOCUMENTS.values()]))
 SAMPLE = 1 << 16
 
 Progress = Callable[[int], None]

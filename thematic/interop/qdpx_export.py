@@ -90,7 +90,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     """Write the project to ``path`` (atomically). Codings of ``codebook`` (default: the
     current codebook loaded last) with the given statuses, by ``coders`` (default: all)."""
     from thematic.files import atomic_path
-    from thematic.interop.refi import origin, remembered_code_guids, resolve_codebook
+    from thematic.interop.refi import origin, remembered_code_guids
+    from thematic.lookup import codebook as resolve_codebook
     from thematic.store import codebooks as cb
     from thematic.store import codings as cdb
     from thematic.store import corpus
@@ -229,10 +230,8 @@ def _sha(text: str) -> str:
 
 
 def _themes(store, book_name: str) -> list:
-    try:
-        from thematic.themes import list_themes
-    except ImportError:  # the themes room is not installed
-        return []
+    from thematic.themes import list_themes
+
     return [t for t in list_themes(store) if t.codebook in (None, book_name) and t.codes]
 
 

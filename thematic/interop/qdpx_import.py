@@ -11,7 +11,7 @@
   project codes whole documents; an excerpt a coder left uncoded is a "no").
 - Notes become memos on the excerpt, code, theme or project that refers to them (notes
   nothing refers to, such as QualCoder's journals, become project memos); Sets of codes
-  become themes when the themes room is installed; Sets of sources become the excerpt
+  become themes; Sets of sources become the excerpt
   attribute "sets".
 GUIDs are remembered so that exporting the project again writes the same ones.
 """
@@ -28,8 +28,7 @@ from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
 from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
-
-STATUSES = ("proposed", "accepted", "rejected")
+from thematic.store.codings import STATUSES
 
 
 @dataclass
@@ -55,8 +54,8 @@ def import_qdpx(store, path: str | os.PathLike, *, coder: str | None = None,
     """Import ``path``; ``coder`` names the coder of every coding (default: the REFI user
     who made it), ``codebook`` the codebook's name (default: the file's, else its project
     name)."""
-    from thematic.corpus.importer import display_path
     from thematic.corpus.readers import sha256
+    from thematic.files import display_path
     from thematic.store import corpus
 
     path = Path(path)
@@ -260,12 +259,8 @@ class _Writer:
         sets = [s for s in self.p.sets if s.codes]
         if not sets or book is None:
             return {}
-        try:
-            from thematic.themes import add_theme, list_themes
-        except ImportError:
-            self.r.warnings.append(f"{self.r.path}: {len(sets)} set(s) of codes not imported "
-                                   "as themes (the themes module is not installed)")
-            return {}
+        from thematic.themes import add_theme, list_themes
+
         names = {t.name.casefold() for t in list_themes(self.store)}
         out = {}
         for s in sets:

@@ -1,11 +1,11 @@
-"""REFI-QDA in and out: .qdc codebooks and .qdpx projects (the public functions).
+"""REFI-QDA codebooks in and out (.qdc), and what the .qdpx modules share with them.
 
 - ``codebook_to_qdc(codebook) -> bytes`` and ``qdc_to_codebook(path) -> dict``: pure
   conversions between a codebook (stored ``Codebook`` or the YAML-shaped dict) and .qdc.
 - ``export_qdc(store, path)`` / ``import_qdc(store, path)``: the same against a project,
   keeping REFI GUIDs stable (GUIDs that came in with an import are written back out).
-- ``export_qdpx(store, path)`` / ``import_qdpx(store, path)``: whole projects (see
-  thematic.interop.qdpx_export and qdpx_import for the mapping).
+- Whole projects (.qdpx) are ``thematic.interop.qdpx_export.export_qdpx`` and
+  ``thematic.interop.qdpx_import.import_qdpx``; they build on this module, not it on them.
 
 Writers are strict (output validates against the REFI-QDA 1.0 schemas); readers are lenient
 where the meaning is unambiguous and refuse unsafe input (DTDs, entities, external
@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from thematic.errors import ThematicError, nearest
+from thematic.errors import ThematicError
 from thematic.interop import safe
 from thematic.interop.qdc import (
     ReadBook,
@@ -30,8 +30,8 @@ from thematic.interop.qdc import (
 )
 from thematic.interop.safe import guid_key, is_guid, local, parse_xml
 
-__all__ = ["codebook_to_qdc", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx",
-           "qdc_to_codebook", "read_qdc", "render_qdc", "store_codebook"]
+__all__ = ["codebook_to_qdc", "export_qdc", "import_qdc", "qdc_to_codebook", "read_qdc",
+           "render_qdc", "store_codebook"]
 
 
 def origin() -> str:
@@ -99,17 +99,6 @@ def remembered_code_guids(store, book_name: str) -> dict[str, str]:
             if k.startswith(prefix)}
 
 
-def resolve_codebook(store, name: str | None):
-    from thematic.store.codebooks import get_codebook, list_codebooks
-
-    book = get_codebook(store, name)
-    if book is None:
-        names = sorted({b.name for b in list_codebooks(store)})
-        raise ThematicError("E461", value=name or "(any)",
-                            suggest=nearest(name or "", names) if name else "")
-    return book
-
-
 def render_qdc(store, codebook_id: int, *, extensions: bool = True) -> str:
     """The .qdc text of a stored codebook version, with the GUIDs its codes came in with."""
     from thematic.store.codebooks import get_codebook
@@ -123,6 +112,7 @@ def export_qdc(store, path: str | os.PathLike, *, codebook: str | None = None,
                extensions: bool = True) -> Path:
     """Write the current version of ``codebook`` (default: the one loaded last) as .qdc."""
     from thematic.files import atomic_write
+    from thematic.lookup import codebook as resolve_codebook
 
     book = resolve_codebook(store, codebook)
     data = codebook_to_qdc(codebook_dict(book, store),
@@ -152,7 +142,7 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
                root: Path | None = None):
     """Load a .qdc into the project as a codebook version (``name`` renames it); returns
     the codebook room's ``LoadResult`` (status new, updated, unchanged or reactivated)."""
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     read = read_qdc(path, name=name)
     if name:
@@ -160,18 +150,3 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
     return store_codebook(store, read.data, source_path=display_path(Path(path), root),
                           guids=read.guids)
 
-
-# --- .qdpx ------------------------------------------------------------------------------------
-
-def export_qdpx(store, path: str | os.PathLike, **options):
-    """Write the project as a .qdpx; see thematic.interop.qdpx_export.export_qdpx."""
-    from thematic.interop.qdpx_export import export_qdpx as run
-
-    return run(store, path, **options)
-
-
-def import_qdpx(store, path: str | os.PathLike, **options):
-    """Read a .qdpx into the project; see thematic.interop.qdpx_import.import_qdpx."""
-    from thematic.interop.qdpx_import import import_qdpx as run
-
-    return run(store, path, **options)

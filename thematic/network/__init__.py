@@ -14,29 +14,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thematic.errors import ThematicError, nearest
+from thematic.network.options import (
+    ALPHA,
+    FORMATS,
+    LEVELS,
+    METHODS,
+    UNITS,
+    WEIGHTS,
+    check_choice,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from thematic.store.db import Store
 
-LEVELS = ("code", "theme")
-UNITS = ("excerpt", "study")
-WEIGHTS = ("count", "jaccard", "association", "npmi")
-FORMATS = ("graphml", "gexf", "json", "csv", "png")
-METHODS = ("louvain", "greedy")
-ALPHA = 0.05
-
 __all__ = ["ALPHA", "FORMATS", "LEVELS", "METHODS", "UNITS", "WEIGHTS", "build",
            "check_choice", "default_level", "write"]
-
-
-def check_choice(option: str, value: object, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ThematicError("E304", option=option, choices=", ".join(choices), value=value,
-                            suggest=nearest(str(value), choices))
-    return str(value)
 
 
 def build(store: Store, *, level: str = "theme", unit: str = "excerpt", weight: str = "count",
@@ -61,13 +55,9 @@ def build(store: Store, *, level: str = "theme", unit: str = "excerpt", weight: 
 
 def default_level(store: Store) -> str:
     """'theme' when the project has themes, else 'code'."""
-    import importlib
+    from thematic.themes import list_themes
 
-    try:
-        themes = importlib.import_module("thematic.themes")
-    except ImportError:
-        return "code"
-    return "theme" if themes.list_themes(store) else "code"
+    return "theme" if list_themes(store) else "code"
 
 
 def write(graph: nx.Graph, path: str | Path, format: str | None = None) -> Path:

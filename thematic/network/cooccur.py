@@ -17,14 +17,13 @@ excerpt nobody looked at says nothing about chance, and would inflate ``N``.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from thematic.errors import ThematicError, nearest
-from thematic.network import LEVELS, UNITS, WEIGHTS, check_choice
 from thematic.network.chance import chance
+from thematic.network.options import LEVELS, UNITS, WEIGHTS, check_choice
 
 if TYPE_CHECKING:
     import numpy as np
@@ -230,7 +229,8 @@ def _code_items(store: Store, codebook: str | None):
 
 
 def _theme_items(store: Store):
-    themes = importlib.import_module("thematic.themes")
+    from thematic import themes
+
     found = themes.list_themes(store)
     pairs, items, names, attrs = [], [], {}, {}
     for theme in found:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from thematic.errors import ThematicError
 from thematic.files import atomic_path, atomic_write
-from thematic.network import FORMATS, check_choice
+from thematic.network.options import FORMATS, check_choice
 
 if TYPE_CHECKING:
     import networkx as nx

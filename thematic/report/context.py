@@ -5,8 +5,8 @@ the documented template context (every field is described in thematic/report/CON
 Everything is sorted or in a documented order, and nothing depends on the clock: the only
 date is the date of the project's last event, so the same project gives the same context.
 
-Sections whose room is not installed yet (themes, network, agreement) carry
-``available: false`` and a one-line ``note`` instead of data.
+Sections whose room refuses the project's data with a catalogued error (themes, network,
+agreement) carry ``available: false`` and a one-line ``note`` instead of data.
 """
 
 from __future__ import annotations

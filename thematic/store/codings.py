@@ -8,8 +8,20 @@ reports is always the ``accepted`` codings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from thematic.store.db import Store, now
+
+
+class Status(StrEnum):
+    """Where a coding stands. Members are str, so they compare equal to the stored text."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 @dataclass
@@ -23,7 +35,7 @@ class Coding:
     end: int | None = None
     origin: str | None = None
     score: float | None = None
-    status: str = "accepted"
+    status: str = Status.ACCEPTED
     memo: str | None = None
     id: int | None = None
     created_at: str | None = None
