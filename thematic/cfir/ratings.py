@@ -17,40 +17,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from thematic.cfir.scale import (  # noqa: F401  (the scale is part of this room's API)
+    MAJORITY,
+    NUMERIC,
+    SCALE,
+    SUGGEST_RULE,
+    parse_rating,
+    suggest_rating,
+)
 from thematic.errors import ThematicError, nearest
-
-SCALE = ("-2", "-1", "0", "+1", "+2", "X")
-NUMERIC = {"-2": -2, "-1": -1, "0": 0, "+1": 1, "+2": 2}
-_ALIASES = {"1": "+1", "2": "+2", "-0": "0", "+0": "0", "x": "X", "mixed": "X",
-            "−1": "-1", "−2": "-2"}
-MAJORITY = 2 / 3
-SUGGEST_RULE = ("suggested from the evidence: no directed excerpt gives 0; barriers and "
-                "facilitators with neither at two thirds gives X; otherwise the majority's "
-                "sign, strength 2 when it rests on two or more excerpts, else 1")
-
-
-def parse_rating(value: str) -> str:
-    """A rating as typed (-2..+2, 0, X) in its stored form, or E634."""
-    text = str(value).strip()
-    text = _ALIASES.get(text.lower(), _ALIASES.get(text, text))
-    if text not in SCALE:
-        raise ThematicError("E634", value=value, scale=", ".join(SCALE))
-    return text
-
-
-def suggest_rating(barriers: int, facilitators: int, excerpts: int) -> str | None:
-    """The rating the evidence suggests (the rule in this module's docstring); None
-    without evidence."""
-    if excerpts <= 0:
-        return None
-    directed = barriers + facilitators
-    if directed == 0:
-        return "0"
-    top = max(barriers, facilitators)
-    if barriers and facilitators and top / directed < MAJORITY:
-        return "X"
-    strength = 2 if top >= 2 else 1
-    return f"+{strength}" if facilitators > barriers else f"-{strength}"
 
 
 @dataclass
@@ -147,3 +122,11 @@ def suggest(store, *, case: str | None = None, construct: str | None = None
                 out.append(Suggestion(study, con.id, suggest_rating(b, f, len(ex)), b, f,
                                       list(ex), rated.get((study, con.id))))
     return out
+
+
+def recorded(store, *, history: bool = False) -> list:
+    """The recorded ratings: the newest per case and construct, or every one with
+    ``history``."""
+    from thematic.store.cfir import list_ratings
+
+    return list_ratings(store, history=history)

@@ -133,7 +133,7 @@ def apply_rule(store, *, excerpt_ids: list[str] | None = None) -> dict[str, int]
 def set_direction(store, excerpt_id: str, direction: str, *, coder: str,
                   why: str | None = None) -> None:
     """A person's direction for one excerpt (replaces that person's earlier one)."""
-    from thematic.coding.common import resolve_excerpt
+    from thematic.lookup import excerpt as resolve_excerpt
     from thematic.store import cfir as db
 
     direction = check_direction(direction)

@@ -75,7 +75,7 @@ class CfirView:
 def build(store, *, empty: bool = False) -> CfirView:
     """The project's CFIR view from its accepted codings. ``empty``: keep constructs with
     no evidence (the report and the matrix list only those with evidence)."""
-    from thematic.cfir.ratings import suggest_rating
+    from thematic.cfir.scale import suggest_rating
     from thematic.cfir.valence import directions
     from thematic.store.codebooks import get_codebook
     from thematic.store.codings import list_codings

@@ -67,7 +67,7 @@ def valence(app: App, excerpt, direction, auto, coder, why, as_json) -> None:
     neutral) as a person, read every excerpt with the rule (--auto), or list the
     directions in force (no arguments)."""
     from thematic.cfir import valence as lib
-    from thematic.store.db import actor
+    from thematic.coding import actor
 
     store = app.store()
     if auto:
@@ -107,7 +107,7 @@ def rate(app: App, case, construct, rating, why, rater, suggest, as_json) -> Non
     """Record a construct's rating in a case (who, when and why are kept and logged), or
     with --suggest list the ratings the evidence suggests for you to record."""
     from thematic.cfir import ratings as lib
-    from thematic.store.db import actor
+    from thematic.coding import actor
 
     store = app.store()
     if suggest:
@@ -149,9 +149,9 @@ def ratings(app: App, history: bool, as_json: bool) -> None:
     """The recorded construct ratings (newest per case and construct)."""
     from dataclasses import asdict
 
-    from thematic.store.cfir import list_ratings
+    from thematic.cfir.ratings import recorded
 
-    found = list_ratings(app.store(), history=history)
+    found = recorded(app.store(), history=history)
     rows = [{"case": r.case_id, "construct": r.construct, "rating": r.rating,
              "rater": r.rater, "when": r.created_at,
              "evidence": r.evidence or "no coded evidence", "why": r.why} for r in found]

@@ -16,13 +16,14 @@ PRISMA_FIGURE = "prisma-flow"
 
 
 def build(store, index: Index, ctx: dict) -> dict:
+    from thematic.findings import cerqual
+    from thematic.findings import prisma as prisma_room
     from thematic.report import components
 
-    found = components.call("thematic.findings.cerqual", "profiles",
-                            "The GRADE-CERQual evidence profile", store)
+    found = components.call("The GRADE-CERQual evidence profile", cerqual.profiles, store)
     findings = _findings(store, index, ctx, found.value) if found.ok else {
         "available": False, "note": found.note, "rows": [], "rule": None, "scope": {}}
-    flow = components.call("thematic.findings.prisma", "flow", "The PRISMA 2020 flow", store)
+    flow = components.call("The PRISMA 2020 flow", prisma_room.flow, store)
     prisma = _prisma(flow.value) if flow.ok else {"available": False, "note": flow.note,
                                                   "rows": [], "claim": {}, "figure": None}
     out = {"findings": findings, "prisma": prisma}
