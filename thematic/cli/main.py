@@ -31,6 +31,8 @@ COMMANDS = {
     "export": "thematic.cli.interop:export",
     "log": "thematic.cli.project:log",
     "demo": "thematic.cli.demo:demo",
+    "assign": "thematic.cli.team:assign",
+    "merge": "thematic.cli.team:merge",
 }
 
 
