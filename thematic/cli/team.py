@@ -94,5 +94,24 @@ def merge(app: App, other, coder_map, as_json) -> None:
     if result.conflicts:
         click.echo(f"{len(result.conflicts)} conflict(s), kept apart (see `thematic merge "
                    "OTHER --json` or the merge_conflicts table):")
-        emit([{"kind": c["kind"], "key": c["key"], "ours": c["ours"], "theirs": c["theirs"]}
-              for c in result.conflicts], as_json=False)
+        emit([{"kind": c["kind"], "key": c["key"], "ours": _side(c["kind"], c["ours"]),
+               "theirs": _side(c["kind"], c["theirs"])} for c in result.conflicts],
+             as_json=False)
+    if result.stale:
+        click.echo(f"{len(result.stale)} coding(s) merged under another codebook version are "
+                   "stale (their code differs in the current version):")
+        emit(result.stale, as_json=False)
+
+
+def _side(kind: str, value) -> str:
+    """One side of a conflict in a few words."""
+    if kind == "coding":
+        return ", ".join(c["code"] + (f" {c['span'][0]}-{c['span'][1]}" if c["span"] else "")
+                         + ("" if c["status"] == "accepted" else f" ({c['status']})")
+                         for c in value) or "reviewed, no code"
+    if kind == "excerpt":
+        text = " ".join(value["text"].split())
+        return (text[:40] + "…" if len(text) > 40 else text) + (
+            f" + {len(value['codings'])} coding(s)" if value.get("codings") else "")
+    return f"{value['name']} ({value['level']}) under {value['parent_id'] or '-'}: " + \
+        ", ".join(value["codes"])
