@@ -26,8 +26,9 @@ from pathlib import Path
 
 from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
-from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qdpx
+from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qde, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
+from thematic.interop.sniff import refi_root
 
 STATUSES = ("proposed", "accepted", "rejected")
 
@@ -63,7 +64,9 @@ def import_qdpx(store, path: str | os.PathLike, *, coder: str | None = None,
     if not path.is_file():
         raise ThematicError("E010", path=path, cwd=os.getcwd())
     shown = display_path(path, root)
-    project = read_qdpx(path, shown)
+    suffix = path.suffix.lower()
+    bare = suffix == ".qde" or (suffix != ".qdpx" and refi_root(path) == "Project")
+    project = read_qde(path, shown) if bare else read_qdpx(path, shown)
     result = QdpxImport(shown)
     with store.transaction(f"import qdpx {shown}"):
         digest = sha256(path)
@@ -99,6 +102,7 @@ class _Writer:
 
         book_id = self.codebook()
         self.sources()
+        self.lone_cases()
         codings = self.codings(book_id)
         self.r.codings_added = cdb.add_codings(self.store, codings)
         self.r.coders = sorted({c.coder for c in codings})
@@ -177,7 +181,18 @@ class _Writer:
             self.excerpt_of[key] = eid
         corpus.insert_excerpts(self.store, rows)
 
-    def _add_study(self, sid: str, case, src: ReadSource) -> None:
+    def lone_cases(self) -> None:
+        """Cases no imported source belongs to (a project exported without its sources)
+        still become studies, so their attributes are kept."""
+        from thematic.store import corpus
+
+        known = corpus.source_ids(self.store)
+        for case in self.p.cases:
+            if case.name and case.name not in known:
+                self._add_study(case.name, case, None)
+                known.add(case.name)
+
+    def _add_study(self, sid: str, case, src: ReadSource | None) -> None:
         from thematic.store import corpus
 
         values = dict(case.values) if case else {}
@@ -311,6 +326,7 @@ class _Writer:
 
     def _warnings(self) -> None:
         path, w = self.r.path, self.r.warnings
+        w.extend(self.p.warnings)
         for kind, n in sorted(self.p.skipped_sources.items()):
             w.append(f"{path}: {n} {kind}(s) skipped; thematic imports text sources only")
         if self.p.empty_selections:
