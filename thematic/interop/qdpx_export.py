@@ -39,6 +39,7 @@ from thematic.interop.qdc import (
     pi_json,
     serialise,
 )
+from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
 
 SNIPPET = 80
@@ -119,9 +120,9 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
             continue
         codings.append(c)
     memos = cdb.memos(store)
-    # Themes travel as Sets of the exported codebook's codes.
-    themes = [t for t in (_themes(store, book.name) if book else [])
-              if any(c in code_guid for c in t.codes)]
+    # Themes travel as Sets of the exported codebook's codes, with the parents above them.
+    themes = _with_parents([t for t in (_themes(store, book.name) if book else [])
+                            if any(c in code_guid for c in t.codes)], store)
 
     stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
     created = store.scalar("SELECT MIN(ts) FROM events") or stamp
@@ -207,6 +208,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         el = ET.SubElement(root, "Sets")
         for t in themes:
             s = ET.SubElement(el, "Set", {"guid": guid("set", t.id), "name": xml_text(t.name)})
+            if extensions:
+                s.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
             if t.description:
                 ET.SubElement(s, "Description").text = xml_text(t.description)
             for c in t.codes:
@@ -217,11 +220,44 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         result.sets = len(themes)
     for target in refs["project"].get("-", []):
         ET.SubElement(root, "NoteRef", {"targetGUID": target})
+    if extensions and book:
+        root.append(ET.ProcessingInstruction(PI, pi_json(project_extension(
+            store, book, codings, {e.id for e in excerpts}, coders))))
 
     qde = serialise(root)
     with atomic_path(path) as tmp:
         _zip(tmp, qde, files, stamp)
     return result
+
+
+def _with_parents(themes: list, store) -> list:
+    """The themes and every theme above them (a parent may group themes without codes of
+    its own), in the store's order, parents first."""
+    try:
+        from thematic.themes import list_themes
+    except ImportError:  # the themes room is not installed
+        return themes
+    every = {t.id: t for t in list_themes(store)}
+    wanted = {t.id for t in themes}
+    for t in themes:
+        parent = t.parent_id
+        while parent in every and parent not in wanted:
+            wanted.add(parent)
+            parent = every[parent].parent_id
+    out, seen = [], set()
+
+    def visit(t) -> None:
+        if t.id in seen:
+            return
+        seen.add(t.id)
+        if t.parent_id in wanted:
+            visit(every[t.parent_id])
+        out.append(t)
+
+    for t in every.values():
+        if t.id in wanted:
+            visit(t)
+    return out
 
 
 def _sha(text: str) -> str:

@@ -26,11 +26,13 @@ from pathlib import Path
 
 from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
+from thematic.interop.qdpx_extension import EXTENSION, apply_project_extension
 from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qde, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
 from thematic.interop.sniff import refi_root
 
 STATUSES = ("proposed", "accepted", "rejected")
+LEVELS = ("descriptive", "analytical")
 
 
 @dataclass
@@ -91,6 +93,7 @@ class _Writer:
         self.coder, self.codebook_name = coder, codebook
         self.guids: list[tuple[str, str, str]] = []
         self.excerpt_of: dict[str, str] = {}      # TextSource GUID key → excerpt id
+        self.original: dict[str, str] = {}        # the exporting project's id → excerpt id
 
     def remember(self, kind: str, key: str, guid: str | None) -> None:
         if is_guid(guid):
@@ -106,8 +109,16 @@ class _Writer:
         codings = self.codings(book_id)
         self.r.codings_added = cdb.add_codings(self.store, codings)
         self.r.coders = sorted({c.coder for c in codings})
-        for who in self.r.coders:
-            cdb.mark_reviewed(self.store, who, list(self.excerpt_of.values()), book_id)
+        ext = self.p.extension
+        if ext.get("extension") == EXTENSION and book_id is not None:
+            # thematic's own export says who reviewed what, and carries the proposals.
+            added, reviewed = apply_project_extension(
+                self.store, ext, self.original, book_id, coder=lambda n: self.coder or n)
+            self.r.codings_added += added
+            self.r.coders = sorted(set(self.r.coders) | set(reviewed))
+        else:
+            for who in self.r.coders:
+                cdb.mark_reviewed(self.store, who, list(self.excerpt_of.values()), book_id)
         themes = self.themes()
         self.memos(themes)
         refi.remember(self.store, self.guids)
@@ -179,6 +190,7 @@ class _Writer:
                 self.remember("excerpt", eid, src.guid)
             taken.add(eid)
             self.excerpt_of[key] = eid
+            self.original[str(src.extra.get("excerpt") or eid)] = eid
         corpus.insert_excerpts(self.store, rows)
 
     def lone_cases(self) -> None:
@@ -262,7 +274,7 @@ class _Writer:
     def themes(self) -> dict[str, str]:
         """Set GUID key → theme id, for the Sets that became themes."""
         book = self.p.book
-        sets = [s for s in self.p.sets if s.codes]
+        sets = _parents_first([s for s in self.p.sets if s.codes or s.extra.get("theme")])
         if not sets or book is None:
             return {}
         try:
@@ -272,24 +284,31 @@ class _Writer:
                                    "as themes (the themes module is not installed)")
             return {}
         names = {t.name.casefold() for t in list_themes(self.store)}
-        out = {}
+        out: dict[str, str] = {}
+        self.theme_of: dict[str, str] = {}   # the exporting project's theme id → ours
         for s in sets:
             codes = [book.by_guid[c] for c in s.codes if c in book.by_guid]
-            if not s.name or not codes:
+            if not s.name or not (codes or s.extra.get("theme")):
                 continue
             if s.name.casefold() in names:
                 self.r.warnings.append(f"{self.r.path}: set {s.name!r} not imported: a theme "
                                        "of that name exists")
                 continue
             try:
+                parent = s.extra.get("parent")
+                level = s.extra.get("level")
                 theme = add_theme(self.store, s.name, codes, description=s.description,
-                                  codebook=book.data["name"])
+                                  codebook=book.data["name"] if codes else None,
+                                  level=level if level in LEVELS else "descriptive",
+                                  parent=self.theme_of.get(parent) if parent else None)
             except ThematicError as exc:
                 self.r.warnings.append(f"{self.r.path}: set {s.name!r} not imported: "
                                        f"{exc.message}")
                 continue
             names.add(s.name.casefold())
             out[guid_key(s.guid)] = theme.id
+            if s.extra.get("theme"):
+                self.theme_of[s.extra["theme"]] = theme.id
             self.r.themes_added.append(theme.id)
             self.remember("set", theme.id, s.guid)
         return out
@@ -334,6 +353,25 @@ class _Writer:
         if self.unknown:
             w.append(f"{path}: {self.unknown} coding(s) refer to codes not in the file's "
                      "codebook; skipped")
+
+
+def _parents_first(sets: list) -> list:
+    """Sets ordered so that a theme's parent (thematic's extension) comes before it."""
+    by_theme = {s.extra.get("theme"): s for s in sets if s.extra.get("theme")}
+    out, seen = [], set()
+
+    def visit(s) -> None:
+        if id(s) in seen:
+            return
+        seen.add(id(s))
+        parent = by_theme.get(s.extra.get("parent"))
+        if parent is not None:
+            visit(parent)
+        out.append(s)
+
+    for s in sets:
+        visit(s)
+    return out
 
 
 def _first(*values) -> str | None:

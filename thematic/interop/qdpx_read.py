@@ -67,6 +67,7 @@ class ReadSet:
     codes: list[str]            # GUID keys
     sources: list[str]
     notes: list[str]
+    extra: dict = field(default_factory=dict)   # thematic's extension: theme, parent, level
 
 
 @dataclass
@@ -85,6 +86,7 @@ class ReadProject:
     skipped_sources: dict[str, int] = field(default_factory=dict)  # element name → count
     empty_selections: int = 0
     warnings: list[str] = field(default_factory=list)   # one per thing skipped
+    extension: dict = field(default_factory=dict)       # thematic's, see qdpx_extension
 
 
 class _NoText(Exception):
@@ -184,7 +186,9 @@ class _Reader:
                 text_of(child(s, "Description")).strip(),
                 [guid_key(m.get("targetGUID")) for m in children(s, "MemberCode")],
                 [guid_key(m.get("targetGUID")) for m in children(s, "MemberSource")],
-                [guid_key(m.get("targetGUID")) for m in children(s, "MemberNote")]))
+                [guid_key(m.get("targetGUID")) for m in children(s, "MemberNote")],
+                _pi_data(s, self.where, f'<Set name="{s.get("name")}">') or {}))
+        out.extension = _pi_data(root, self.where, "<Project>") or {}
         return out
 
     # --- sources -----------------------------------------------------------------------
