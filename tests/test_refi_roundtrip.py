@@ -92,3 +92,60 @@ def test_demo_round_trip_keeps_everything(tmp_path):
     assert after["n_excerpts"] == before["n_excerpts"]
     assert after["agreement"] == before["agreement"]
     assert after["pooled"] == before["pooled"]
+
+
+def test_documents_travel_as_one_text_source_each(tmp_path):
+    import re
+    import zipfile
+
+    import xmlschema
+
+    from thematic.codebook import load
+    from thematic.coding.manual import add_coding, add_memo
+    from thematic.corpus.importer import ExcerptOptions, import_excerpts
+    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.store.codings import list_codings, memos
+    from thematic.store.corpus import list_excerpts
+
+    first = init(tmp_path / "first")
+    for name, body in (("int-1.txt", "Intro.\n\nI felt hopeful again.\n\nStaff were kind."),
+                       ("int-2.txt", "Roles were unclear.\n\n\nTraining helped a lot.\n")):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    with open_store(first) as store:
+        import_excerpts(store, [tmp_path / "int-1.txt", tmp_path / "int-2.txt"],
+                        ExcerptOptions(create_sources=True), root=tmp_path)
+        (tmp_path / "tiny.yaml").write_text(
+            'name: tiny\nversion: "1.0.0"\ntitle: Tiny\ncodes:\n'
+            "  - {id: hope, name: Hope, definition: Hope}\n"
+            "  - {id: roles, name: Roles, definition: Roles}\n", encoding="utf-8")
+        load(store, tmp_path / "tiny.yaml")
+        ids = [e.id for e in list_excerpts(store)]
+        add_coding(store, ids[1], "hope", coder="alice", span=(7, 14))
+        add_coding(store, ids[1], "hope", coder="bob")
+        add_coding(store, ids[3], "roles", coder="alice")
+        add_coding(store, ids[4], "roles", coder="bob", status="proposed")
+        add_memo(store, "excerpt", ids[4], "Which training?", author="bob")
+        done = export_qdpx(store, tmp_path / "docs.qdpx")
+        before = [(e.id, e.source_id, e.text, e.start, e.end, e.location)
+                  for e in list_excerpts(store)]
+        codings = sorted((c.excerpt_id, c.code_id, c.coder, c.start, c.end, c.status)
+                         for c in list_codings(store))
+    assert (done.sources, len(before)) == (2, 5)
+    with zipfile.ZipFile(tmp_path / "docs.qdpx") as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        xmlschema.XMLSchema(str(DATA / "refi" / "Project.xsd")).validate(qde)
+        texts = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")]
+    # alice's span "hopeful" sits at its offset in the whole first document.
+    doc = next(t for t in texts if t.startswith("Intro."))
+    start, end = map(int, re.search(r'name="hopeful" startPosition="(\d+)" '
+                                    r'endPosition="(\d+)"', qde).groups())
+    assert doc[start:end] == "hopeful" and start == before[1][3] + 7
+    with open_store(init(tmp_path / "second")) as store:
+        result = import_qdpx(store, tmp_path / "docs.qdpx")
+        assert result.warnings == [] and result.excerpts_added == 5
+        assert [(e.id, e.source_id, e.text, e.start, e.end, e.location)
+                for e in list_excerpts(store)] == before
+        assert sorted((c.excerpt_id, c.code_id, c.coder, c.start, c.end, c.status)
+                      for c in list_codings(store)) == codings
+        assert [(m["target_id"], m["text"]) for m in memos(store)] == [
+            (before[4][0], "Which training?")]

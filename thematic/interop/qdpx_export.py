@@ -39,6 +39,7 @@ from thematic.interop.qdc import (
     pi_json,
     serialise,
 )
+from thematic.interop.qdpx_documents import documents
 from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
 
@@ -131,6 +132,13 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     result.users = people
     # Derived from the text too: two projects' excerpts "F001" are different objects.
     excerpt_guid = {e.id: guid("excerpt", e.id, f"{e.id}:{_sha(e.text)}") for e in excerpts}
+    # Excerpts of one document share its TextSource (and GUID); offsets are the document's.
+    doc_of = documents(excerpts)
+    for doc in {id(d): d for d in doc_of.values()}.values():
+        doc_guid = guid("document", doc.key, f"{doc.key}:{_sha(doc.text())}")
+        for e in doc.excerpts:
+            excerpt_guid[e.id] = doc_guid
+    offset = {e.id: e.start if e.id in doc_of else 0 for e in excerpts}
 
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(project_name or
                                                                         "thematic project"),
@@ -140,7 +148,7 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     for u in people:
         ET.SubElement(users, "User", {"guid": user_guid[u], "name": xml_text(u)})
 
-    notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result)
+    notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result, offset)
     if book:
         holder = ET.SubElement(root, "CodeBook")
         if extensions:
@@ -169,8 +177,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
             values = {k: getattr(s, k) for k in corpus.SOURCE_FIELDS}
             values.update(s.attributes)
             _values(case, values, variables, var_guid)
-            for e in by_source[s.id]:
-                ET.SubElement(case, "SourceRef", {"targetGUID": excerpt_guid[e.id]})
+            for target in dict.fromkeys(excerpt_guid[e.id] for e in by_source[s.id]):
+                ET.SubElement(case, "SourceRef", {"targetGUID": target})
         result.cases = len(cases)
 
     files: dict[str, str] = {}
@@ -180,6 +188,12 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     el_sources = ET.SubElement(root, "Sources") if excerpts else None
     citations = {s.id: s.citation for s in sources}
     for e in excerpts:
+        if e.id in doc_of:
+            if doc_of[e.id].first == e.id:
+                _document(el_sources, doc_of[e.id], excerpt_guid[e.id], files, by_excerpt,
+                          refs, (result.codebook, code_guid, user_guid, guid), extensions,
+                          citations.get(e.source_id, e.source_id))
+            continue
         g = excerpt_guid[e.id]
         files[f"sources/{g}.txt"] = e.text
         src = ET.SubElement(el_sources, "TextSource", {
@@ -195,7 +209,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         for target in refs["excerpt"].get(e.id, []):
             ET.SubElement(src, "NoteRef", {"targetGUID": target})
         _values(src, e.attributes, variables, var_guid)
-    result.sources, result.codings = len(excerpts), len(codings)
+    result.sources = len(set(excerpt_guid.values()))
+    result.codings = len(codings)
 
     if notes:
         el = ET.SubElement(root, "Notes")
@@ -272,8 +287,32 @@ def _themes(store, book_name: str) -> list:
     return [t for t in list_themes(store) if t.codebook in (None, book_name) and t.codes]
 
 
+def _document(parent: ET.Element, doc, g: str, files: dict, by_excerpt, refs, coding_args,
+              extensions: bool, citation: str) -> None:
+    """One TextSource for a document: its excerpts as selections, their codings inside."""
+    files[f"sources/{g}.txt"] = doc.text()
+    src = ET.SubElement(parent, "TextSource", {
+        "guid": g, "name": xml_text(Path(doc.file).name), "plainTextPath": f"internal://{g}.txt"})
+    if extensions:
+        src.append(ET.ProcessingInstruction(PI, pi_json(
+            {"document": doc.file, "source": doc.source_id,
+             "excerpts": [doc.entry(e) for e in doc.excerpts]})))
+    ET.SubElement(src, "Description").text = xml_text(f"{citation}; {doc.file}")
+    book, code_guid, user_guid, guid = coding_args
+    for e in doc.excerpts:
+        sel = ET.SubElement(src, "PlainTextSelection", {
+            "guid": guid("excerpt-selection", e.id, f"{e.id}:{_sha(e.text)}"),
+            "name": xml_text(f"{e.id} ({e.location})"),
+            "startPosition": str(e.start), "endPosition": str(e.end)})
+        for target in refs["excerpt"].get(e.id, []):
+            ET.SubElement(sel, "NoteRef", {"targetGUID": target})
+        for c in by_excerpt.get(e.id, []):
+            _selection(src, e, c, book, code_guid, user_guid, guid, extensions, e.start)
+
+
 def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
-               extensions: bool) -> None:
+               extensions: bool, offset: int | None = None) -> None:
+    """A coding as a selection; ``offset`` is the excerpt's place in its document."""
     start = 0 if c.start is None else c.start
     end = len(e.text) if c.end is None else c.end
     key = coding_key(e.id, book, c.code_id, c.coder, c.start, c.end)
@@ -283,7 +322,7 @@ def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
     stamp = c.created_at or "1980-01-01T00:00:00Z"
     sel = ET.SubElement(src, "PlainTextSelection", {
         "guid": guid("selection", key), "name": xml_text(snippet),
-        "startPosition": str(start), "endPosition": str(end),
+        "startPosition": str(start + (offset or 0)), "endPosition": str(end + (offset or 0)),
         "creatingUser": user_guid[c.coder], "creationDateTime": stamp})
     if c.memo:
         ET.SubElement(sel, "Description").text = xml_text(c.memo)
@@ -294,10 +333,12 @@ def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
     if extensions:  # after the CodeRef: QualCoder takes a Coding's first child as its CodeRef
         extra = {k: getattr(c, k) for k in ("status", "method", "origin", "score")
                  if getattr(c, k) is not None}
+        if offset is not None:
+            extra["excerpt"] = e.id   # inside a document: the excerpt it belongs to
         coding.append(ET.ProcessingInstruction(PI, pi_json(extra)))
 
 
-def _notes(memos, data, excerpts, themes, user_guid, guid, result):
+def _notes(memos, data, excerpts, themes, user_guid, guid, result, offset=None):
     """(Note element, optional (file name, text)) per memo, and NoteRefs by target."""
     codes = {c["id"] for c in data["codes"]}
     lengths = {e.id: len(e.text) for e in excerpts}
@@ -326,7 +367,8 @@ def _notes(memos, data, excerpts, themes, user_guid, guid, result):
             if kind == "excerpt":  # QualCoder's annotation form: the span it annotates
                 ET.SubElement(note, "PlainTextSelection", {
                     "guid": derived_guid("note-selection", memo_key(m)),
-                    "startPosition": "0", "endPosition": str(lengths[target])})
+                    "startPosition": str((offset or {}).get(target, 0)),
+                    "endPosition": str((offset or {}).get(target, 0) + lengths[target])})
         refs[kind]["-" if kind == "project" else target].append(g)
         out.append((note, text_file))
     return out, refs

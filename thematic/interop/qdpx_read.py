@@ -41,6 +41,7 @@ class ReadSource:
     codings: list[ReadCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # Note GUID keys
     values: dict = field(default_factory=dict)              # variable name → value
+    selection_notes: list = field(default_factory=list)     # (start, end, [Note GUID keys])
 
 
 @dataclass
@@ -210,8 +211,12 @@ class _Reader:
                 raise ThematicError("E460", path=self.where, element=f"{what} "
                                     f'<PlainTextSelection guid="{sel.get("guid")}">',
                                     start=start, end=end, length=len(text))
-            self.check_snippet(sel, text[start:end], name or outer.get("guid"), len(text))
             codings = list(children(sel, "Coding"))
+            if codings:
+                self.check_snippet(sel, text[start:end], name or outer.get("guid"), len(text))
+            refs = [guid_key(r.get("targetGUID")) for r in children(sel, "NoteRef")]
+            if refs:
+                src.selection_notes.append((start, end, refs))
             if start == end:
                 out.empty_selections += len(codings)
                 continue
