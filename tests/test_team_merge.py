@@ -188,3 +188,40 @@ def test_merge_cli_exact_output(copies):
                                      "--coder-map", "Bob B=bob"])
     document = json.loads(again.output)
     assert document["unchanged"] is True and len(document["conflicts"]) == 1
+
+
+def test_themes_come_in_with_their_parents_and_changed_ones_conflict(copies):
+    from thematic.themes import add_theme
+
+    a, b = copies
+    with open_store(a) as store:
+        add_theme(store, "Hope", ["hope"], codebook="test-book")
+    with open_store(b) as store:
+        add_theme(store, "Hope", ["hope", "empowerment"], codebook="test-book")
+        top = add_theme(store, "Barriers", [], level="analytical")
+        add_theme(store, "Unclear roles", ["role-ambiguity"], codebook="test-book",
+                  parent=top.id)
+    with open_store(a) as store:
+        result = merge_project(store, b)
+    assert result.added["themes"] == 2
+    assert rows(a, "SELECT id, level, parent_id FROM themes ORDER BY position") == [
+        ("hope", "descriptive", None), ("barriers", "analytical", None),
+        ("unclear-roles", "descriptive", "barriers")]
+    assert [(c["kind"], c["key"], c["ours"]["codes"], c["theirs"]["codes"])
+            for c in result.conflicts] == [
+        ("theme", "hope", ["test-book:hope"], ["test-book:empowerment", "test-book:hope"])]
+
+
+def test_merge_a_qdpx_file(copies, tmp_path):
+    from test_refi_lenient import LENIENT, pack
+
+    a, _ = copies
+    qdpx = pack(LENIENT / "board", tmp_path / "board.qdpx")
+    with open_store(a) as store:
+        result = merge_project(store, qdpx)
+        assert (result.added["excerpts"], result.added["codings"]) == (1, 2)
+        assert merge_project(store, qdpx).unchanged
+        with pytest.raises(ThematicError) as caught:
+            merge_project(store, qdpx, coder_map=["Alice Smith=alice"])
+    assert caught.value.code == "E537"
+    assert ("board_2017.txt", "funding", "Alice Smith", "accepted") in codings(a)
