@@ -61,6 +61,8 @@ def test_overlapping_and_conflicting_work_is_kept(copies, run):
     with open_store(a) as store:
         result = merge_project(store, b, coder_map=["Bob Brown=bob"])
     assert result.added["codings"] == 3 and result.added["memos"] == 1
+    assert result.warnings == [] and result.chains["theirs"] == len(rows(b, "SELECT id FROM "
+                                                                          "events"))
     assert result.conflicts == [{
         "kind": "coding", "key": "F003|carol|test-book",
         "ours": [{"code": "stigma", "span": None, "status": "accepted"}],
@@ -225,3 +227,24 @@ def test_merge_a_qdpx_file(copies, tmp_path):
             merge_project(store, qdpx, coder_map=["Alice Smith=alice"])
     assert caught.value.code == "E537"
     assert ("board_2017.txt", "funding", "Alice Smith", "accepted") in codings(a)
+
+
+def test_an_edited_log_in_the_other_copy_is_reported(copies):
+    import sqlite3
+
+    from thematic.project import database
+
+    a, b = copies
+    with open_store(b) as store:
+        from thematic.coding.manual import add_coding
+
+        add_coding(store, "F002", "symptoms", coder="bob")
+    conn = sqlite3.connect(database(b))
+    conn.executescript("DROP TRIGGER events_no_update; UPDATE events SET actor = 'mallory' "
+                       "WHERE id = (SELECT MAX(id) FROM events);")
+    conn.close()
+    with open_store(a) as store:
+        result = merge_project(store, b)
+    assert result.added["codings"] == 1
+    assert len(result.warnings) == 1 and result.warnings[0].startswith(
+        f"{b}'s event log does not verify: event ")

@@ -290,7 +290,6 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E538": (USAGE, "--coder-map names {value!r}, who has no codings, reviews, memos or "
                     "assignments in {path}.{suggest} Coders there: {coders}."),
     "E539": (USAGE, "{path} is this project itself; merge another copy of it."),
-    "E540": (USAGE, "{path}, element {element}: {problem}. {fix}"),
     "E541": (USAGE, "{path}: the selection {selection} ({start}–{end}) does not fit its "
                     "source text {source!r} ({length} characters): the text is not the one "
                     "it was coded on. Export the project again with its sources, in UTF-8."),

@@ -40,6 +40,7 @@ class MergeResult:
     coders: dict[str, str] = field(default_factory=dict)  # their name → ours, when renamed
     warnings: list[str] = field(default_factory=list)
     head: str = ""                                        # the other copy's newest event
+    chains: dict[str, int] = field(default_factory=dict)  # events each chain verified
     unchanged: bool = False
 
 
@@ -140,6 +141,7 @@ class _Merge:
             known = db.event_hashes(self.ours)
             fresh = [e for e in their_events + t["merged_events"] if e["hash"] not in known]
             added["events"] = db.insert(self.ours, "merged_events", fresh)
+            self._verify()
             new_conflicts = db.add_conflicts(self.ours, self.shown, self.pending)
             self.r.conflicts = [{"kind": k, "key": key, "ours": o, "theirs": th}
                                 for k, key, o, th in self.pending]
@@ -150,6 +152,17 @@ class _Merge:
                     "new_conflicts": new_conflicts, "stale": len(self.r.stale),
                     "coder_map": self.mapping})
         return self.r
+
+    def _verify(self) -> None:
+        """Both hash chains, ours and the other copy's (through the merged events), must
+        recompute from genesis; a broken one is reported, the merge still keeps the work."""
+        for label, tip in (("this project's", db.head(self.ours)),
+                           (f"{self.shown}'s", self.r.head)):
+            n, problem = db.verify_chain(self.ours, tip)
+            self.r.chains["ours" if label == "this project's" else "theirs"] = n
+            if problem:
+                self.r.warnings.append(f"{label} event log does not verify: {problem}; run "
+                                       "`thematic audit` there")
 
     # --- coders -----------------------------------------------------------------------------
     def _check_map(self, t: dict) -> None:
