@@ -130,7 +130,7 @@ def test_documents_travel_as_one_text_source_each(tmp_path):
                   for e in list_excerpts(store)]
         codings = sorted((c.excerpt_id, c.code_id, c.coder, c.start, c.end, c.status)
                          for c in list_codings(store))
-    assert (done.sources, len(before)) == (2, 5)
+    assert (done.sources, len(before), done.codings, done.extension_codings) == (2, 5, 3, 1)
     with zipfile.ZipFile(tmp_path / "docs.qdpx") as zf:
         qde = zf.read("project.qde").decode("utf-8")
         xmlschema.XMLSchema(str(DATA / "refi" / "Project.xsd")).validate(qde)

@@ -60,6 +60,7 @@ class QdpxExport:
     sets: int = 0
     skipped_codings: int = 0   # codings of codes the exported codebook version lacks
     skipped_memos: int = 0     # memos on codes or themes that are not exported
+    extension_codings: int = 0  # proposals and rejected codings, in thematic's extension
 
 
 class Guids:
@@ -236,8 +237,9 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     for target in refs["project"].get("-", []):
         ET.SubElement(root, "NoteRef", {"targetGUID": target})
     if extensions and book:
-        root.append(ET.ProcessingInstruction(PI, pi_json(project_extension(
-            store, book, codings, {e.id for e in excerpts}, coders))))
+        ext = project_extension(store, book, codings, {e.id for e in excerpts}, coders)
+        result.extension_codings = len(ext["codings"])
+        root.append(ET.ProcessingInstruction(PI, pi_json(ext)))
 
     qde = serialise(root)
     with atomic_path(path) as tmp:
