@@ -210,7 +210,8 @@ def test_sources_only_without_a_codebook(store, tmp_path):
     doc.write_text("First paragraph.\n\nSecond paragraph, with more.\n", encoding="utf-8")
     import_excerpts(store, [doc], ExcerptOptions())
     done = export_qdpx(store, tmp_path / "bare.qdpx")
-    assert (done.codebook, done.sources, done.codings) == (None, 2, 0)
+    # One TextSource for the document, its two paragraphs as selections in it (#20).
+    assert (done.codebook, done.sources, done.codings) == (None, 1, 0)
     with zipfile.ZipFile(tmp_path / "bare.qdpx") as zf:
         qde = zf.read("project.qde").decode("utf-8")
     xmlschema.XMLSchema(str(Path(__file__).parent / "data/refi/Project.xsd")).validate(qde)

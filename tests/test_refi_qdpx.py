@@ -117,12 +117,12 @@ def test_round_trip_into_a_new_project(source, store, tmp_path):
     from thematic.themes import list_themes
 
     result = import_qdpx(store, source[1])
+    # The proposal travels in thematic's extension, not as a <Coding> (#20).
     assert (result.excerpts_added, len(result.studies_added), result.codings_added) == \
-        (208, 53, 432)
-    assert result.coders == ["ana", "gold"] and result.warnings == []
+        (208, 53, 433)
+    assert result.coders == ["ana", "auto:rules", "gold"] and result.warnings == []
     with open_store(source[0]) as old:
-        accepted = [c for c in _codings(old) if c[5] == "accepted"]
-        assert _codings(store) == accepted
+        assert _codings(store) == _codings(old)
         a, b = get_codebook(old, "peer-support"), get_codebook(store, "peer-support")
         assert a.hash == b.hash and [c.id for c in a.codes] == [c.id for c in b.codes]
         fields = ("id", "source_id", "text", "start", "end", "location", "attributes")
@@ -185,7 +185,7 @@ def test_cli_export_and_import(source, run, project, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"{source[1]}: 53 studies and 208 excerpts added (0 already present), codebook "
-        "peer-support 1.0.0 (50 codes), 432 codings by 2 coder(s), 4 memos, 1 themes.\n")
+        "peer-support 1.0.0 (50 codes), 433 codings by 3 coder(s), 4 memos, 1 themes.\n")
     assert run("import", "qdpx", source[1]).output == \
         f"{source[1]}: already imported; nothing added.\n"
     out = tmp_path / "out.qdpx"

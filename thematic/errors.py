@@ -341,6 +341,30 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E506": (USAGE, "--by {value!r}: no study or respondent records that attribute.{suggest} "
                     "Attributes recorded: {known}. Import them with `thematic import studies "
                     "FILE` (a survey sheet can be imported both ways)."),
+    # --- team coding: assignments, blind review, merge, lenient REFI-QDA (#20) ----------
+    "E530": (USAGE, "--sample {value!r}: {problem}. Give a share such as 20% or 0.2, or a "
+                    "number of excerpts such as 40."),
+    "E531": (USAGE, "--coders {value!r}: {problem}. Name two or more different coders, "
+                    "comma-separated, e.g. --coders alice,bob."),
+    "E532": (USAGE, "--strata {value!r} is not an excerpt field.{suggest} Use source, or an "
+                    "excerpt attribute such as {examples}."),
+    "E533": (USAGE, "There are no excerpts to assign. Import some first with `thematic "
+                    "import excerpts FILE`."),
+    "E534": (USAGE, "No coding assignment in the project. Make one with `thematic assign "
+                    "--coders alice,bob --sample 20%`."),
+    "E535": (USAGE, "{path} is not a thematic project to merge (no .thematic/project.db). "
+                    "Give the folder of another copy of this project, or a .qdpx file."),
+    "E536": (USAGE, "{path} has schema version {found}, this project {ours}. Open both with "
+                    "the same thematic (run `thematic --project {path} status` to upgrade "
+                    "the older one), then merge again."),
+    "E537": (USAGE, "--coder-map {value!r}: {problem}. Write THEIR NAME=OUR NAME, e.g. "
+                    "--coder-map \"Alice Smith=alice\"."),
+    "E538": (USAGE, "--coder-map names {value!r}, who has no codings, reviews, memos or "
+                    "assignments in {path}.{suggest} Coders there: {coders}."),
+    "E539": (USAGE, "{path} is this project itself; merge another copy of it."),
+    "E541": (USAGE, "{path}: the selection {selection} ({start}–{end}) does not fit its "
+                    "source text {source!r} ({length} characters): the text is not the one "
+                    "it was coded on. Export the project again with its sources, in UTF-8."),
 }
 
 

@@ -66,10 +66,16 @@ def agree(ctx: click.Context, coders, codes, level, codebook, boot: int, seed: i
     coders, codes, level, codebook = _chosen(ctx, coders, codes, level, codebook)
     report = measure(app.store(), coders, codes, level, seed, codebook=codebook,
                      n_boot=boot)
+    from thematic.coding.assign import unblind_if_complete
+
+    _, note = unblind_if_complete(app.store(), report.coders)
     if as_json:
         emit([], as_json=True, document=report.to_dict())
         return
     _print_report(report)
+    if note:
+        click.echo("")
+        click.echo(note)
 
 
 def _value(figure, percent: bool = False) -> str:

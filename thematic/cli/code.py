@@ -264,11 +264,19 @@ def review(app: App, coder, codebook, proposers, code_id) -> None:
 def coverage(app: App, coder, codebook, as_json) -> None:
     """Which excerpts each coder has reviewed: reviewed-and-uncoded counts as "no" for
     agreement; never reviewed is missing."""
+    from thematic.coding.assign import current, progress
     from thematic.coding.manual import coverage_summary
 
     rows = coverage_summary(app.store(), coder=coder, codebook=codebook)
     table = [{k: v for k, v in asdict(r).items() if k != "excerpts"} for r in rows]
-    emit(table, as_json=as_json, document=[asdict(r) for r in rows])
+    document = [asdict(r) for r in rows]
+    if current(app.store()) is not None:  # progress on the assignment in force
+        done = {p.coder: p for p in progress(app.store())}
+        for row, doc in zip(table, document):
+            p = done.get(row["coder"])
+            row["assigned"] = f"{p.reviewed}/{p.assigned}" if p else ""
+            doc["assignment"] = asdict(p) if p else None
+    emit(table, as_json=as_json, document=document)
     if coder is not None and not as_json and rows:
         click.echo("")
         click.echo("reviewed: " + (", ".join(rows[0].excerpts) or "(none)"))

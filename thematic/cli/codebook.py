@@ -126,7 +126,10 @@ def import_(app: App, file: str, name: str | None, version: str, title: str | No
     CFIR ids) — or a REFI-QDA .qdc codebook (NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette)."""
     # thematic.interop.refi.import_qdc returns the same LoadResult as import_csv
     # (--version and --title do not apply: a .qdc carries neither).
-    if file.lower().endswith(".qdc"):
+    from thematic.interop.sniff import refi_root
+
+    # By content too: other programs save .qdc codebooks as .qdc.xml or .xml.
+    if file.lower().endswith(".qdc") or refi_root(file) is not None:
         from thematic.interop.refi import import_qdc
 
         _report(import_qdc(app.store(), file, name=name, root=app.root), as_json)

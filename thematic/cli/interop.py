@@ -58,6 +58,9 @@ def export_qdpx(app: App, file: str, codebook: str | None, coders: tuple[str, ..
     click.echo(f"{file}: {result.sources} sources, {result.codings} codings by "
                f"{len(result.users)} user(s), {book}, {result.cases} cases, {result.notes} "
                f"notes, {result.sets} sets.")
+    if result.extension_codings:
+        click.echo(f"{result.extension_codings} more coding(s) (proposals, rejected) travel "
+                   "in thematic's extension, with who reviewed which excerpt.")
 
 
 @export.command("qdc")

@@ -35,6 +35,8 @@ COMMANDS = {
     "cerqual": "thematic.cli.findings:cerqual",
     "screening": "thematic.cli.findings:screening",
     "cfir": "thematic.cli.cfir:cfir",
+    "assign": "thematic.cli.team:assign",
+    "merge": "thematic.cli.team:merge",
 }
 
 

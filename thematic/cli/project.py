@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app
@@ -23,15 +25,25 @@ def init(directory: str) -> None:
 @pass_app
 def status(app: App, as_json: bool) -> None:
     """Counts of studies, excerpts, codebooks, codings and themes in the project."""
+    from thematic.coding.assign import current, progress
     from thematic.corpus import counts
 
     root = app.root
     numbers = counts(app.store())
+    run = current(app.store())
+    coders = [asdict(p) for p in progress(app.store())] if run else None
     if as_json:
-        emit([], as_json=True, document={"project": str(root), **numbers})
+        extra = {"assignment": {"run": run.id, "blind": run.blinding, "coders": coders}
+                 } if run else {}
+        emit([], as_json=True, document={"project": str(root), **numbers, **extra})
         return
     click.echo(f"Project {root}")
     emit([{"what": k, "count": v} for k, v in numbers.items()], as_json=False)
+    if run:
+        click.echo("")
+        click.echo(f"Assignment {run.id} ({'blind' if run.blinding else 'not blind'}), "
+                   "progress per coder:")
+        emit(coders, as_json=False)
 
 
 @click.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thematic.coding import manual
+from thematic.coding.assign import blind_view, decide_blind, undo_blind
 from thematic.coding.common import resolve_code, write
 from thematic.errors import ThematicError
 from thematic.lookup import codebook as resolve_codebook
@@ -73,6 +74,10 @@ class ReviewSession:
         pending = db.list_codings(store, status="proposed", codebook_id=self.book.id,
                                   code=code, coders=proposers, analysed=True)
         pending = [c for c in pending if c.coder != coder]
+        # In a blind assignment the coder sees only their excerpts and nobody else's work.
+        self.blind = blind_view(store, coder)
+        if self.blind is not None:
+            pending = [c for c in pending if self.blind.pending(c)]
         texts = {e.id: e for e in corpus_db.list_excerpts(
             store, ids=sorted({c.excerpt_id for c in pending}))} if pending else {}
         self.items = [Item(c, texts[c.excerpt_id], self.codes[c.code_id].name,
@@ -104,7 +109,8 @@ class ReviewSession:
             return []
         return sorted({c.code_id for c in db.list_codings(
             self.store, excerpt=item.excerpt.id, codebook_id=self.book.id,
-            status=("proposed", "accepted")) if c.id != item.coding.id})
+            status=("proposed", "accepted")) if c.id != item.coding.id
+            and (self.blind is None or self.blind.shows(c))})
 
     # -- actions --
     def accept(self) -> str:
@@ -116,12 +122,12 @@ class ReviewSession:
     def _decide(self, accept: bool) -> str:
         item = self._need()
         fresh = db.get_coding(self.store, item.coding.id)
-        if fresh is None or fresh.status != "proposed":
+        if fresh is None or (fresh.status != "proposed" and self.blind is None):
             self.index += 1  # decided elsewhere since this session started
             return f"{item.coding.code_id} on {item.excerpt.id} was already decided"
+        apply = decide_blind if self.blind is not None else manual.apply_decision
         decision = write(self.store, f"code review {'accept' if accept else 'reject'}",
-                         lambda: manual.apply_decision(self.store, item.coding, accept,
-                                                       coder=self.coder))
+                         lambda: apply(self.store, item.coding, accept, coder=self.coder))
         self.history.append(_Step("decide", self.index, decision=decision))
         if accept:
             self.tally.accepted += 1
@@ -172,8 +178,9 @@ class ReviewSession:
             self.tally.skipped -= 1
             return "undid skip"
         if step.kind == "decide":
+            undo = undo_blind if self.blind is not None else manual.undo_decision
             write(self.store, "code review undo",
-                  lambda: manual.undo_decision(self.store, step.decision, coder=self.coder))
+                  lambda: undo(self.store, step.decision, coder=self.coder))
             if step.decision.status == "accepted":
                 self.tally.accepted -= 1
             else:

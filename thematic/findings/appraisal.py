@@ -60,7 +60,7 @@ def import_appraisal(store: Store, path: str | os.PathLike, *, root: Path | None
     """Read a sheet with a study column, an overall rating column, an optional tool column
     and any item columns; every row is checked before anything is written."""
     from thematic.corpus import readers
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
     from thematic.store.corpus import list_sources
 
     path = Path(path)

@@ -174,7 +174,7 @@ def import_judgements(store: Store, path, *, root=None) -> int:
     from pathlib import Path
 
     from thematic.corpus import readers
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     path = Path(path)
     table = readers.open_sheet(path)

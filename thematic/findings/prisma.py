@@ -124,7 +124,7 @@ def import_screening(store: Store, path: str | os.PathLike, *, root: Path | None
     source, stage, decision, reason) or a counts file (columns item, count and optionally
     reason or source); E600 when the counts do not add up, and nothing changes."""
     from thematic.corpus import readers
-    from thematic.corpus.importer import display_path
+    from thematic.files import display_path
 
     path = Path(path)
     table = readers.open_sheet(path)

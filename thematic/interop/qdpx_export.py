@@ -39,6 +39,8 @@ from thematic.interop.qdc import (
     pi_json,
     serialise,
 )
+from thematic.interop.qdpx_documents import documents
+from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
 
 SNIPPET = 80
@@ -58,6 +60,7 @@ class QdpxExport:
     sets: int = 0
     skipped_codings: int = 0   # codings of codes the exported codebook version lacks
     skipped_memos: int = 0     # memos on codes or themes that are not exported
+    extension_codings: int = 0  # proposals and rejected codings, in thematic's extension
 
 
 class Guids:
@@ -120,9 +123,9 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
             continue
         codings.append(c)
     memos = cdb.memos(store)
-    # Themes travel as Sets of the exported codebook's codes.
-    themes = [t for t in (_themes(store, book.name) if book else [])
-              if any(c in code_guid for c in t.codes)]
+    # Themes travel as Sets of the exported codebook's codes, with the parents above them.
+    themes = _with_parents([t for t in (_themes(store, book.name) if book else [])
+                            if any(c in code_guid for c in t.codes)], store)
 
     stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
     created = store.scalar("SELECT MIN(ts) FROM events") or stamp
@@ -131,6 +134,13 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     result.users = people
     # Derived from the text too: two projects' excerpts "F001" are different objects.
     excerpt_guid = {e.id: guid("excerpt", e.id, f"{e.id}:{_sha(e.text)}") for e in excerpts}
+    # Excerpts of one document share its TextSource (and GUID); offsets are the document's.
+    doc_of = documents(excerpts)
+    for doc in {id(d): d for d in doc_of.values()}.values():
+        doc_guid = guid("document", doc.key, f"{doc.key}:{_sha(doc.text())}")
+        for e in doc.excerpts:
+            excerpt_guid[e.id] = doc_guid
+    offset = {e.id: e.start if e.id in doc_of else 0 for e in excerpts}
 
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(project_name or
                                                                         "thematic project"),
@@ -140,7 +150,7 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     for u in people:
         ET.SubElement(users, "User", {"guid": user_guid[u], "name": xml_text(u)})
 
-    notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result)
+    notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result, offset)
     if book:
         holder = ET.SubElement(root, "CodeBook")
         if extensions:
@@ -169,8 +179,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
             values = {k: getattr(s, k) for k in corpus.SOURCE_FIELDS}
             values.update(s.attributes)
             _values(case, values, variables, var_guid)
-            for e in by_source[s.id]:
-                ET.SubElement(case, "SourceRef", {"targetGUID": excerpt_guid[e.id]})
+            for target in dict.fromkeys(excerpt_guid[e.id] for e in by_source[s.id]):
+                ET.SubElement(case, "SourceRef", {"targetGUID": target})
         result.cases = len(cases)
 
     files: dict[str, str] = {}
@@ -180,6 +190,12 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     el_sources = ET.SubElement(root, "Sources") if excerpts else None
     citations = {s.id: s.citation for s in sources}
     for e in excerpts:
+        if e.id in doc_of:
+            if doc_of[e.id].first == e.id:
+                _document(el_sources, doc_of[e.id], excerpt_guid[e.id], files, by_excerpt,
+                          refs, (result.codebook, code_guid, user_guid, guid), extensions,
+                          citations.get(e.source_id, e.source_id))
+            continue
         g = excerpt_guid[e.id]
         files[f"sources/{g}.txt"] = e.text
         src = ET.SubElement(el_sources, "TextSource", {
@@ -195,7 +211,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         for target in refs["excerpt"].get(e.id, []):
             ET.SubElement(src, "NoteRef", {"targetGUID": target})
         _values(src, e.attributes, variables, var_guid)
-    result.sources, result.codings = len(excerpts), len(codings)
+    result.sources = len(set(excerpt_guid.values()))
+    result.codings = len(codings)
 
     if notes:
         el = ET.SubElement(root, "Notes")
@@ -208,6 +225,8 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         el = ET.SubElement(root, "Sets")
         for t in themes:
             s = ET.SubElement(el, "Set", {"guid": guid("set", t.id), "name": xml_text(t.name)})
+            if extensions:
+                s.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
             if t.description:
                 ET.SubElement(s, "Description").text = xml_text(t.description)
             for c in t.codes:
@@ -218,11 +237,45 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         result.sets = len(themes)
     for target in refs["project"].get("-", []):
         ET.SubElement(root, "NoteRef", {"targetGUID": target})
+    if extensions and book:
+        ext = project_extension(store, book, codings, {e.id for e in excerpts}, coders)
+        result.extension_codings = len(ext["codings"])
+        root.append(ET.ProcessingInstruction(PI, pi_json(ext)))
 
     qde = serialise(root)
     with atomic_path(path) as tmp:
         _zip(tmp, qde, files, stamp)
     return result
+
+
+def _with_parents(themes: list, store) -> list:
+    """The themes and every theme above them (a parent may group themes without codes of
+    its own), in the store's order, parents first."""
+    try:
+        from thematic.themes import list_themes
+    except ImportError:  # the themes room is not installed
+        return themes
+    every = {t.id: t for t in list_themes(store)}
+    wanted = {t.id for t in themes}
+    for t in themes:
+        parent = t.parent_id
+        while parent in every and parent not in wanted:
+            wanted.add(parent)
+            parent = every[parent].parent_id
+    out, seen = [], set()
+
+    def visit(t) -> None:
+        if t.id in seen:
+            return
+        seen.add(t.id)
+        if t.parent_id in wanted:
+            visit(every[t.parent_id])
+        out.append(t)
+
+    for t in every.values():
+        if t.id in wanted:
+            visit(t)
+    return out
 
 
 def _sha(text: str) -> str:
@@ -235,8 +288,32 @@ def _themes(store, book_name: str) -> list:
     return [t for t in list_themes(store) if t.codebook in (None, book_name) and t.codes]
 
 
+def _document(parent: ET.Element, doc, g: str, files: dict, by_excerpt, refs, coding_args,
+              extensions: bool, citation: str) -> None:
+    """One TextSource for a document: its excerpts as selections, their codings inside."""
+    files[f"sources/{g}.txt"] = doc.text()
+    src = ET.SubElement(parent, "TextSource", {
+        "guid": g, "name": xml_text(Path(doc.file).name), "plainTextPath": f"internal://{g}.txt"})
+    if extensions:
+        src.append(ET.ProcessingInstruction(PI, pi_json(
+            {"document": doc.file, "source": doc.source_id,
+             "excerpts": [doc.entry(e) for e in doc.excerpts]})))
+    ET.SubElement(src, "Description").text = xml_text(f"{citation}; {doc.file}")
+    book, code_guid, user_guid, guid = coding_args
+    for e in doc.excerpts:
+        sel = ET.SubElement(src, "PlainTextSelection", {
+            "guid": guid("excerpt-selection", e.id, f"{e.id}:{_sha(e.text)}"),
+            "name": xml_text(f"{e.id} ({e.location})"),
+            "startPosition": str(e.start), "endPosition": str(e.end)})
+        for target in refs["excerpt"].get(e.id, []):
+            ET.SubElement(sel, "NoteRef", {"targetGUID": target})
+        for c in by_excerpt.get(e.id, []):
+            _selection(src, e, c, book, code_guid, user_guid, guid, extensions, e.start)
+
+
 def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
-               extensions: bool) -> None:
+               extensions: bool, offset: int | None = None) -> None:
+    """A coding as a selection; ``offset`` is the excerpt's place in its document."""
     start = 0 if c.start is None else c.start
     end = len(e.text) if c.end is None else c.end
     key = coding_key(e.id, book, c.code_id, c.coder, c.start, c.end)
@@ -246,7 +323,7 @@ def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
     stamp = c.created_at or "1980-01-01T00:00:00Z"
     sel = ET.SubElement(src, "PlainTextSelection", {
         "guid": guid("selection", key), "name": xml_text(snippet),
-        "startPosition": str(start), "endPosition": str(end),
+        "startPosition": str(start + (offset or 0)), "endPosition": str(end + (offset or 0)),
         "creatingUser": user_guid[c.coder], "creationDateTime": stamp})
     if c.memo:
         ET.SubElement(sel, "Description").text = xml_text(c.memo)
@@ -257,10 +334,12 @@ def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
     if extensions:  # after the CodeRef: QualCoder takes a Coding's first child as its CodeRef
         extra = {k: getattr(c, k) for k in ("status", "method", "origin", "score")
                  if getattr(c, k) is not None}
+        if offset is not None:
+            extra["excerpt"] = e.id   # inside a document: the excerpt it belongs to
         coding.append(ET.ProcessingInstruction(PI, pi_json(extra)))
 
 
-def _notes(memos, data, excerpts, themes, user_guid, guid, result):
+def _notes(memos, data, excerpts, themes, user_guid, guid, result, offset=None):
     """(Note element, optional (file name, text)) per memo, and NoteRefs by target."""
     codes = {c["id"] for c in data["codes"]}
     lengths = {e.id: len(e.text) for e in excerpts}
@@ -289,7 +368,8 @@ def _notes(memos, data, excerpts, themes, user_guid, guid, result):
             if kind == "excerpt":  # QualCoder's annotation form: the span it annotates
                 ET.SubElement(note, "PlainTextSelection", {
                     "guid": derived_guid("note-selection", memo_key(m)),
-                    "startPosition": "0", "endPosition": str(lengths[target])})
+                    "startPosition": str((offset or {}).get(target, 0)),
+                    "endPosition": str((offset or {}).get(target, 0) + lengths[target])})
         refs[kind]["-" if kind == "project" else target].append(g)
         out.append((note, text_file))
     return out, refs

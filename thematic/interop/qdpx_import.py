@@ -22,13 +22,18 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
-from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qdpx
+from thematic.interop.qdpx_extension import EXTENSION, apply_project_extension
+from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qde, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
+from thematic.interop.sniff import refi_root
 from thematic.store.codings import STATUSES
+
+LEVELS = ("descriptive", "analytical")
 
 
 @dataclass
@@ -62,7 +67,9 @@ def import_qdpx(store, path: str | os.PathLike, *, coder: str | None = None,
     if not path.is_file():
         raise ThematicError("E010", path=path, cwd=os.getcwd())
     shown = display_path(path, root)
-    project = read_qdpx(path, shown)
+    suffix = path.suffix.lower()
+    bare = suffix == ".qde" or (suffix != ".qdpx" and refi_root(path) == "Project")
+    project = read_qde(path, shown) if bare else read_qdpx(path, shown)
     result = QdpxImport(shown)
     with store.transaction(f"import qdpx {shown}"):
         digest = sha256(path)
@@ -87,6 +94,8 @@ class _Writer:
         self.coder, self.codebook_name = coder, codebook
         self.guids: list[tuple[str, str, str]] = []
         self.excerpt_of: dict[str, str] = {}      # TextSource GUID key → excerpt id
+        self.original: dict[str, str] = {}        # the exporting project's id → excerpt id
+        self.in_document: dict[str, list] = {}    # TextSource key → [(start, end, excerpt)]
 
     def remember(self, kind: str, key: str, guid: str | None) -> None:
         if is_guid(guid):
@@ -98,11 +107,20 @@ class _Writer:
 
         book_id = self.codebook()
         self.sources()
+        self.lone_cases()
         codings = self.codings(book_id)
         self.r.codings_added = cdb.add_codings(self.store, codings)
         self.r.coders = sorted({c.coder for c in codings})
-        for who in self.r.coders:
-            cdb.mark_reviewed(self.store, who, list(self.excerpt_of.values()), book_id)
+        ext = self.p.extension
+        if ext.get("extension") == EXTENSION and book_id is not None:
+            # thematic's own export says who reviewed what, and carries the proposals.
+            added, reviewed = apply_project_extension(
+                self.store, ext, self.original, book_id, coder=lambda n: self.coder or n)
+            self.r.codings_added += added
+            self.r.coders = sorted(set(self.r.coders) | set(reviewed))
+        else:
+            for who in self.r.coders:
+                cdb.mark_reviewed(self.store, who, list(self.original.values()), book_id)
         themes = self.themes()
         self.memos(themes)
         refi.remember(self.store, self.guids)
@@ -126,7 +144,6 @@ class _Writer:
 
     # --- studies and excerpts -----------------------------------------------------------
     def sources(self) -> None:
-        from thematic.corpus.importer import stable_id
         from thematic.store import corpus
 
         case_of = {}
@@ -138,7 +155,7 @@ class _Writer:
             for ref in s.sources:
                 sets_of.setdefault(ref, []).append(s.name)
         known = corpus.source_ids(self.store)
-        position = corpus.next_position(self.store)
+        self.position = corpus.next_position(self.store)
         taken: set[str] = set()
         rows = []
         empty = [src.name or src.guid for src in self.p.sources if not src.text.strip()]
@@ -157,34 +174,91 @@ class _Writer:
             if sid not in known:
                 self._add_study(sid, case, src)
                 known.add(sid)
-            eid = _first(src.extra.get("excerpt"), src.name) or stable_id(sid, src.text, taken)
-            existing = corpus.get_excerpt(self.store, eid)
-            if existing is not None and existing.text == src.text and eid not in taken:
-                self.r.excerpts_reused += 1
-            else:
-                if existing is not None or eid in taken:
-                    eid = stable_id(sid, src.text, taken | {eid})
-                    while corpus.get_excerpt(self.store, eid) is not None:
-                        taken.add(eid)
-                        eid = stable_id(sid, src.text, taken)
-                attrs = dict(src.values)
-                if key in sets_of:
-                    attrs["sets"] = sets_of[key]
-                start = _int(src.extra.get("start"), 0)
-                end = _int(src.extra.get("end"), start + len(src.text))
-                location = src.extra.get("location") or f"{self.r.path}: TextSource " \
-                                                       f"{src.name or src.guid}"
-                rows.append((eid, sid, src.text, hashlib.sha256(src.text.encode("utf-8"))
-                             .hexdigest(), self.file_id, start, end, str(location), position,
-                             json.dumps(attrs, sort_keys=True, ensure_ascii=False)))
-                position += 1
-                self.r.excerpts_added += 1
-                self.remember("excerpt", eid, src.guid)
-            taken.add(eid)
+            attrs = dict(src.values)
+            if key in sets_of:
+                attrs["sets"] = sets_of[key]
+            add = partial(self._excerpt, rows, taken, sid)
+
+            entries = _entries(src)
+            if entries:   # one document of thematic's: cut its excerpts again
+                placed = []
+                for entry in entries:
+                    start, end = entry["start"], entry["end"]
+                    eid = add(_first(entry.get("excerpt")), src.text[start:end], start, end,
+                              entry.get("location") or f"{self.r.path}: {src.name}",
+                              {**attrs, **(entry.get("attributes") or {})}, None)
+                    placed.append((start, end, eid))
+                    self.original[str(entry.get("excerpt") or eid)] = eid
+                self.in_document[key] = placed
+                self.excerpt_of[key] = placed[0][2]
+                continue
+            start = _int(src.extra.get("start"), 0)
+            location = src.extra.get("location") or f"{self.r.path}: TextSource " \
+                                                   f"{src.name or src.guid}"
+            eid = add(_first(src.extra.get("excerpt"), src.name), src.text, start,
+                      _int(src.extra.get("end"), start + len(src.text)), location, attrs,
+                      src.guid)
             self.excerpt_of[key] = eid
+            self.original[str(src.extra.get("excerpt") or eid)] = eid
         corpus.insert_excerpts(self.store, rows)
 
-    def _add_study(self, sid: str, case, src: ReadSource) -> None:
+    def _excerpt(self, rows: list, taken: set[str], sid: str, wanted: str | None, text: str,
+                 start: int, end: int, location: str, attrs: dict, guid: str | None) -> str:
+        """An excerpt of study ``sid`` (a row to insert, or one already stored with the same
+        id and text); a taken id gets a stable one made from the text."""
+        from thematic.corpus.importer import stable_id
+        from thematic.store import corpus
+
+        eid = wanted or stable_id(sid, text, taken)
+        existing = corpus.get_excerpt(self.store, eid)
+        if existing is not None and existing.text == text and eid not in taken:
+            self.r.excerpts_reused += 1
+        else:
+            if existing is not None or eid in taken:
+                eid = stable_id(sid, text, taken | {eid})
+                while corpus.get_excerpt(self.store, eid) is not None:
+                    taken.add(eid)
+                    eid = stable_id(sid, text, taken)
+            rows.append((eid, sid, text, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                         self.file_id, start, end, str(location), self.position,
+                         json.dumps(attrs, sort_keys=True, ensure_ascii=False)))
+            self.position += 1
+            self.r.excerpts_added += 1
+            if guid:
+                self.remember("excerpt", eid, guid)
+        taken.add(eid)
+        return eid
+
+    def place(self, src: ReadSource, start: int | None, end: int | None, hint=None
+              ) -> tuple[str, int | None, int | None] | None:
+        """(excerpt id, start, end within it) of a selection; None: in no excerpt."""
+        key = guid_key(src.guid)
+        placed = self.in_document.get(key)
+        if placed is None:
+            if start == 0 and end == len(src.text):
+                start = end = None
+            return self.excerpt_of[key], start, end
+        if start is None:
+            start, end = placed[0][0], placed[-1][1]
+        wanted = self.original.get(hint) if hint else None
+        for a, b, eid in placed:
+            if (wanted is None or eid == wanted) and a <= start and end <= b:
+                return (eid, None, None) if (start, end) == (a, b) else \
+                    (eid, start - a, end - a)
+        return None
+
+    def lone_cases(self) -> None:
+        """Cases no imported source belongs to (a project exported without its sources)
+        still become studies, so their attributes are kept."""
+        from thematic.store import corpus
+
+        known = corpus.source_ids(self.store)
+        for case in self.p.cases:
+            if case.name and case.name not in known:
+                self._add_study(case.name, case, None)
+                known.add(case.name)
+
+    def _add_study(self, sid: str, case, src: ReadSource | None) -> None:
         from thematic.store import corpus
 
         values = dict(case.values) if case else {}
@@ -218,19 +292,19 @@ class _Writer:
         book = self.p.book
         cases = {guid_key(c.guid) for c in self.p.cases}
         out, self.unknown = [], 0
+        self.outside = 0
         for src in self.p.sources:
-            eid = self.excerpt_of.get(guid_key(src.guid))
-            if eid is None:          # an empty source, left out with a warning
-                continue
             for c in src.codings:
                 code = book.by_guid.get(c.code) if book else None
                 if code is None:
                     # NVivo codes a source to a case with a CodeRef to the Case's GUID.
                     self.unknown += c.code not in cases
                     continue
-                start, end = c.start, c.end
-                if start == 0 and end == len(src.text):
-                    start = end = None
+                found = self.place(src, c.start, c.end, c.extra.get("excerpt"))
+                if found is None:
+                    self.outside += 1
+                    continue
+                eid, start, end = found
                 extra = c.extra
                 status = extra.get("status") if extra.get("status") in STATUSES else "accepted"
                 who = self.user(c.user)
@@ -256,30 +330,37 @@ class _Writer:
     def themes(self) -> dict[str, str]:
         """Set GUID key → theme id, for the Sets that became themes."""
         book = self.p.book
-        sets = [s for s in self.p.sets if s.codes]
+        sets = _parents_first([s for s in self.p.sets if s.codes or s.extra.get("theme")])
         if not sets or book is None:
             return {}
         from thematic.themes import add_theme, list_themes
 
         names = {t.name.casefold() for t in list_themes(self.store)}
-        out = {}
+        out: dict[str, str] = {}
+        self.theme_of: dict[str, str] = {}   # the exporting project's theme id → ours
         for s in sets:
             codes = [book.by_guid[c] for c in s.codes if c in book.by_guid]
-            if not s.name or not codes:
+            if not s.name or not (codes or s.extra.get("theme")):
                 continue
             if s.name.casefold() in names:
                 self.r.warnings.append(f"{self.r.path}: set {s.name!r} not imported: a theme "
                                        "of that name exists")
                 continue
             try:
+                parent = s.extra.get("parent")
+                level = s.extra.get("level")
                 theme = add_theme(self.store, s.name, codes, description=s.description,
-                                  codebook=book.data["name"])
+                                  codebook=book.data["name"] if codes else None,
+                                  level=level if level in LEVELS else "descriptive",
+                                  parent=self.theme_of.get(parent) if parent else None)
             except ThematicError as exc:
                 self.r.warnings.append(f"{self.r.path}: set {s.name!r} not imported: "
                                        f"{exc.message}")
                 continue
             names.add(s.name.casefold())
             out[guid_key(s.guid)] = theme.id
+            if s.extra.get("theme"):
+                self.theme_of[s.extra["theme"]] = theme.id
             self.r.themes_added.append(theme.id)
             self.remember("set", theme.id, s.guid)
         return out
@@ -295,6 +376,10 @@ class _Writer:
                 continue
             for key in src.notes:
                 targets.setdefault(key, ("excerpt", self.excerpt_of[guid_key(src.guid)]))
+            for start, end, keys in src.selection_notes:
+                found = self.place(src, start, end)
+                for key in keys if found else []:
+                    targets.setdefault(key, ("excerpt", found[0]))
         if self.p.book:
             for code, keys in self.p.book.note_refs.items():
                 for key in keys:
@@ -318,13 +403,46 @@ class _Writer:
 
     def _warnings(self) -> None:
         path, w = self.r.path, self.r.warnings
+        w.extend(self.p.warnings)
         for kind, n in sorted(self.p.skipped_sources.items()):
             w.append(f"{path}: {n} {kind}(s) skipped; thematic imports text sources only")
         if self.p.empty_selections:
             w.append(f"{path}: {self.p.empty_selections} coding(s) of empty selections skipped")
+        if self.outside:
+            w.append(f"{path}: {self.outside} coding(s) outside every excerpt of their "
+                     "document; skipped")
         if self.unknown:
             w.append(f"{path}: {self.unknown} coding(s) refer to codes not in the file's "
                      "codebook; skipped")
+
+
+def _parents_first(sets: list) -> list:
+    """Sets ordered so that a theme's parent (thematic's extension) comes before it."""
+    by_theme = {s.extra.get("theme"): s for s in sets if s.extra.get("theme")}
+    out, seen = [], set()
+
+    def visit(s) -> None:
+        if id(s) in seen:
+            return
+        seen.add(id(s))
+        parent = by_theme.get(s.extra.get("parent"))
+        if parent is not None:
+            visit(parent)
+        out.append(s)
+
+    for s in sets:
+        visit(s)
+    return out
+
+
+def _entries(src: ReadSource) -> list[dict]:
+    """The excerpts thematic's extension lists on a document's TextSource, when they fit."""
+    entries = src.extra.get("excerpts")
+    if not isinstance(entries, list):
+        return []
+    ok = [e for e in entries if isinstance(e, dict) and isinstance(e.get("start"), int)
+          and isinstance(e.get("end"), int) and 0 <= e["start"] < e["end"] <= len(src.text)]
+    return sorted(ok, key=lambda e: e["start"]) if len(ok) == len(entries) else []
 
 
 def _first(*values) -> str | None:

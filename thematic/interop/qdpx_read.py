@@ -2,9 +2,11 @@
 sources with their selections and codings, notes and sets.
 
 Lenient where the meaning is unambiguous (namespaces, GUID case and braces, sources/ or
-Sources/, another *.qde name, a BOM on a source text, selections without codings), strict
-where guessing would corrupt data (a selection outside its text, a source file missing or
-outside the archive, a position that is not a number).
+Sources/, another *.qde name, a bare .qde without an archive, a plainTextPath inside
+sources/ written without internal://, a BOM on a source text, selections without codings,
+a source whose text was not packed, which is skipped with a warning), strict where guessing
+would corrupt data (a selection outside its text or over other words than it names, a
+source path outside the archive, a position that is not a number).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ReadSource:
     codings: list[ReadCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # Note GUID keys
     values: dict = field(default_factory=dict)              # variable name → value
+    selection_notes: list = field(default_factory=list)     # (start, end, [Note GUID keys])
 
 
 @dataclass
@@ -65,6 +68,7 @@ class ReadSet:
     codes: list[str]            # GUID keys
     sources: list[str]
     notes: list[str]
+    extra: dict = field(default_factory=dict)   # thematic's extension: theme, parent, level
 
 
 @dataclass
@@ -82,6 +86,28 @@ class ReadProject:
     project_notes: list[str]
     skipped_sources: dict[str, int] = field(default_factory=dict)  # element name → count
     empty_selections: int = 0
+    warnings: list[str] = field(default_factory=list)   # one per thing skipped
+    extension: dict = field(default_factory=dict)       # thematic's, see qdpx_extension
+
+
+class _NoText(Exception):
+    """A source whose text is not in the file: skipped (with a warning), not fatal."""
+
+
+def read_qde(path: Path, shown: str) -> ReadProject:
+    """A bare project.qde (no archive): sources with their text inline are read, sources
+    whose text lived in the archive are skipped with a warning."""
+    from thematic.interop.safe import MAX_XML_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_XML_BYTES:
+        raise ThematicError("E457", path=shown, what="the file", found=f"{size} bytes",
+                            limit=f"{MAX_XML_BYTES} bytes")
+    root = parse_xml(path.read_bytes(), shown)
+    if local(root.tag) != "Project":
+        raise ThematicError("E453", path=shown, found=local(root.tag) or "?",
+                            expected="Project")
+    return _Reader(None, shown, Path(shown).stem).project(root)
 
 
 def read_qdpx(path: Path, shown: str) -> ReadProject:
@@ -101,12 +127,14 @@ def read_qdpx(path: Path, shown: str) -> ReadProject:
 
 
 class _Reader:
-    def __init__(self, zf: SafeZip, where: str, stem: str) -> None:
+    def __init__(self, zf: SafeZip | None, where: str, stem: str) -> None:
         self.zf, self.where, self.stem = zf, where, stem
+        self.ours = False          # written by thematic: selection names are snippets
         self.variables: dict[str, tuple[str, str]] = {}
 
     def project(self, root: ET.Element) -> ReadProject:
         name = (root.get("name") or "").strip() or self.stem
+        self.ours = (root.get("origin") or "").startswith("thematic")
         users = {}
         for u in children(_or_empty(child(root, "Users")), "User"):
             key = guid_key(u.get("guid"))
@@ -130,18 +158,27 @@ class _Reader:
                 sources=[guid_key(r.get("targetGUID")) for r in children(case, "SourceRef")]))
         for el in _or_empty(child(root, "Sources")):
             kind = local(el.tag)
-            if kind == "TextSource":
-                out.sources.append(self.source(el, el, out))
-            elif kind == "PDFSource" and child(el, "Representation") is not None:
-                # The PDF's plain-text representation carries the text selections.
-                out.sources.append(self.source(child(el, "Representation"), el, out))
-            elif kind:
-                out.skipped_sources[kind] = out.skipped_sources.get(kind, 0) + 1
+            try:
+                if kind == "TextSource":
+                    out.sources.append(self.source(el, el, out))
+                elif kind == "PDFSource" and child(el, "Representation") is not None:
+                    # The PDF's plain-text representation carries the text selections.
+                    out.sources.append(self.source(child(el, "Representation"), el, out))
+                elif kind:
+                    out.skipped_sources[kind] = out.skipped_sources.get(kind, 0) + 1
+            except _NoText as skipped:
+                out.warnings.append(f"{self.where}: {skipped}; skipped with its codings")
+                continue
         for note in children(_or_empty(child(root, "Notes")), "Note"):
             key = guid_key(note.get("guid"))
+            try:
+                text = self.note_text(note) if key else ""
+            except _NoText as skipped:
+                out.warnings.append(f"{self.where}: note {skipped}; skipped")
+                continue
             if key:
                 out.notes[key] = ReadNote(note.get("guid") or "", (note.get("name") or "").strip(),
-                                          self.note_text(note),
+                                          text,
                                           guid_key(note.get("creatingUser") or
                                                    note.get("modifyingUser")))
         for s in children(_or_empty(child(root, "Sets")), "Set"):
@@ -150,7 +187,9 @@ class _Reader:
                 text_of(child(s, "Description")).strip(),
                 [guid_key(m.get("targetGUID")) for m in children(s, "MemberCode")],
                 [guid_key(m.get("targetGUID")) for m in children(s, "MemberSource")],
-                [guid_key(m.get("targetGUID")) for m in children(s, "MemberNote")]))
+                [guid_key(m.get("targetGUID")) for m in children(s, "MemberNote")],
+                _pi_data(s, self.where, f'<Set name="{s.get("name")}">') or {}))
+        out.extension = _pi_data(root, self.where, "<Project>") or {}
         return out
 
     # --- sources -----------------------------------------------------------------------
@@ -173,6 +212,11 @@ class _Reader:
                                     f'<PlainTextSelection guid="{sel.get("guid")}">',
                                     start=start, end=end, length=len(text))
             codings = list(children(sel, "Coding"))
+            if codings:
+                self.check_snippet(sel, text[start:end], name or outer.get("guid"), len(text))
+            refs = [guid_key(r.get("targetGUID")) for r in children(sel, "NoteRef")]
+            if refs:
+                src.selection_notes.append((start, end, refs))
             if start == end:
                 out.empty_selections += len(codings)
                 continue
@@ -209,11 +253,12 @@ class _Reader:
             return text_of(content)
         ref = (el.get("plainTextPath") or "").strip()
         if not ref:
-            raise ThematicError("E459", path=self.where, element=what, target="(none)",
-                                problem="is missing: the source has neither PlainTextContent "
-                                "nor plainTextPath", fix="Export the project again with its "
-                                "texts.")
-        scheme, _, rest = ref.partition("://")
+            raise _NoText(f"{what} has no text (neither PlainTextContent nor plainTextPath)")
+        scheme, sep, rest = ref.partition("://")
+        if not sep and not PurePosixPath(ref.replace("\\", "/")).is_absolute() and \
+                ":" not in ref:
+            # Some programs write the path inside sources/ without the internal:// scheme.
+            scheme, rest = "internal", ref.removeprefix("sources/")
         if scheme.lower() != "internal":
             raise ThematicError("E459", path=self.where, element=what, target=ref,
                                 problem="is outside the archive; thematic reads only source "
@@ -224,11 +269,12 @@ class _Reader:
             raise ThematicError("E459", path=self.where, element=what, target=ref,
                                 problem="climbs out of the sources/ folder",
                                 fix="Export the project again.")
+        if self.zf is None:
+            raise _NoText(f"{what}: its text {ref!r} is in the .qdpx archive, not in this "
+                          ".qde")
         entry = self.zf.find(f"sources/{rest}")
         if entry is None:
-            raise ThematicError("E459", path=self.where, element=what, target=ref,
-                                problem="is not in the archive's sources/ folder",
-                                fix="Export the project again with its sources.")
+            raise _NoText(f"{what}: its text {ref!r} is not in the archive's sources/ folder")
         try:
             return self.zf.read(entry).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -242,6 +288,18 @@ class _Reader:
             what = f'<Note guid="{note.get("guid")}">'
             return self.text(note, what).strip()
         return text_of(child(note, "Description")).strip()
+
+    def check_snippet(self, sel: ET.Element, selected: str, source: str, length: int) -> None:
+        """thematic names each selection after the words it covers: other words there mean
+        the text is not the one it was coded on (offsets that would code the wrong words)."""
+        name = " ".join((sel.get("name") or "").split())
+        if not self.ours or not name:
+            return
+        words = " ".join(selected.split())
+        if not (words == name or (name.endswith("…") and words.startswith(name[:-1]))):
+            raise ThematicError("E541", path=self.where, selection=f'"{sel.get("name")}" '
+                                f'(guid {sel.get("guid")})', start=sel.get("startPosition"),
+                                end=sel.get("endPosition"), source=source, length=length)
 
     # --- variables ---------------------------------------------------------------------
     def values(self, el: ET.Element) -> dict:

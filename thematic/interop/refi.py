@@ -74,6 +74,8 @@ def read_qdc(path: str | os.PathLike, *, name: str | None = None) -> ReadBook:
     elif kind != "CodeBook":
         raise ThematicError("E453", path=path, found=kind or "?", expected="CodeBook")
     stem = path.stem
+    if stem.lower().endswith(".qdc"):  # codebook.qdc.xml: the name is "codebook"
+        stem = stem[:-4]
     return read_codes(holder, str(path), name=name or slug(stem, "codebook"),
                       title=_title(stem, root.get("origin")), origin=root.get("origin"))
 
