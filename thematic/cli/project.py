@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app
 
 
 @click.command()
@@ -35,7 +35,8 @@ def status(app: App, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--limit", type=int, default=20, show_default=True, help="Newest N events.")
+@click.option("--limit", type=int, default=20, show_default=True, callback=non_negative,
+              help="Newest N events.")
 @json_option
 @pass_app
 def log(app: App, limit: int, as_json: bool) -> None:

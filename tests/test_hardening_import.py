@@ -1,0 +1,175 @@
+"""Issue 18: hostile or damaged import files fail safe — one numbered line, exit 2, and the
+project database byte-identical afterwards (or the file imported exactly)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import db_bytes
+
+HEADER = b"id,study_id,text\n"
+
+
+def refused(run, project: Path, code: str, *args: str) -> str:
+    """Run a command that must fail with ``code``; return its one line."""
+    before = db_bytes(project)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: [{code}] "), result.output
+    assert result.output.count("\n") == 1, result.output
+    assert "This is a bug" not in result.output
+    assert db_bytes(project) == before
+    return result.output
+
+
+@pytest.fixture
+def studied(run, tmp_path):
+    (tmp_path / "s.csv").write_text("id,title\n1,A\n")
+    assert run("import", "studies", tmp_path / "s.csv").exit_code == 0
+    return run
+
+
+def texts(run) -> list[str]:
+    return [r["text"] for r in json.loads(run("excerpts", "list", "--json").output)]
+
+
+def test_one_bad_byte_does_not_turn_utf8_into_cp1252(studied, project, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b"F1,1,Caf\xc3\xa9\nF2,1,bad \xff here\n")
+    line = refused(studied, project, "E661", "import", "excerpts", path)
+    assert "row 3 (byte offset 37, 0xFF)" in line
+
+
+def test_bad_byte_after_the_first_64_kib_is_named_at_its_offset(studied, project, tmp_path):
+    body = b"".join(b"F%d,1,Caf\xc3\xa9 number %d\n" % (i, i) for i in range(5000))
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + body + b"G,1,x\xe9y\n")
+    offset = len(HEADER + body) + len(b"G,1,x")
+    line = refused(studied, project, "E661", "import", "excerpts", path)
+    assert f"row 5002 (byte offset {offset}, 0xE9)" in line
+
+
+def test_real_cp1252_is_still_read_as_cp1252(studied, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + "F1,1,Café — naïve\n".encode("cp1252"))
+    assert studied("import", "excerpts", path).exit_code == 0
+    assert texts(studied) == ["Café — naïve"]
+
+
+def test_ascii_then_cp1252_byte_past_the_sample_is_refused_not_garbled(studied, project,
+                                                                       tmp_path):
+    body = b"".join(b"F%d,1,plain %d\n" % (i, i) for i in range(6000))
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + body + b"G,1,caf\xe9\n")
+    assert studied("import", "excerpts", path).exit_code == 0  # cp1252: no UTF-8 anywhere
+    assert "café" in texts(studied)
+
+
+def test_unterminated_quote_names_the_row_where_it_opened(studied, project, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b'F1,1,ok\nF2,1,"open\nF3,1,b\nF4,1,c\n')
+    line = refused(studied, project, "E664", "import", "excerpts", path)
+    assert ", row 3: a quoted cell opened in that row is never closed" in line
+
+
+def test_quote_closed_then_followed_by_text(studied, project, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b'F1,1,"open\nF2,1,"b"\nF3,1,c\n')
+    line = refused(studied, project, "E664", "import", "excerpts", path)
+    assert "row 2: a quoted cell opened in that row closes in row 3" in line
+
+
+def test_multiline_quoted_cells_still_import_and_keep_their_first_row(studied, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b'F1,1,"two\nlines"\nF2,1,three\n')
+    assert studied("import", "excerpts", path).exit_code == 0
+    rows = json.loads(studied("excerpts", "list", "--json").output)
+    assert [(r["text"], r["location"]) for r in rows] == [
+        ("two\nlines", "row 2, column text"), ("three", "row 4, column text")]
+
+
+def test_nul_byte_anywhere_is_refused(studied, project, tmp_path):
+    body = b"".join(b"F%d,1,hello world\n" % i for i in range(5000))
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + body + b"G,1,x\x00y\n")
+    line = refused(studied, project, "E662", "import", "excerpts", path)
+    assert f"row 5002 (byte offset {len(HEADER + body) + 5})" in line
+
+
+def test_nul_through_an_explicit_encoding_is_refused(studied, project, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b"F1,1,x\x00y\n")
+    line = refused(studied, project, "E663", "import", "excerpts", "--encoding", "latin-1",
+                   path)
+    assert "row 2, column 'text': the cell holds a NUL character" in line
+
+
+@pytest.mark.parametrize("value,code,words", [
+    ('"a\\u0000b"', "E663", "NUL character"),
+    ('"a\\ud800b"', "E663", "lone surrogate"),
+    ("9" * 5000, "E665", "a number is too long"),
+    ("[" * 100_000 + "]" * 100_000, "E665", "nested too deeply"),
+])
+def test_jsonl_values_that_cannot_be_stored(studied, project, tmp_path, value, code, words):
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "J1", "study_id": "1", "text": "fine"}\n'
+                    f'{{"id": "J2", "study_id": "1", "text": {value}}}\n')
+    line = refused(studied, project, code, "import", "excerpts", path)
+    assert "line 2" in line or "row 2" in line
+    assert words in line
+
+
+def test_bogus_encoding(studied, project, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b"F1,1,x\n")
+    line = refused(studied, project, "E660", "import", "excerpts", "--encoding", "utf-9",
+                   path)
+    assert "Did you mean 'utf-8'?" in line
+
+
+def test_a_one_megabyte_cell_imports_exactly(studied, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(HEADER + b'F1,1,"' + b"a" * 2**20 + b'"\n')
+    assert studied("import", "excerpts", path).exit_code == 0
+    assert texts(studied) == ["a" * 2**20]
+
+
+def test_non_utf8_file_name_in_a_folder(studied, project, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Hope grew.\n")
+    try:
+        with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as fh:
+            fh.write(b"Role ambiguity.\n")
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    line = refused(studied, project, "E666", "import", "excerpts", "--create-sources", folder)
+    assert "b'caf\\xe9.txt'" in line
+
+
+def test_sentence_segmentation_of_a_text_over_spacys_limit():
+    from thematic.corpus.segment import sentences
+
+    text = "Hope grew in the group. Role ambiguity was common!\n" * 30_000  # 1.5 MB
+    spans = sentences(text)
+    assert len(spans) == 60_000
+    assert {text[s:e] for s, e in spans} == {"Hope grew in the group.",
+                                            "Role ambiguity was common!"}
+
+
+@pytest.mark.parametrize("args", [("excerpts", "list", "--limit", "-1"),
+                                  ("log", "--limit", "-5"),
+                                  ("network", "--top", "-1")])
+def test_negative_counts(run, project, args):
+    line = refused(run, project, "E669", *args)
+    assert "is negative; give 0 or a positive number" in line
+
+
+def test_boot_beyond_the_cap(run, project, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("unit,a,b\n1,1,1\n2,2,2\n")
+    line = refused(run, project, "E207", "agree", "ratings", "--boot", "100000000", path)
+    assert "more than the 100,000 thematic allows" in line
