@@ -304,6 +304,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E672": (USAGE, "Cannot write {path} ({detail}). Choose another output path (--out)."),
     "E673": (USAGE, "--template {path}: {problem}. Templates are read only from inside "
                     "their folder; copy the file into it instead of linking to it."),
+    "E674": (USAGE, "{path}, line {line}: {detail}. Fix the file and load it again."),
 }
 
 

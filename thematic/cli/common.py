@@ -67,6 +67,9 @@ def run_guarded(ctx: click.Context, call: Callable):
     except Exception as exc:
         if ctx.obj is not None and ctx.obj.debug:
             raise
+        known = _known(ctx, exc)
+        if known is not None:
+            raise Failure(f"[{known.code}] {known.message}", known.exit_code) from None
         raise Failure(f"unexpected {type(exc).__name__}: {exc}. This is a bug in thematic; "
                       "run again with --debug for the traceback and report it.", 2) from None
     except KeyboardInterrupt:
@@ -79,6 +82,22 @@ def run_guarded(ctx: click.Context, call: Callable):
         if app is not None and app._store is not None:
             app._store.close()
             app._store = None
+
+
+def _known(ctx: click.Context, exc: Exception) -> ThematicError | None:
+    """A numbered error for what the system, not thematic, got wrong: the database file
+    damaged or read-only mid-command, a full disk."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        from thematic.store.db import translate
+
+        store = ctx.obj._store if ctx.obj is not None else None
+        found = translate(exc, store.path if store is not None else Path("project.db"))
+        return found if isinstance(found, ThematicError) else None
+    if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
+        return ThematicError("E006", path=exc.filename or "the output file")
+    return None
 
 
 pass_app = click.make_pass_decorator(App)

@@ -58,11 +58,69 @@ def read(path: str | os.PathLike) -> CodebookDoc:
 # --- YAML -----------------------------------------------------------------------------------
 
 def read_yaml(path: str | os.PathLike, text: str | None = None) -> CodebookDoc:
-    import yaml
 
     shown = str(path)
     if text is None:
         text = _text(read_bytes(path), shown)
+    _refuse_deep(text, shown)
+    if shown.lower().endswith(".json"):
+        _strict_json(text, shown)
+    try:
+        return _read_yaml(text, shown)
+    except RecursionError:
+        raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
+                            "deeply to read (a codebook is a few levels deep)") from None
+
+
+MAX_DEPTH = 100  # nesting of [ ] and { }; a codebook needs about six
+
+
+def _refuse_deep(text: str, shown: str) -> None:
+    """Deep flow nesting ([[[[...) makes PyYAML slow (minutes at 20,000 levels) before it
+    overflows the stack; count it first, outside quoted strings."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|#[^\n]*|[\[\]{}]", text):
+        token = m.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ThematicError("E674", path=shown, line=text.count("\n", 0, m.start()) + 1,
+                                    detail=f"the document is nested more than {MAX_DEPTH} "
+                                    "levels deep (a codebook is a few levels deep)")
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
+def _strict_json(text: str, shown: str) -> None:
+    """A .json codebook is JSON: NaN and Infinity, which YAML would read as the strings
+    "NaN" and "Infinity" and JSON does not have, are refused, as are JSON syntax errors."""
+    import json
+
+    def constant(name: str):
+        raise ValueError(name)
+
+    try:
+        json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise ThematicError("E674", path=shown, line=exc.lineno, detail=f"not valid JSON: "
+                            f"{exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
+                            "deeply to read (a codebook is a few levels deep)") from None
+    except ValueError as exc:
+        name = str(exc)
+        at = text.find(name)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        raise ThematicError("E674", path=shown, line=line, detail=f"{name} is not a JSON "
+                            f"value; write it in quotes (\"{name}\") if it is a name, or leave "
+                            "it out") from None
+
+
+def _read_yaml(text: str, shown: str) -> CodebookDoc:
+    import yaml
+
     _refuse_unsafe(text, shown)
     loader = yaml.SafeLoader(text)
     try:
