@@ -173,3 +173,76 @@ def test_boot_beyond_the_cap(run, project, tmp_path):
     path.write_text("unit,a,b\n1,1,1\n2,2,2\n")
     line = refused(run, project, "E207", "agree", "ratings", "--boot", "100000000", path)
     assert "more than the 100,000 thematic allows" in line
+
+
+def _docx(path: Path, body_bytes: int) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Hope grew in the group.")
+    document.save(path)
+    if body_bytes:
+        import zipfile
+
+        padded = path.with_suffix(".tmp")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(padded, "w",
+                                                           zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "word/document.xml":
+                    data = data.replace(b"</w:body>", b"<!--" + b" " * body_bytes
+                                        + b"--></w:body>")
+                out.writestr(info, data, zipfile.ZIP_DEFLATED)
+        padded.replace(path)
+    return path
+
+
+def test_docx_bomb_is_refused_before_parsing(studied, project, tmp_path, monkeypatch):
+    from thematic.corpus import readers
+
+    monkeypatch.setitem(readers.MAX_XML_BYTES, "DOCX", 2**20)
+    path = _docx(tmp_path / "bomb.docx", 3 * 2**20)
+    assert path.stat().st_size < 100_000  # three megabytes of XML compress to kilobytes
+    line = refused(studied, project, "E670", "import", "excerpts", "--create-sources", path)
+    assert "its XML would inflate to 3." in line and "over the limit of 1.0 MiB" in line
+
+
+def test_docx_within_the_budget_imports(studied, tmp_path):
+    path = _docx(tmp_path / "ok.docx", 0)
+    assert studied("import", "excerpts", "--create-sources", path).exit_code == 0
+    assert texts(studied) == ["Hope grew in the group."]
+
+
+def test_xlsx_bomb_is_refused(studied, project, tmp_path, monkeypatch):
+    import openpyxl
+
+    from thematic.corpus import readers
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "study_id", "text"])
+    for i in range(20_000):
+        book.active.append([f"F{i}", "1", "the same long text " * 5])
+    book.save(tmp_path / "big.xlsx")
+    monkeypatch.setitem(readers.MAX_XML_BYTES, "XLSX", 2**20)
+    line = refused(studied, project, "E670", "import", "excerpts", tmp_path / "big.xlsx")
+    assert "its XML would inflate to" in line and "over the limit of 1.0 MiB" in line
+
+
+def test_reader_warnings_are_counted_not_printed():
+    import warnings
+
+    from thematic.corpus.readers import _quietly
+
+    def noisy():
+        for i in range(10_000):
+            warnings.warn(f"cell A{i}: extension dropped", UserWarning, stacklevel=1)
+            yield i
+
+    notices = {"count": 0, "examples": []}
+    with warnings.catch_warnings(record=True) as leaked:
+        warnings.simplefilter("always")
+        assert sum(_quietly(noisy(), notices)) == sum(range(10_000))
+    assert leaked == []
+    assert notices == {"count": 10_000, "examples": ["cell A0: extension dropped",
+                                                     "cell A1: extension dropped",
+                                                     "cell A2: extension dropped"]}

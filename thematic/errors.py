@@ -297,7 +297,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E669": (USAGE, "{option}: {problem}"),
     "E670": (USAGE, "{path}: {what} would inflate to {found}, over the limit of {limit}; "
                     "thematic refuses it (it may be a zip bomb). If the file is genuine, "
-                    "split it or save it as CSV."),
+                    "split it, or save it as CSV or plain text."),
     "E671": (USAGE, "Code {code_id!r}, rule {rule}: the regular expression {pattern!r} "
                     "{problem}. Rewrite it without nested repetition (e.g. ^a+$ instead of "
                     "^(a+)+$), keep it under {limit} characters, or use phrases."),

@@ -374,6 +374,11 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
             where = location if len(spans) == 1 else f"{location}, segment {n}"
             batch.add(eid, sid, piece, start, end, where, attrs, row_no)
     batch.finish()
+    notices = table.extra.get("notices")
+    if notices and notices["count"]:
+        result.skipped.append(f"{result.path}: the XLSX reader reported {notices['count']} "
+                              f"warning(s) about features it ignores, e.g. "
+                              f"{'; '.join(notices['examples'])}")
 
 
 def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[str],

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -399,6 +400,36 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# Office files are zips of XML that python-docx and openpyxl inflate and parse in memory
+# (about ten times the XML's size): a 2 MB bomb reached 5.8 GB. Python's zipfile never
+# inflates an entry past its declared size, so the declared sizes bound the work.
+MAX_XML_BYTES = {"DOCX": 64 * 2**20, "XLSX": 512 * 2**20}   # all XML parts, inflated
+MAX_OFFICE_BYTES = 1024 * 2**20                              # every part, inflated
+
+
+def check_office_zip(path: Path, kind: str) -> None:
+    """E670 when the parts of a DOCX/XLSX would inflate past the budget."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
+                            kind=kind) from None
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    total = sum(i.file_size for i in infos)
+    for what, found, limit in (("its XML", xml, MAX_XML_BYTES[kind]),
+                               ("the whole file", total, MAX_OFFICE_BYTES)):
+        if found > limit:
+            raise ThematicError("E670", path=path, what=what, found=_mib(found),
+                                limit=_mib(limit))
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
 def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Sheet:
     with open(path, "rb") as fh:
         magic = fh.read(SAMPLE)
@@ -413,10 +444,16 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
         except (UnicodeDecodeError, IndexError):
             pass
         raise ThematicError("E017", path=path, looks=looks, suggest=suggest)
+    check_office_zip(path, "XLSX")
     import openpyxl
 
+    notices: dict = {"count": 0, "examples": []}
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with _quiet(notices):
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise ThematicError("E670", path=path, what="the workbook", found="more memory "
+                            "than this machine has", limit="the memory available") from None
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
                             kind="XLSX") from None
@@ -424,7 +461,7 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
         raise ThematicError("E022", path=path, sheet=sheet_name,
                             sheets=", ".join(book.sheetnames))
     ws = book[sheet_name] if sheet_name else book.worksheets[0]
-    values = ws.iter_rows(values_only=True)
+    values = _quietly(ws.iter_rows(values_only=True), notices)
     header, number = None, 0
     for number, record in enumerate(values, start=1):  # noqa: B007 - used after
         if record and any(v not in (None, "") for v in record):
@@ -451,7 +488,37 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
         finally:
             book.close()
 
-    return _nonempty(Sheet(path, columns, rows(), None, None, {"sheet": ws.title}))
+    return _nonempty(Sheet(path, columns, rows(), None, None,
+                           {"sheet": ws.title, "notices": notices}))
+
+
+MAX_NOTICES = 3  # distinct warnings kept per workbook; the rest are only counted
+
+
+@contextmanager
+def _quiet(notices: dict) -> Iterator[None]:
+    """openpyxl warns per cell about features it drops (one workbook printed 2.8 million
+    lines): keep a count and a few distinct messages, for one import warning."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        notices["count"] += 1
+        text = " ".join(str(w.message).split())[:200]
+        if len(notices["examples"]) < MAX_NOTICES and text not in notices["examples"]:
+            notices["examples"].append(text)
+
+
+def _quietly(rows: Iterator, notices: dict) -> Iterator:
+    while True:
+        with _quiet(notices):
+            try:
+                record = next(rows)
+            except StopIteration:
+                return
+        yield record
 
 
 def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet:
@@ -557,6 +624,7 @@ def _docx(path: Path) -> Document:
 
     if not zipfile.is_zipfile(path):
         raise ThematicError("E026", path=path, detail="not a zip archive", kind="DOCX")
+    check_office_zip(path, "DOCX")
     import docx
 
     try:
