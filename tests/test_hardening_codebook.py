@@ -117,3 +117,17 @@ def test_a_quoted_nan_name_is_a_name(tmp_path):
     path.write_text(json.dumps({"name": "x", "version": "1.0.0", "title": "X",
                                 "codes": [{"id": "a", "name": "NaN"}]}))
     assert read(path).codes == [{"id": "a", "name": "NaN"}]
+
+
+def test_qdc_with_thousands_of_codes_of_one_name_gets_distinct_ids(tmp_path):
+    """Issue 18: ids for repeated names were found by trying name-2, name-3, ... from the
+    start for every code (quadratic: 100,000 codes took minutes)."""
+    from thematic.interop.refi import read_qdc
+
+    codes = "".join(f'<Code guid="{i:08d}-0000-0000-0000-000000000000" name="Positive" '
+                    'isCodable="true"/>' for i in range(1, 5001))
+    path = tmp_path / "same.qdc"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><CodeBook '
+                    f'xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>')
+    ids = [c["id"] for c in read_qdc(path).data["codes"]]
+    assert ids == ["positive"] + [f"positive-{n}" for n in range(2, 5001)]
