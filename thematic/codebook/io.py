@@ -14,6 +14,7 @@ from pathlib import Path
 
 from thematic.codebook.model import CODE_KEYS, CodebookDoc
 from thematic.errors import ThematicError
+from thematic.files import formula_unsafe, safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = {".yaml", ".yml", ".json", ""}
@@ -254,7 +255,8 @@ def read_csv(path: str | os.PathLike, *, name: str | None = None, version: str =
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
+        cells = {h: formula_unsafe(row[i].strip() if i < len(row) else "")
+                 for i, h in enumerate(header)}
         code: dict = {}
         for key in CSV_COLUMNS:
             value = cells.get(key, "")
@@ -293,10 +295,10 @@ def to_csv(doc: CodebookDoc) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for code in doc.codes:
-        writer.writerow([
+        writer.writerow(safe_row([
             code.get("id", ""), code.get("parent", ""), code.get("name", ""),
             "" if code.get("codable", True) else "false", code.get("definition", ""),
-            code.get("include", ""), code.get("exclude", ""), ";".join(code.get("cfir", []))])
+            code.get("include", ""), code.get("exclude", ""), ";".join(code.get("cfir", []))]))
     return out.getvalue()
 
 
