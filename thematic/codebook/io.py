@@ -168,6 +168,11 @@ def _refuse_unsafe(text: str, path: str) -> None:
                                         f"starts at line {line}")
     except yaml.MarkedYAMLError as exc:
         raise _syntax(exc, path) from None
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise ThematicError("E103", path=path, line=line, detail=f"character "
+                            f"U+{exc.character:04X} is not allowed in YAML (remove it)"
+                            ) from None
 
 
 def _syntax(exc, path: str) -> ThematicError:
