@@ -9,7 +9,7 @@ import os
 import stat
 
 import pytest
-from conftest import db_bytes
+from test_hardening_import import refused
 from test_report_fixtures import build
 
 
@@ -17,16 +17,6 @@ from test_report_fixtures import build
 def built(project):
     build(project)
     return project
-
-
-def refused(run, project, code: str, *args) -> str:
-    before = db_bytes(project)
-    result = run(*args)
-    assert result.exit_code == 2, result.output
-    assert result.output.startswith(f"Error: [{code}] "), result.output
-    assert result.output.count("\n") == 1, result.output
-    assert db_bytes(project) == before
-    return result.output
 
 
 def test_template_that_is_not_a_template_file(built, run, tmp_path):
