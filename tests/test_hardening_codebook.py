@@ -131,3 +131,18 @@ def test_qdc_with_thousands_of_codes_of_one_name_gets_distinct_ids(tmp_path):
                     f'xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>')
     ids = [c["id"] for c in read_qdc(path).data["codes"]]
     assert ids == ["positive"] + [f"positive-{n}" for n in range(2, 5001)]
+
+
+@pytest.mark.parametrize("name,text,line", [
+    ("num.yaml", "name: x\nversion: " + "9" * 5000 + "\ntitle: t\ncodes: []\n", 2),
+    ("num.json", '{"name": "x",\n "version": ' + "9" * 5000 + ', "codes": []}', 2)])
+def test_a_5000_digit_number_in_a_codebook(run, project, tmp_path, name, text, line):
+    path = tmp_path / name
+    path.write_text(text)
+    before = db_bytes(project)
+    result = run("codebook", "load", path)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: [E674] {path}, line {line}: a number has thousands of "
+                             "digits; write it in quotes if it is meant as text. Fix the file "
+                             "and load it again.\n")
+    assert db_bytes(project) == before

@@ -68,6 +68,10 @@ def read_yaml(path: str | os.PathLike, text: str | None = None) -> CodebookDoc:
         _strict_json(text, shown)
     try:
         return _read_yaml(text, shown)
+    except ValueError as exc:  # PyYAML's int() of a 5,000-digit number
+        if "digits" not in str(exc):
+            raise
+        raise _long_number(text, shown) from None
     except RecursionError:
         raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
                             "deeply to read (a codebook is a few levels deep)") from None
@@ -94,13 +98,17 @@ def _refuse_deep(text: str, shown: str) -> None:
             depth = max(depth - 1, 0)
 
 
+class _Constant(ValueError):
+    """NaN, Infinity or -Infinity in a .json file."""
+
+
 def _strict_json(text: str, shown: str) -> None:
     """A .json codebook is JSON: NaN and Infinity, which YAML would read as the strings
     "NaN" and "Infinity" and JSON does not have, are refused, as are JSON syntax errors."""
     import json
 
     def constant(name: str):
-        raise ValueError(name)
+        raise _Constant(name)
 
     try:
         json.loads(text, parse_constant=constant)
@@ -110,13 +118,24 @@ def _strict_json(text: str, shown: str) -> None:
     except RecursionError:
         raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
                             "deeply to read (a codebook is a few levels deep)") from None
-    except ValueError as exc:
+    except _Constant as exc:
         name = str(exc)
         at = text.find(name)
         line = text.count("\n", 0, at) + 1 if at >= 0 else 1
         raise ThematicError("E674", path=shown, line=line, detail=f"{name} is not a JSON "
                             f"value; write it in quotes (\"{name}\") if it is a name, or leave "
                             "it out") from None
+    except ValueError:  # a number of thousands of digits (int_max_str_digits)
+        raise _long_number(text, shown) from None
+
+
+def _long_number(text: str, shown: str) -> ThematicError:
+    import re
+
+    m = re.search(r"\d{4000,}", text)
+    line = text.count("\n", 0, m.start()) + 1 if m else 1
+    return ThematicError("E674", path=shown, line=line, detail="a number has thousands of "
+                         "digits; write it in quotes if it is meant as text")
 
 
 def _read_yaml(text: str, shown: str) -> CodebookDoc:
