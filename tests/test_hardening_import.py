@@ -246,3 +246,21 @@ def test_reader_warnings_are_counted_not_printed():
     assert notices == {"count": 10_000, "examples": ["cell A0: extension dropped",
                                                      "cell A1: extension dropped",
                                                      "cell A2: extension dropped"]}
+
+
+@pytest.mark.parametrize("args,text,code", [
+    (("codebook", "import"), b'id,name\na,"open\nb,B\n', "E664"),
+    (("codebook", "import"), b"id,name\na,A\x00\n", "E662"),
+    (("agree", "ratings"), b'unit,a,b\n1,"x\n2,y,y\n', "E664"),
+    (("import", "studies", "--encoding", "utf-16"), b"id,title\n1,x\n", "E016"),
+])
+def test_other_sheets_are_strict_too(run, project, tmp_path, args, text, code):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(text)
+    line = refused(run, project, code, *args, path)
+    assert "row 2" in line or "row 1" in line
+
+
+def test_an_argument_that_is_not_utf8(run, project):
+    line = refused(run, project, "E669", "trace", os.fsdecode(b"\xff"))
+    assert "'\\\\xff' is not valid UTF-8" in line

@@ -15,8 +15,6 @@ serve nominal data; give their order (``order``) to treat them as ordinal.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -83,13 +81,13 @@ def read_ratings(path: str | Path, *, unit_column: str | None = None,
                  order: Sequence[str] | None = None,
                  missing: Sequence[str] = ()) -> Ratings:
     """``missing``: cell values (compared ignoring case) that also mean "no rating"."""
-    from thematic.corpus.readers import read_text
+    from thematic.corpus.readers import read_text, strict_rows
 
     tokens = frozenset(m.strip().casefold() for m in missing if m.strip())
     path = Path(path)
     text = read_text(path)
     dialect = "excel-tab" if path.suffix.lower() in (".tsv", ".tab") else "excel"
-    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+    rows = strict_rows(text, path, dialect=dialect)
     header = [h.strip() for h in rows[0]]
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     if not body:

@@ -95,6 +95,12 @@ def _known(ctx: click.Context, exc: Exception) -> ThematicError | None:
         store = ctx.obj._store if ctx.obj is not None else None
         found = translate(exc, store.path if store is not None else Path("project.db"))
         return found if isinstance(found, ThematicError) else None
+    if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
+        bad = exc.object.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if isinstance(exc.object, str) else repr(exc.object)
+        return ThematicError("E669", option="a command-line value or file name",
+                             problem=f"{bad!r} is not valid UTF-8; rename the file or retype "
+                                     "the value in UTF-8")
     if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
         return ThematicError("E006", path=exc.filename or "the output file")
     return None

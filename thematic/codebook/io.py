@@ -41,9 +41,13 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 def _text(raw: bytes, path: str) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ThematicError("E104", path=path, offset=exc.start) from None
+    if "\x00" in text:
+        raise ThematicError("E662", path=path, row=raw.count(b"\n", 0, raw.index(b"\x00")) + 1,
+                            offset=raw.index(b"\x00"))
+    return text
 
 
 def read(path: str | os.PathLike) -> CodebookDoc:
@@ -262,8 +266,9 @@ def read_csv(path: str | os.PathLike, *, name: str | None = None, version: str =
     shown = str(path)
     text = _text(read_bytes(path), shown)
     dialect = "excel-tab" if Path(path).suffix.lower() == ".tsv" else "excel"
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    rows = list(reader)
+    from thematic.corpus.readers import strict_rows
+
+    rows = strict_rows(text, Path(shown), dialect=dialect)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ThematicError("E011", path=shown)
     header = [h.strip().lower() for h in rows[0]]

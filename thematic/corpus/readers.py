@@ -192,6 +192,8 @@ def read_text(path: Path, *, encoding: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         raise ThematicError("E016", path=path, row=_line_at(data, exc.start), offset=exc.start,
                             encoding=enc) from None
+    except UnicodeError:
+        raise ThematicError("E016", path=path, row=1, offset=0, encoding=enc) from None
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ThematicError("E011", path=path)
@@ -244,7 +246,7 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
     enc, fh = _text_stream(path, encoding, progress)
     try:
         head = fh.read(SAMPLE)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
         raise _undecodable(path, enc, exc) from None
     if not head.strip():
@@ -259,7 +261,7 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
     reader = csv.reader(fh, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
         raise _undecodable(path, enc, exc) from None
     except csv.Error as exc:
@@ -284,12 +286,27 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
                             fix="Quote cells that contain the delimiter, or fix the header.")
                     row = dict(zip(columns, record + [""] * (len(columns) - len(record))))
                     yield start, _checked(path, start, row)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise _undecodable(path, enc, exc) from None
         except csv.Error as exc:
             raise _quoting(path, number + 1, reader.line_num, exc) from None
 
     return _nonempty(Sheet(path, columns, rows(), enc, delimiter))
+
+
+def strict_rows(text: str, path: Path, **fmt) -> list[list[str]]:
+    """Every record of CSV ``text`` read strictly (for the small sheets other rooms read
+    whole: codebooks, ratings, decisions): an unclosed quote is E664, not a swallowed row."""
+    _raise_field_limit()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **fmt)
+    rows, line = [], 0
+    try:
+        for record in reader:
+            rows.append(record)
+            line = reader.line_num
+    except csv.Error as exc:
+        raise _quoting(path, line + 1, reader.line_num, exc) from None
+    return rows
 
 
 FIELD_LIMIT = 64 * 2**20  # one cell; the csv module's default (128 KiB) refuses long answers
@@ -315,7 +332,7 @@ def _quoting(path: Path, start: int, line: int, exc: csv.Error) -> ThematicError
     return ThematicError("E664", path=path, row=start, problem=problem)
 
 
-def _undecodable(path: Path, enc: str, exc: UnicodeDecodeError) -> ThematicError:
+def _undecodable(path: Path, enc: str, exc: UnicodeError) -> ThematicError:
     """E016 with the byte offset and line in the file (the decoder's offset is only within
     the block it was decoding)."""
     decoder = codecs.getincrementaldecoder(enc)()
@@ -328,6 +345,9 @@ def _undecodable(path: Path, enc: str, exc: UnicodeDecodeError) -> ThematicError
                 at = max(err.start - (len(err.object) - len(block)), 0)
                 return ThematicError("E016", path=path, row=lines + block.count(b"\n", 0, at),
                                      offset=position + at, encoding=enc)
+            except UnicodeError:  # e.g. utf-16 without a BOM: no offset to give
+                return ThematicError("E016", path=path, row=lines, offset=position,
+                                     encoding=enc)
             lines += block.count(b"\n")
             position += len(block)
     return ThematicError("E016", path=path, row=lines, offset=position, encoding=enc)
@@ -558,7 +578,7 @@ def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet
             if line.strip():
                 first = (n, parse(n, line))
                 break
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
         raise _undecodable(path, enc, exc) from None
     if first is None:
@@ -573,7 +593,7 @@ def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet
                 for n, line in lines:
                     if line.strip():
                         yield n, parse(n, line)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise _undecodable(path, enc, exc) from None
 
     return Sheet(path, columns, rows(), enc)
