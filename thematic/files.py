@@ -50,7 +50,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         Path(tmp).unlink(missing_ok=True)
         if exc.errno == 28:  # ENOSPC
             raise ThematicError("E006", path=target) from None
-        raise ThematicError("E672", path=target, detail=exc.strerror or str(exc)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
