@@ -127,7 +127,7 @@ def resamples(ctx: click.Context, param: click.Parameter, value: int | None):
     if value is not None and value > MAX_BOOT:
         raise ThematicError("E207", option="--boot", problem=f"{value} resamples is more than "
                             f"the {MAX_BOOT:,} thematic allows (it would need "
-                            f"{value // 125_000:,} MB per 1,000 units and hours); 1000 to "
+                            f"{value // 125_000:,} GB per 1,000 units, and hours); 1000 to "
                             "10000 give stable 95% intervals")
     return value
 
