@@ -260,3 +260,30 @@ def test_invalid_codebook_rolls_the_whole_import_back(importer, tmp_path):
                         ' "cfir": ["no-such-construct"]}?></Code>')
     path = make_zip(tmp_path / "badbook.qdpx", {"project.qde": bad, "sources/doc.txt": "x"})
     assert "no-such-construct" in importer(path, "E100")
+
+
+def test_many_entries_just_under_the_old_ratio_floor_are_refused(importer, tmp_path):
+    """Issue 18: entries under 1 MiB used to skip the ratio check (344 KB → 218 MB)."""
+    sources = "".join(
+        f'<TextSource guid="eeeeeeee-0000-0000-0000-{i:012d}" name="d{i}" '
+        f'plainTextPath="internal://d{i}.txt"/>' for i in range(8))
+    project = OK_QDE.replace(
+        '<TextSource guid="eeeeeeee-0000-0000-0000-000000000001" name="doc" {path}>{inner}\n'
+        '</TextSource>', sources)
+    entries = {"project.qde": project}
+    entries.update({f"sources/d{i}.txt": b"a" * (2**20 - 4096) for i in range(8)})
+    path = make_zip(tmp_path / "flat.qdpx", entries)
+    assert path.stat().st_size < 60_000
+    assert "the compression ratio of entry 'sources/d0.txt'" in importer(path, "E457")
+
+
+def test_small_entries_add_up_to_the_archive_ratio(tmp_path):
+    from thematic.errors import ThematicError
+    from thematic.interop.safe import SafeZip
+
+    entries = {f"sources/d{i}.txt": b"a" * 60_000 for i in range(40)}
+    path = make_zip(tmp_path / "many.qdpx", entries)
+    with SafeZip(path, str(path)) as archive, \
+            pytest.raises(ThematicError, match=r"compression ratio of the entries read"):
+        for name in archive.names():
+            archive.read(name)

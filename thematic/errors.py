@@ -365,6 +365,42 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E541": (USAGE, "{path}: the selection {selection} ({start}–{end}) does not fit its "
                     "source text {source!r} ({length} characters): the text is not the one "
                     "it was coded on. Export the project again with its sources, in UTF-8."),
+    # --- issue #18: hostile and damaged input (E660–E699) ------------------------------
+    "E660": (USAGE, "--encoding {value!r} is not an encoding Python knows.{suggest} Use a "
+                    "name such as utf-8, utf-8-sig, utf-16, cp1252 or latin-1."),
+    "E661": (USAGE, "{path}: the file is UTF-8 but the byte at row {row} (byte offset "
+                    "{offset}, 0x{byte}) is not valid UTF-8, so nothing was imported. Fix or "
+                    "delete that byte (re-save the file as UTF-8), or pass --encoding cp1252 "
+                    "if the whole file is really Windows-1252."),
+    "E662": (USAGE, "{path}: the file holds a NUL byte at row {row} (byte offset {offset}); "
+                    "text never contains one, so the file is damaged or binary. Remove it, "
+                    "or export the sheet again."),
+    "E663": (USAGE, "{path}, row {row}, column {column!r}: {problem}. {fix}"),
+    "E664": (USAGE, "{path}, row {row}: a quoted cell opened in that row {problem}, so the "
+                    "rows after it would be swallowed into one cell. Close the quote (a "
+                    "quote inside a quoted cell is written twice: \"\"), then import again."),
+    "E665": (USAGE, "{path}, line {row}: {problem}. Each line of a .jsonl file must be one "
+                    "JSON object of plain values; {fix}"),
+    "E666": (USAGE, "{path}: the file name is not valid UTF-8 ({name}). Rename the file "
+                    "(e.g. with a UTF-8 file manager or `convmv`), then import again."),
+    "E667": (USAGE, "The project database {path} {problem}; nothing was read or changed. "
+                    "Restore .thematic/project.db from a backup (or version control); if you "
+                    "have none, move it aside and run `thematic init` to start afresh."),
+    "E668": (USAGE, "The project database {path} is read-only ({why}), and {command} writes "
+                    "to it. Read-only commands (status, audit, report --out ELSEWHERE, "
+                    "excerpts list, ...) still work; to write, make the folder writable or "
+                    "copy the project somewhere you can write."),
+    "E669": (USAGE, "{option}: {problem}"),
+    "E670": (USAGE, "{path}: {what} would inflate to {found}, over the limit of {limit}; "
+                    "thematic refuses it (it may be a zip bomb). If the file is genuine, "
+                    "split it, or save it as CSV or plain text."),
+    "E671": (USAGE, "Code {code_id!r}, rule {rule}: the regular expression {pattern!r} "
+                    "{problem}. Rewrite it without nested repetition (e.g. ^a+$ instead of "
+                    "^(a+)+$), keep it under {limit} characters, or use phrases."),
+    "E672": (USAGE, "Cannot write {path} ({detail}). Choose another output path (--out)."),
+    "E673": (USAGE, "--template {path}: {problem}. Templates are read only from inside "
+                    "their folder; copy the file into it instead of linking to it."),
+    "E674": (USAGE, "{path}, line {line}: {detail}. Fix the file and load it again."),
 }
 
 

@@ -29,7 +29,7 @@ def init(root: str | os.PathLike) -> Path:
     (root / MARKER).mkdir(parents=True, exist_ok=True)
     for name in FOLDERS:
         (root / name).mkdir(exist_ok=True)
-    with Store(database(root)) as store, store.transaction("init"):
+    with Store(database(root), create=True) as store, store.transaction("init"):
         store.set_meta("created_with", _version())
         store.log("init", str(root.name), {"path": str(root)})
     return root
@@ -41,12 +41,12 @@ def find(start: str | os.PathLike | None = None, explicit: str | os.PathLike | N
     chosen = explicit or os.environ.get("THEMATIC_PROJECT")
     if chosen:
         root = Path(chosen).resolve()
-        if not database(root).exists():
+        if not (root / MARKER).is_dir():
             raise ThematicError("E003", path=root)
         return root
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if database(folder).exists():
+        if (folder / MARKER).is_dir():
             return folder
     raise ThematicError("E001", path=here)
 

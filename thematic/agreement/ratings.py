@@ -7,15 +7,14 @@ The same statistics as for codes, on any reliability data — e.g. quality-appra
 * wide: a unit column (``--unit-column``, default the first) and one column per coder, or
 * long: columns ``unit``, ``coder`` and ``value`` (one row per rating).
 
-An empty cell (or ``NA``, ``N/A``, ``.``, ``*``) is a missing rating: ignored, not a
-category. Labels that are not numbers serve nominal data; give their order (``order``) to
-treat them as ordinal.
+An empty cell is a missing rating: ignored, not a category. Other missing-value tokens
+(``NA``, ``N/A``, ``.``, ``*``, ``nan`` ...) count as missing only when named (``missing``),
+because "N/A" can be a real category of a screening sheet. Labels that are not numbers
+serve nominal data; give their order (``order``) to treat them as ordinal.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from thematic.errors import ThematicError
 
 __all__ = ["MISSING", "Ratings", "RatingsReport", "measure_ratings", "read_ratings"]
 
-MISSING = {"", "na", "n/a", ".", "*", "nan"}
+MISSING = {""}  # cells that are missing whatever ``missing`` adds
+COMMON_MISSING = ("NA", "N/A", ".", "*", "nan")  # what --missing common stands for
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Ratings:
 
         if self.numeric:
             table = [[math.nan if v is None else float(v) for v in row] for row in self.values]
+            if scale in ("interval", "ratio"):
+                table = _scaled(table)
         else:
             if scale in ("interval", "ratio") or (scale == "ordinal" and not self.order):
                 why = ("give the order of the labels with --order a,b,c"
@@ -59,28 +61,42 @@ class Ratings:
         return np.array(table, dtype=float).reshape(len(self.coders), len(self.units))
 
 
-def _cell(value: str | None) -> str | None:
+def _scaled(table: list[list[float]]) -> list[list[float]]:
+    """Divide by a power of two (exact) so the largest value is at most 1: interval and
+    ratio alpha do not change with the unit, and squared differences of values like 1e200
+    no longer overflow."""
+    biggest = max((abs(v) for row in table for v in row if not math.isnan(v)), default=0.0)
+    if biggest <= 1.0:
+        return table
+    shift = math.frexp(biggest)[1]
+    return [[math.ldexp(v, -shift) for v in row] for row in table]
+
+
+def _cell(value: str | None, missing: frozenset[str] = frozenset()) -> str | None:
     text = (value or "").strip()
-    return None if text.casefold() in MISSING else text
+    return None if text in MISSING or text.casefold() in missing else text
 
 
 def read_ratings(path: str | Path, *, unit_column: str | None = None,
-                 order: Sequence[str] | None = None) -> Ratings:
-    from thematic.corpus.readers import read_text
+                 order: Sequence[str] | None = None,
+                 missing: Sequence[str] = ()) -> Ratings:
+    """``missing``: cell values (compared ignoring case) that also mean "no rating"."""
+    from thematic.corpus.readers import read_text, strict_rows
 
+    tokens = frozenset(m.strip().casefold() for m in missing if m.strip())
     path = Path(path)
     text = read_text(path)
     dialect = "excel-tab" if path.suffix.lower() in (".tsv", ".tab") else "excel"
-    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+    rows = strict_rows(text, path, dialect=dialect)
     header = [h.strip() for h in rows[0]]
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     if not body:
         raise ThematicError("E012", path=path)
     lower = [h.casefold() for h in header]
     if {"unit", "coder", "value"} <= set(lower) and unit_column is None:
-        units, coders, values = _long(path, lower, body)
+        units, coders, values = _long(path, lower, body, tokens)
     else:
-        units, coders, values = _wide(path, header, body, unit_column)
+        units, coders, values = _wide(path, header, body, unit_column, tokens)
     cells = [v for row in values for v in row if v is not None]
     numeric = all(_is_number(v) for v in cells)
     if order:
@@ -103,7 +119,8 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _wide(path: Path, header: list[str], body: list[list[str]], unit_column: str | None):
+def _wide(path: Path, header: list[str], body: list[list[str]], unit_column: str | None,
+          missing: frozenset[str]):
     if unit_column is not None and unit_column not in header:
         raise ThematicError("E013", path=path, column=unit_column, flag="--unit-column",
                             columns=", ".join(header))
@@ -126,11 +143,11 @@ def _wide(path: Path, header: list[str], body: list[list[str]], unit_column: str
                                 fix="Give each unit one row, with one column per coder.")
         seen[unit] = n
         kept.append(row)
-    values = [[_cell(r[i]) for r in kept] for i in range(len(header)) if i != ui]
+    values = [[_cell(r[i], missing) for r in kept] for i in range(len(header)) if i != ui]
     return [r[ui].strip() for r in kept], coders, values
 
 
-def _long(path: Path, lower: list[str], body: list[list[str]]):
+def _long(path: Path, lower: list[str], body: list[list[str]], missing: frozenset[str]):
     iu, ic, iv = lower.index("unit"), lower.index("coder"), lower.index("value")
     units: list[str] = []
     coders: list[str] = []
@@ -146,7 +163,7 @@ def _long(path: Path, lower: list[str], body: list[list[str]]):
                                 problem=f"coder {coder!r} rated unit {unit!r} twice (also "
                                         f"row {got[(unit, coder)][1]})",
                                 fix="Keep one rating per unit and coder.")
-        got[(unit, coder)] = (_cell(row[iv]), n)
+        got[(unit, coder)] = (_cell(row[iv], missing), n)
         if unit not in units:
             units.append(unit)
         if coder not in coders:
@@ -185,10 +202,17 @@ def measure_ratings(ratings: Ratings, scales: Sequence[str], *, seed: int = 0,
     alpha = {}
     for scale in scales:
         data = ratings.matrix(scale)
+        label = f"Krippendorff's alpha ({scale})"
+        try:
+            value = S.krippendorff_alpha(data, scale)
+        except S.AgreementDataError as exc:
+            # e.g. negative values on a ratio scale: the other levels still have figures.
+            alpha[scale] = _figure("alpha", label, S.Result(None, f"not applicable: {exc}",
+                                                            "krippendorff_alpha"))
+            continue
         ci = (S.bootstrap_ci(lambda d, s=scale: S.krippendorff_alpha(d, s), data, n=n_boot,
                              seed=seed) if n_boot else None)
-        alpha[scale] = _figure("alpha", f"Krippendorff's alpha ({scale})",
-                               S.krippendorff_alpha(data, scale), ci)
+        alpha[scale] = _figure("alpha", label, value, ci)
     nominal = ratings.matrix("nominal")
     m = len(ratings.coders)
     notes = {"percent_pairwise": PERCENT_DEFINITIONS["pairwise"],

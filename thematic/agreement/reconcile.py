@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from thematic.errors import ThematicError, nearest
+from thematic.files import formula_unsafe, safe_row
 from thematic.store import codings as codings_db
 from thematic.store import corpus as corpus_db
 from thematic.store.db import Store
@@ -103,8 +104,8 @@ def sheet(listing: DisagreementList) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SHEET_COLUMNS)
     for r in listing.rows:
-        writer.writerow([r.excerpt, r.citation, r.item, ";".join(r.present),
-                         ";".join(r.absent), "", "", r.text])
+        writer.writerow(safe_row([r.excerpt, r.citation, r.item, ";".join(r.present),
+                                  ";".join(r.absent), "", "", r.text]))
     return buffer.getvalue()
 
 
@@ -128,7 +129,7 @@ def read_decisions(path: str | Path, codes: Sequence[str], excerpts: Sequence[st
     known_codes, known_excerpts = set(codes), set(excerpts)
     out: dict[tuple[str, str], tuple[bool, str]] = {}
     for n, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        row = {(k or "").strip(): formula_unsafe((v or "").strip()) for k, v in raw.items()}
         value = row["decision"].casefold()
         if not value:
             continue

@@ -225,7 +225,8 @@ def alpha_from_coincidence(values: Any, o: Any, level: str = "nominal", *,
     values = np.asarray(values, dtype=float)
     o = np.asarray(o, dtype=float)
     if level == "ratio" and (values < 0).any():
-        raise AgreementDataError("ratio-level alpha needs non-negative values")
+        raise AgreementDataError("ratio-level alpha needs non-negative values (a ratio scale "
+                                 "has a true zero; measure these on the interval scale)")
     name = "krippendorff_alpha"
     n_c = o.sum(axis=1)
     n = float(n_c.sum())

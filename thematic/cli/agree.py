@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option
+from thematic.cli.common import App, emit, json_option, non_negative, resamples
 
 SELECTION = (
     click.option("--coders", help="Coders to compare, comma-separated (default: every human "
@@ -40,9 +40,9 @@ def _chosen(ctx: click.Context, coders=None, codes=(), level=None, codebook=None
 
 @click.group(invoke_without_command=True)
 @selection
-@click.option("--boot", type=int, default=1000, show_default=True,
+@click.option("--boot", type=int, default=1000, show_default=True, callback=resamples,
               help="Bootstrap resamples for the alpha and kappa intervals (0: none).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=int, default=0, show_default=True, callback=non_negative,
               help="Seed of the bootstrap.")
 @json_option
 @click.pass_context
@@ -241,21 +241,26 @@ def reconcile_cmd(ctx: click.Context, coders, as_coder, decisions, rule, replace
 @click.option("--order", help="The order of label ratings, comma-separated (makes them "
                               "ordinal), e.g. exclude,maybe,include.")
 @click.option("--unit-column", help="The unit id column of a wide sheet (default: the first).")
-@click.option("--boot", type=int, default=1000, show_default=True,
+@click.option("--missing", help="Cell values that also mean 'no rating', comma-separated and "
+              "compared ignoring case, e.g. NA,N/A,.,*,nan (or 'common' for exactly those). "
+              "By default only an empty cell is missing, so a label such as N/A is a "
+              "category.")
+@click.option("--boot", type=int, default=1000, show_default=True, callback=resamples,
               help="Bootstrap resamples for the alpha intervals (0: none).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--seed", type=int, default=0, show_default=True, callback=non_negative,
+              help="Seed of the bootstrap.")
 @json_option
-def ratings_cmd(path, scales, order, unit_column, boot, seed, as_json) -> None:
+def ratings_cmd(path, scales, order, unit_column, missing, boot, seed, as_json) -> None:
     """Agreement on ratings in a sheet (rating scales, screening decisions): one column per
-    coder (or columns unit, coder, value); an empty cell is a missing rating."""
-    from thematic.agreement.ratings import measure_ratings, read_ratings
+    coder (or columns unit, coder, value); an empty cell is a missing rating (see
+    --missing for NA and the like)."""
+    from thematic.agreement.ratings import COMMON_MISSING, measure_ratings, read_ratings
     from thematic.agreement.units import parse_list
-    from thematic.errors import ThematicError
 
-    if boot < 0:
-        raise ThematicError("E207", option="--boot", problem="give 0 (no intervals) or a "
-                            "positive number of resamples")
-    found = read_ratings(path, unit_column=unit_column, order=parse_list(order))
+    tokens = (COMMON_MISSING if (missing or "").strip().lower() == "common"
+              else (missing or "").split(","))
+    found = read_ratings(path, unit_column=unit_column, order=parse_list(order),
+                         missing=tokens)
     if not scales:
         scales = (("nominal", "ordinal", "interval", "ratio") if found.numeric
                   else ("nominal", "ordinal") if found.order else ("nominal",))

@@ -67,6 +67,9 @@ def run_guarded(ctx: click.Context, call: Callable):
     except Exception as exc:
         if ctx.obj is not None and ctx.obj.debug:
             raise
+        known = _known(ctx, exc)
+        if known is not None:
+            raise Failure(f"[{known.code}] {known.message}", known.exit_code) from None
         raise Failure(f"unexpected {type(exc).__name__}: {exc}. This is a bug in thematic; "
                       "run again with --debug for the traceback and report it.", 2) from None
     except KeyboardInterrupt:
@@ -81,7 +84,52 @@ def run_guarded(ctx: click.Context, call: Callable):
             app._store = None
 
 
+def _known(ctx: click.Context, exc: Exception) -> ThematicError | None:
+    """A numbered error for what the system, not thematic, got wrong: the database file
+    damaged or read-only mid-command, a full disk."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        from thematic.store.db import translate
+
+        store = ctx.obj._store if ctx.obj is not None else None
+        found = translate(exc, store.path if store is not None else Path("project.db"))
+        return found if isinstance(found, ThematicError) else None
+    if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
+        bad = exc.object.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if isinstance(exc.object, str) else repr(exc.object)
+        return ThematicError("E669", option="a command-line value or file name",
+                             problem=f"{bad!r} is not valid UTF-8; rename the file or retype "
+                                     "the value in UTF-8")
+    if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC
+        return ThematicError("E006", path=exc.filename or "the output file")
+    return None
+
+
 pass_app = click.make_pass_decorator(App)
+
+MAX_BOOT = 100_000  # resamples: beyond this the interval no longer moves, only memory does
+
+
+def non_negative(ctx: click.Context, param: click.Parameter, value: int | None):
+    """An option callback: a count such as --limit or --top cannot be negative."""
+    if value is not None and value < 0:
+        raise ThematicError("E669", option=f"--{param.name.replace('_', '-')}",
+                            problem=f"{value} is negative; give 0 or a positive number")
+    return value
+
+
+def resamples(ctx: click.Context, param: click.Parameter, value: int | None):
+    """An option callback for --boot: 0 (no intervals) up to MAX_BOOT."""
+    if value is not None and value < 0:
+        raise ThematicError("E207", option="--boot", problem="give 0 (no intervals) or a "
+                            "positive number of resamples")
+    if value is not None and value > MAX_BOOT:
+        raise ThematicError("E207", option="--boot", problem=f"{value} resamples is more than "
+                            f"the {MAX_BOOT:,} thematic allows (it would need "
+                            f"{value // 125_000:,} GB per 1,000 units, and hours); 1000 to "
+                            "10000 give stable 95% intervals")
+    return value
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON document on stdout instead of a table.")

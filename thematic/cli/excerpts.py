@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app
 
 
 @click.group()
@@ -34,7 +34,7 @@ def excerpts() -> None:
 @excerpts.command("list")
 @click.option("--source", help="Only the excerpts of this study.")
 @click.option("--search", help="Only excerpts whose text contains this.")
-@click.option("--limit", type=int, help="At most N excerpts.")
+@click.option("--limit", type=int, callback=non_negative, help="At most N excerpts.")
 @json_option
 @pass_app
 def list_excerpts(app: App, source: str | None, search: str | None, limit: int | None,

@@ -68,13 +68,20 @@ class LazyGroup(click.Group):
               help="The project folder (default: THEMATIC_PROJECT, else the folder holding "
                    ".thematic/, searched upwards from here).")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.option("--keep-formulas", is_flag=True,
+              help="CSV exports: write cells that begin with = + - @ as they are (by "
+                   "default they get a leading ' so a spreadsheet shows them as text "
+                   "instead of running them).")
 @click.pass_context
-def cli(ctx: click.Context, project: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, project: str | None, debug: bool, keep_formulas: bool) -> None:
     """Qualitative thematic synthesis: import findings, code them against a codebook,
     measure agreement, find themes, map co-occurrence, and write a traceable report.
 
     Exit status: 0 success, 1 a check found problems, 2 bad usage or input.
     """
+    from thematic import files
+
+    files.ESCAPE_FORMULAS = not keep_formulas  # per run: the option applies to this command
     ctx.obj = App(project=project, debug=debug)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app, warn
 from thematic.network import FORMATS, LEVELS, METHODS, UNITS, WEIGHTS
 
 NODE_COLUMNS = ("id", "name", "count", "studies", "community", "degree", "betweenness",
@@ -36,9 +36,9 @@ EDGE_COLUMNS = ("source", "target", "count", "weight", "p", "q", "sig")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Where to write it (default: reports/network-LEVEL.FORMAT in the "
                    "project).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=int, default=0, show_default=True, callback=non_negative,
               help="Seed for communities and the figure's layout.")
-@click.option("--top", type=int, default=15, show_default=True,
+@click.option("--top", type=int, default=15, show_default=True, callback=non_negative,
               help="How many of the strongest links to list (0: all).")
 @json_option
 @pass_app

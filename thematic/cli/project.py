@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app
 
 
 @click.command()
@@ -47,7 +47,8 @@ def status(app: App, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--limit", type=int, default=20, show_default=True, help="Newest N events.")
+@click.option("--limit", type=int, default=20, show_default=True, callback=non_negative,
+              help="Newest N events.")
 @json_option
 @pass_app
 def log(app: App, limit: int, as_json: bool) -> None:

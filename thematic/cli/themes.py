@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app
 
 LEVEL = click.Choice(["descriptive", "analytical"])
 
@@ -187,7 +187,7 @@ def list_(app: App, as_json: bool) -> None:
 
 @theme.command("show")
 @click.argument("theme_id", metavar="THEME")
-@click.option("--limit", type=int, default=10, show_default=True,
+@click.option("--limit", type=int, default=10, show_default=True, callback=non_negative,
               help="Excerpts to print (0 = all).")
 @json_option
 @pass_app

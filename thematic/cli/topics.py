@@ -6,7 +6,15 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app, progress, warn
+from thematic.cli.common import (
+    App,
+    emit,
+    json_option,
+    non_negative,
+    pass_app,
+    progress,
+    warn,
+)
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -46,7 +54,7 @@ RUN_OPTIONS = [
                  "excerpt then joins its sentences' most common topic)."),
     click.option("--min-topic-size", type=click.IntRange(min=2), help="Smallest topic "
                  "(HDBSCAN min_cluster_size); default about n/25, at least 5."),
-    click.option("--seed", type=int, default=0, show_default=True,
+    click.option("--seed", type=int, default=0, show_default=True, callback=non_negative,
                  help="Random seed: the same seed gives the same topics."),
     click.option("--guided", is_flag=True, help="Seed topics from the codebook, one per "
                  "top-level branch (its code names, rule phrases and definition), with "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from thematic.codebook import regex
 from thematic.codebook.model import CodebookDoc
 from thematic.errors import nearest
 
@@ -190,23 +191,27 @@ def _semantic(doc: CodebookDoc, cfir_ids) -> list[Problem]:
 
 
 def _cycles(doc: CodebookDoc, first: dict[str, int]) -> list[Problem]:
-    parent_of = {cid: doc.codes[i].get("parent") for cid, i in first.items()}
-    reported: set[str] = set()
+    """Each parent cycle once, in linear time: every code is walked at most once, since a
+    walk stops at the first code an earlier walk already finished."""
+    codes = doc.codes  # a property that builds the list: once, not once per code
+    parent_of = {cid: codes[i].get("parent") for cid, i in first.items()}
+    done: set[str] = set()
     out = []
     for start in first:
-        chain, node = [], start
-        while isinstance(node, str) and node in parent_of and node not in chain:
-            chain.append(node)
+        chain: dict[str, int] = {}  # this walk's codes, in order (dicts keep it)
+        node = start
+        while isinstance(node, str) and node in parent_of and node not in done \
+                and node not in chain:
+            chain[node] = len(chain)
             node = parent_of[node]
-        if node in chain:
-            loop = chain[chain.index(node):]
-            if not reported & set(loop):
-                reported |= set(loop)
-                i = first[loop[0]]
-                shown = " → ".join([*loop, loop[0]])
-                out.append(Problem(doc.line(("codes", i, "parent")), _where(doc, ("codes", i)),
-                                   f"parents form a cycle: {shown}; a code cannot be its own "
-                                   "ancestor"))
+        if isinstance(node, str) and node in chain:
+            loop = list(chain)[chain[node]:]
+            i = first[loop[0]]
+            shown = " → ".join([*loop, loop[0]])
+            out.append(Problem(doc.line(("codes", i, "parent")), _where(doc, ("codes", i)),
+                               f"parents form a cycle: {shown}; a code cannot be its own "
+                               "ancestor"))
+        done.update(chain)
     return out
 
 
@@ -238,6 +243,16 @@ def _rule_problems(doc: CodebookDoc, broken: set[tuple] = frozenset()) -> list[P
         for key in ("patterns", "exclude"):
             for j, item in enumerate(_items(rules, key)):
                 if not isinstance(item, list) or ("codes", i, "rules", key, j) in broken:
+                    continue
+                refused = [(p, why) for p in regex.regexes(item)
+                           if (why := regex.problem(p)) is not None]
+                for pattern, why in refused:
+                    out.append(Problem(doc.line(("codes", i, "rules", key, j)),
+                                       _where(doc, ("codes", i, "rules", key, j)),
+                                       f"the regular expression {_show(pattern)} {why}; "
+                                       "rewrite it without nested repetition (^a+$, not "
+                                       f"^(a+)+$) and under {regex.MAX_LENGTH} characters"))
+                if refused:
                     continue
                 matcher = Matcher(nlp.vocab, validate=True)
                 try:

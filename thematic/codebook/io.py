@@ -14,6 +14,7 @@ from pathlib import Path
 
 from thematic.codebook.model import CODE_KEYS, CodebookDoc
 from thematic.errors import ThematicError
+from thematic.files import formula_unsafe, safe_row
 
 MAX_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = {".yaml", ".yml", ".json", ""}
@@ -40,9 +41,13 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 def _text(raw: bytes, path: str) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ThematicError("E104", path=path, offset=exc.start) from None
+    if "\x00" in text:
+        raise ThematicError("E662", path=path, row=raw.count(b"\n", 0, raw.index(b"\x00")) + 1,
+                            offset=raw.index(b"\x00"))
+    return text
 
 
 def read(path: str | os.PathLike) -> CodebookDoc:
@@ -58,11 +63,88 @@ def read(path: str | os.PathLike) -> CodebookDoc:
 # --- YAML -----------------------------------------------------------------------------------
 
 def read_yaml(path: str | os.PathLike, text: str | None = None) -> CodebookDoc:
-    import yaml
 
     shown = str(path)
     if text is None:
         text = _text(read_bytes(path), shown)
+    _refuse_deep(text, shown)
+    if shown.lower().endswith(".json"):
+        _strict_json(text, shown)
+    try:
+        return _read_yaml(text, shown)
+    except ValueError as exc:  # PyYAML's int() of a 5,000-digit number
+        if "digits" not in str(exc):
+            raise
+        raise _long_number(text, shown) from None
+    except RecursionError:
+        raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
+                            "deeply to read (a codebook is a few levels deep)") from None
+
+
+MAX_DEPTH = 100  # nesting of [ ] and { }; a codebook needs about six
+
+
+def _refuse_deep(text: str, shown: str) -> None:
+    """Deep flow nesting ([[[[...) makes PyYAML slow (minutes at 20,000 levels) before it
+    overflows the stack; count it first, outside quoted strings."""
+    import re
+
+    depth = 0
+    for m in re.finditer(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'|#[^\n]*|[\[\]{}]", text):
+        token = m.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ThematicError("E674", path=shown, line=text.count("\n", 0, m.start()) + 1,
+                                    detail=f"the document is nested more than {MAX_DEPTH} "
+                                    "levels deep (a codebook is a few levels deep)")
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+
+
+class _Constant(ValueError):
+    """NaN, Infinity or -Infinity in a .json file."""
+
+
+def _strict_json(text: str, shown: str) -> None:
+    """A .json codebook is JSON: NaN and Infinity, which YAML would read as the strings
+    "NaN" and "Infinity" and JSON does not have, are refused, as are JSON syntax errors."""
+    import json
+
+    def constant(name: str):
+        raise _Constant(name)
+
+    try:
+        json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise ThematicError("E674", path=shown, line=exc.lineno, detail=f"not valid JSON: "
+                            f"{exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ThematicError("E674", path=shown, line=1, detail="the document is nested too "
+                            "deeply to read (a codebook is a few levels deep)") from None
+    except _Constant as exc:
+        name = str(exc)
+        at = text.find(name)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        raise ThematicError("E674", path=shown, line=line, detail=f"{name} is not a JSON "
+                            f"value; write it in quotes (\"{name}\") if it is a name, or leave "
+                            "it out") from None
+    except ValueError:  # a number of thousands of digits (int_max_str_digits)
+        raise _long_number(text, shown) from None
+
+
+def _long_number(text: str, shown: str) -> ThematicError:
+    import re
+
+    m = re.search(r"\d{4000,}", text)
+    line = text.count("\n", 0, m.start()) + 1 if m else 1
+    return ThematicError("E674", path=shown, line=line, detail="a number has thousands of "
+                         "digits; write it in quotes if it is meant as text")
+
+
+def _read_yaml(text: str, shown: str) -> CodebookDoc:
+    import yaml
+
     _refuse_unsafe(text, shown)
     loader = yaml.SafeLoader(text)
     try:
@@ -109,6 +191,11 @@ def _refuse_unsafe(text: str, path: str) -> None:
                                         f"starts at line {line}")
     except yaml.MarkedYAMLError as exc:
         raise _syntax(exc, path) from None
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise ThematicError("E103", path=path, line=line, detail=f"character "
+                            f"U+{exc.character:04X} is not allowed in YAML (remove it)"
+                            ) from None
 
 
 def _syntax(exc, path: str) -> ThematicError:
@@ -179,8 +266,9 @@ def read_csv(path: str | os.PathLike, *, name: str | None = None, version: str =
     shown = str(path)
     text = _text(read_bytes(path), shown)
     dialect = "excel-tab" if Path(path).suffix.lower() == ".tsv" else "excel"
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    rows = list(reader)
+    from thematic.corpus.readers import strict_rows
+
+    rows = strict_rows(text, Path(shown), dialect=dialect)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ThematicError("E011", path=shown)
     header = [h.strip().lower() for h in rows[0]]
@@ -196,7 +284,8 @@ def read_csv(path: str | os.PathLike, *, name: str | None = None, version: str =
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
+        cells = {h: formula_unsafe(row[i].strip() if i < len(row) else "")
+                 for i, h in enumerate(header)}
         code: dict = {}
         for key in CSV_COLUMNS:
             value = cells.get(key, "")
@@ -235,10 +324,10 @@ def to_csv(doc: CodebookDoc) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for code in doc.codes:
-        writer.writerow([
+        writer.writerow(safe_row([
             code.get("id", ""), code.get("parent", ""), code.get("name", ""),
             "" if code.get("codable", True) else "false", code.get("definition", ""),
-            code.get("include", ""), code.get("exclude", ""), ";".join(code.get("cfir", []))])
+            code.get("include", ""), code.get("exclude", ""), ";".join(code.get("cfir", []))]))
     return out.getvalue()
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from thematic.coding.common import write
 from thematic.errors import ThematicError, nearest
+from thematic.files import formula_unsafe, safe_row
 from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
@@ -120,7 +121,8 @@ def _sheet_rows(path: Path, shown: str) -> tuple[str, list[_Row]]:
         if not code_cols:
             raise ThematicError("E158", path=shown, columns=", ".join(sheet.columns))
     out = []
-    for row_no, row in sheet.rows:
+    for row_no, raw in sheet.rows:
+        row = {k: formula_unsafe(v) for k, v in raw.items()}  # as `code export` escaped it
         where = f"{shown}, row {row_no}"
         cell = {k: (row.get(c) or "").strip() if c else "" for k, c in get.items()}
         base = _Row(where, row[ex_col].strip(), [], cell["coder"] or None,
@@ -293,9 +295,9 @@ def export_codings(store: Store, fmt: str = "long", *, coder: str | None = None,
     writer.writerow(LONG)
     for c in rows:
         b = books[c.codebook_id]
-        writer.writerow([c.excerpt_id, c.code_id, c.coder, _blank(c.start), _blank(c.end),
-                         c.status, c.method, c.origin or "", _blank(c.score), c.memo or "",
-                         b.name, b.version])
+        writer.writerow(safe_row([c.excerpt_id, c.code_id, c.coder, _blank(c.start),
+                                  _blank(c.end), c.status, c.method, c.origin or "",
+                                  _blank(c.score), c.memo or "", b.name, b.version]))
     return out.getvalue()
 
 
@@ -319,7 +321,8 @@ def _wide(store: Store, book: cb_db.Codebook, rows: list[db.Coding], coder: str 
         marks.setdefault((c.coder, c.excerpt_id), set()).add(c.code_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["excerpt", "coder", *codes])
+    writer.writerow(safe_row(["excerpt", "coder", *codes]))
     for (who, eid) in sorted(marks, key=lambda k: (k[0], order.get(k[1], 0))):
-        writer.writerow([eid, who, *("1" if c in marks[(who, eid)] else "0" for c in codes)])
+        writer.writerow(safe_row([eid, who, *("1" if c in marks[(who, eid)] else "0"
+                                              for c in codes)]))
     return out.getvalue()

@@ -223,6 +223,13 @@ class RuleCoder:
                 not all(isinstance(t, dict) for t in pattern):
             raise ThematicError("E156", code_id=code, rule=label,
                                 problem="a pattern is a non-empty list of token objects")
+        from thematic.codebook import regex
+
+        for expression in regex.regexes(pattern):
+            why = regex.problem(expression)
+            if why is not None:
+                raise ThematicError("E671", code_id=code, rule=label, pattern=expression,
+                                    problem=why, limit=regex.MAX_LENGTH)
         key = self._key(code, is_exclusion, origin)
         tokens = [_lower_values(t) for t in pattern]
         try:

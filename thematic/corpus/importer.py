@@ -209,6 +209,7 @@ def expand(paths: Iterable[str | os.PathLike], skip_unsupported: bool = False
     out, skipped = [], []
     for raw in paths:
         path = Path(raw)
+        _utf8_name(path)
         if not path.exists():
             raise ThematicError("E010", path=path, cwd=os.getcwd())
         if not path.is_dir():
@@ -216,6 +217,8 @@ def expand(paths: Iterable[str | os.PathLike], skip_unsupported: bool = False
             continue
         inside = sorted(p for p in path.rglob("*") if p.is_file() and not
                         p.name.startswith("."))
+        for p in inside:
+            _utf8_name(p)
         bad = [p for p in inside if p.suffix.lower() not in readers.SHEETS | readers.DOCUMENTS]
         if bad and not skip_unsupported:
             raise ThematicError("E019", path=path, count=len(bad),
@@ -223,6 +226,16 @@ def expand(paths: Iterable[str | os.PathLike], skip_unsupported: bool = False
         skipped += [f"{p}: skipped (unsupported type {p.suffix or '(none)'})" for p in bad]
         out += [p for p in inside if p not in bad]
     return out, skipped
+
+
+def _utf8_name(path: Path) -> None:
+    """File names become excerpt locations and sources in the (UTF-8) database: a name in
+    another encoding (undecodable bytes arrive as lone surrogates) is refused by name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise ThematicError("E666", path=shown, name=f"{os.fsencode(path.name)!r}") from None
 
 
 def import_excerpts(store: Store, paths: Iterable[str | os.PathLike],
@@ -414,6 +427,11 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
             where = location if len(spans) == 1 else f"{location}, segment {n}"
             batch.add(eid, sid, piece, start, end, where, attrs, row_no, context=context)
     batch.finish()
+    notices = table.extra.get("notices")
+    if notices and notices["count"]:
+        result.skipped.append(f"{result.path}: the XLSX reader reported {notices['count']} "
+                              f"warning(s) about features it ignores, e.g. "
+                              f"{'; '.join(notices['examples'])}")
 
 
 def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[str],

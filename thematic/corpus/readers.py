@@ -10,7 +10,9 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,34 +63,99 @@ def check_file(path: Path) -> None:
 
 # --- encodings --------------------------------------------------------------------------
 
-def detect_encoding(path: Path, sample: bytes | None = None) -> str:
-    """BOMs first (UTF-8, UTF-16), then strict UTF-8, then cp1252; binary is an error."""
-    if sample is None:
+def detect_encoding(path: Path, data: bytes | None = None) -> str:
+    """BOMs first (UTF-8, UTF-16); otherwise the whole file is scanned (``data``: its bytes,
+    if already read). A NUL byte is refused; valid UTF-8 is UTF-8; text with no UTF-8
+    sequence at all is cp1252; and UTF-8 with one damaged byte is refused naming that byte,
+    because reading it as cp1252 would silently turn every "é" into "Ã©"."""
+    if data is None:
         with open(path, "rb") as fh:
-            sample = fh.read(SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
+            head = fh.read(SAMPLE)
+    else:
+        head = data[:SAMPLE]
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in sample:
+    if b"\x00" in head:
         # UTF-16 without a BOM shows NULs in every other byte of ASCII text.
-        odd, even = sample[1::2].count(0), sample[0::2].count(0)
-        if odd > len(sample) // 4 and even == 0:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > len(head) // 4 and even == 0:
             return "utf-16-le"
-        if even > len(sample) // 4 and odd == 0:
+        if even > len(head) // 4 and odd == 0:
             return "utf-16-be"
-        raise ThematicError("E023", path=path, offset=sample.index(b"\x00"))
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        raise ThematicError("E023", path=path, offset=head.index(b"\x00"))
+    bad, multibyte = _scan(path, data)
+    if bad is None:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    offset, byte, row, nul = bad
+    if nul:
+        raise ThematicError("E662", path=path, row=row, offset=offset)
+    if multibyte:
+        raise ThematicError("E661", path=path, row=row, offset=offset, byte=f"{byte:02X}")
+    whole = data if data is not None else Path(path).read_bytes()
     try:
-        sample.decode("cp1252")
-        return "cp1252"
+        whole.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ThematicError("E016", path=path, row=_line_at(sample, exc.start),
+        raise ThematicError("E016", path=path, row=_line_at(whole, exc.start),
                             offset=exc.start, encoding="utf-8 or cp1252") from None
+    return "cp1252"
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                            rb"[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _scan(path: Path, data: bytes | None) -> tuple[tuple[int, int, int, bool] | None, bool]:
+    """((offset, byte, line, is NUL) of the first NUL or invalid UTF-8 byte, or None;
+    whether the file holds any valid multi-byte UTF-8 sequence), streamed in 1 MiB blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    multibyte, position, lines, first = False, 0, 1, None
+    fh = None if data is not None else open(path, "rb")  # noqa: SIM115 - closed below
+    try:
+        blocks = iter(lambda: fh.read(1 << 20), b"") if fh else [data]
+        for block in blocks:
+            nul = block.find(b"\x00")
+            if first is None and nul >= 0:
+                first = (position + nul, 0, lines + block.count(b"\n", 0, nul), True)
+            if first is None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    # The decoder's offset counts from the bytes it still held back.
+                    held = len(exc.object) - len(block)
+                    at = max(exc.start - held, 0)
+                    first = (position + at, block[at] if at < len(block) else 0,
+                             lines + block.count(b"\n", 0, at), False)
+            multibyte = multibyte or _UTF8_SEQUENCE.search(block) is not None
+            if first is not None and (first[3] or multibyte):
+                break
+            lines += block.count(b"\n")
+            position += len(block)
+        if first is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                first = (max(position - 1, 0), 0, lines, False)
+    finally:
+        if fh:
+            fh.close()
+    return first, multibyte
+
+
+def check_encoding(encoding: str | None) -> str | None:
+    """``encoding`` as given, or E660 when Python does not know it."""
+    if encoding is None:
+        return None
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        from thematic.errors import nearest
+
+        known = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]
+        raise ThematicError("E660", value=encoding, suggest=nearest(encoding, known)
+                            ) from None
+    return encoding
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -121,15 +188,22 @@ def read_text(path: Path, *, encoding: str | None = None) -> str:
     path = Path(path)
     check_file(path)
     data = path.read_bytes()
-    enc = encoding or detect_encoding(path, data[:SAMPLE])
+    enc = check_encoding(encoding) or detect_encoding(path, data)
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise ThematicError("E016", path=path, row=_line_at(data, exc.start), offset=exc.start,
                             encoding=enc) from None
+    except UnicodeError:
+        raise ThematicError("E016", path=path, row=1, offset=0, encoding=enc) from None
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ThematicError("E011", path=path)
+    if "\x00" in text:  # an explicit or UTF-16 encoding lets NULs through the byte scan
+        at = text.index("\x00")
+        raise ThematicError("E663", path=path, row=text.count("\n", 0, at) + 1,
+                            column="-", problem=f"character {at} is a NUL (U+0000)",
+                            fix="Remove it; text never contains one.")
     return text
 
 
@@ -164,7 +238,7 @@ def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = Non
 
 
 def _text_stream(path: Path, encoding: str | None, progress: Progress | None):
-    enc = encoding or detect_encoding(path)
+    enc = check_encoding(encoding) or detect_encoding(path)
     raw = _Counting(open(path, "rb"), progress)  # noqa: SIM115 - the reader owns it
     return enc, io.TextIOWrapper(io.BufferedReader(raw, SAMPLE), encoding=enc, newline="")
 
@@ -174,9 +248,9 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
     enc, fh = _text_stream(path, encoding, progress)
     try:
         head = fh.read(SAMPLE)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
-        raise ThematicError("E016", path=path, row=1, offset=exc.start, encoding=enc) from None
+        raise _undecodable(path, enc, exc) from None
     if not head.strip():
         fh.close()
         raise ThematicError("E011", path=path)
@@ -185,36 +259,119 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
     # Re-read from the start: the sniffing sample must not be lost.
     fh.close()
     enc, fh = _text_stream(path, enc, progress)
-    reader = csv.reader(fh, delimiter=delimiter)
+    _raise_field_limit()
+    reader = csv.reader(fh, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         fh.close()
-        raise ThematicError("E016", path=path, row=1, offset=exc.start, encoding=enc) from None
+        raise _undecodable(path, enc, exc) from None
+    except csv.Error as exc:
+        fh.close()
+        raise _quoting(path, 1, reader.line_num, exc) from None
     columns = _columns(path, header)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        number = 1
+        number = reader.line_num
         try:
             with fh:
                 for record in reader:
-                    number = reader.line_num
+                    # A record spanning lines (a quoted cell with line breaks) is numbered
+                    # by the line it starts on, where the user will look for it.
+                    start, number = number + 1, reader.line_num
                     if not any(cell.strip() for cell in record):
                         continue
                     if len(record) > len(columns):
                         raise ThematicError(
-                            "E021", path=path, row=number, column=f"#{len(columns) + 1}",
+                            "E021", path=path, row=start, column=f"#{len(columns) + 1}",
                             problem=f"{len(record)} cells but the header has {len(columns)}",
                             fix="Quote cells that contain the delimiter, or fix the header.")
-                    yield number, dict(zip(columns, record + [""] * (len(columns) - len(record))))
-        except UnicodeDecodeError as exc:
-            raise ThematicError("E016", path=path, row=number + 1, offset=exc.start,
-                                encoding=enc) from None
+                    row = dict(zip(columns, record + [""] * (len(columns) - len(record))))
+                    yield start, _checked(path, start, row)
+        except UnicodeError as exc:
+            raise _undecodable(path, enc, exc) from None
         except csv.Error as exc:
-            raise ThematicError("E021", path=path, row=reader.line_num, column="-",
-                                problem=str(exc), fix="Check the quoting of that row.") from None
+            raise _quoting(path, number + 1, reader.line_num, exc) from None
 
     return _nonempty(Sheet(path, columns, rows(), enc, delimiter))
+
+
+def strict_rows(text: str, path: Path, **fmt) -> list[list[str]]:
+    """Every record of CSV ``text`` read strictly (for the small sheets other rooms read
+    whole: codebooks, ratings, decisions): an unclosed quote is E664, not a swallowed row."""
+    _raise_field_limit()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, **fmt)
+    rows, line = [], 0
+    try:
+        for record in reader:
+            rows.append(record)
+            line = reader.line_num
+    except csv.Error as exc:
+        raise _quoting(path, line + 1, reader.line_num, exc) from None
+    return rows
+
+
+FIELD_LIMIT = 64 * 2**20  # one cell; the csv module's default (128 KiB) refuses long answers
+
+
+def _raise_field_limit() -> None:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+
+
+def _quoting(path: Path, start: int, line: int, exc: csv.Error) -> ThematicError:
+    """A strict-CSV error, named by the row where the offending quoted cell opened."""
+    text = str(exc)
+    if "end of data" in text:
+        problem = "is never closed (the file ends inside it)"
+    elif "expected after" in text:
+        problem = f"closes in row {line} but more text follows the closing quote"
+    elif "field larger" in text:
+        problem = f"runs on for over {FIELD_LIMIT // 2**20} MiB (up to row {line})"
+    else:
+        return ThematicError("E021", path=path, row=start, column="-", problem=text,
+                             fix="Check the quoting of that row.")
+    return ThematicError("E664", path=path, row=start, problem=problem)
+
+
+def _undecodable(path: Path, enc: str, exc: UnicodeError) -> ThematicError:
+    """E016 with the byte offset and line in the file (the decoder's offset is only within
+    the block it was decoding)."""
+    decoder = codecs.getincrementaldecoder(enc)()
+    position, lines = 0, 1
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as err:
+                at = max(err.start - (len(err.object) - len(block)), 0)
+                return ThematicError("E016", path=path, row=lines + block.count(b"\n", 0, at),
+                                     offset=position + at, encoding=enc)
+            except UnicodeError:  # e.g. utf-16 without a BOM: no offset to give
+                return ThematicError("E016", path=path, row=lines, offset=position,
+                                     encoding=enc)
+            lines += block.count(b"\n")
+            position += len(block)
+    return ThematicError("E016", path=path, row=lines, offset=position, encoding=enc)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _checked(path: Path, row: int, cells: dict[str, str]) -> dict[str, str]:
+    """Refuse what text never holds and the database cannot store faithfully: NUL
+    characters (an explicit encoding, UTF-16, JSON's \\u0000) and lone surrogates."""
+    for column, value in cells.items():
+        if "\x00" in value:
+            raise ThematicError("E663", path=path, row=row, column=column,
+                                problem="the cell holds a NUL character (U+0000)",
+                                fix="Remove it; text never contains one.")
+        if _SURROGATE.search(value):
+            raise ThematicError("E663", path=path, row=row, column=column,
+                                problem="the cell holds a lone surrogate (half of a UTF-16 "
+                                        "pair, e.g. \\ud800), which is not a character",
+                                fix="Export the file again as UTF-8.")
+    return cells
 
 
 def _sniff(head: str) -> str:
@@ -265,6 +422,36 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# Office files are zips of XML that python-docx and openpyxl inflate and parse in memory
+# (about ten times the XML's size): a 2 MB bomb reached 5.8 GB. Python's zipfile never
+# inflates an entry past its declared size, so the declared sizes bound the work.
+MAX_XML_BYTES = {"DOCX": 64 * 2**20, "XLSX": 512 * 2**20}   # all XML parts, inflated
+MAX_OFFICE_BYTES = 1024 * 2**20                              # every part, inflated
+
+
+def check_office_zip(path: Path, kind: str) -> None:
+    """E670 when the parts of a DOCX/XLSX would inflate past the budget."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
+                            kind=kind) from None
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    total = sum(i.file_size for i in infos)
+    for what, found, limit in (("its XML", xml, MAX_XML_BYTES[kind]),
+                               ("the whole file", total, MAX_OFFICE_BYTES)):
+        if found > limit:
+            raise ThematicError("E670", path=path, what=what, found=_mib(found),
+                                limit=_mib(limit))
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
 def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Sheet:
     with open(path, "rb") as fh:
         magic = fh.read(SAMPLE)
@@ -279,10 +466,16 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
         except (UnicodeDecodeError, IndexError):
             pass
         raise ThematicError("E017", path=path, looks=looks, suggest=suggest)
+    check_office_zip(path, "XLSX")
     import openpyxl
 
+    notices: dict = {"count": 0, "examples": []}
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with _quiet(notices):
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise ThematicError("E670", path=path, what="the workbook", found="more memory "
+                            "than this machine has", limit="the memory available") from None
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
                             kind="XLSX") from None
@@ -290,7 +483,7 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
         raise ThematicError("E022", path=path, sheet=sheet_name,
                             sheets=", ".join(book.sheetnames))
     ws = book[sheet_name] if sheet_name else book.worksheets[0]
-    values = ws.iter_rows(values_only=True)
+    values = _quietly(ws.iter_rows(values_only=True), notices)
     header, number = None, 0
     for number, record in enumerate(values, start=1):  # noqa: B007 - used after
         if record and any(v not in (None, "") for v in record):
@@ -312,11 +505,42 @@ def _xlsx(path: Path, sheet_name: str | None, progress: Progress | None) -> Shee
                     continue
                 if progress:
                     progress(1)
-                yield n, dict(zip(columns, cells + [""] * (len(columns) - len(cells))))
+                yield n, _checked(path, n, dict(zip(columns, cells + [""] * (
+                    len(columns) - len(cells)))))
         finally:
             book.close()
 
-    return _nonempty(Sheet(path, columns, rows(), None, None, {"sheet": ws.title}))
+    return _nonempty(Sheet(path, columns, rows(), None, None,
+                           {"sheet": ws.title, "notices": notices}))
+
+
+MAX_NOTICES = 3  # distinct warnings kept per workbook; the rest are only counted
+
+
+@contextmanager
+def _quiet(notices: dict) -> Iterator[None]:
+    """openpyxl warns per cell about features it drops (one workbook printed 2.8 million
+    lines): keep a count and a few distinct messages, for one import warning."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        notices["count"] += 1
+        text = " ".join(str(w.message).split())[:200]
+        if len(notices["examples"]) < MAX_NOTICES and text not in notices["examples"]:
+            notices["examples"].append(text)
+
+
+def _quietly(rows: Iterator, notices: dict) -> Iterator:
+    while True:
+        with _quiet(notices):
+            try:
+                record = next(rows)
+            except StopIteration:
+                return
+        yield record
 
 
 def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet:
@@ -328,12 +552,26 @@ def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ThematicError("E020", path=path, row=n, detail=exc.msg) from None
+        except RecursionError:
+            raise ThematicError("E665", path=path, row=n, problem="the value is nested too "
+                                "deeply to read", fix="flatten it.") from None
+        except ValueError as exc:  # a number of thousands of digits (int_max_str_digits)
+            raise ThematicError("E665", path=path, row=n, problem=f"a number is too long "
+                                f"({str(exc).split(';')[0]})", fix="write it as a string "
+                                "in quotes.") from None
         if not isinstance(obj, dict):
             raise ThematicError("E020", path=path, row=n, detail="not an object")
-        for key in obj:
+        try:
+            row = {str(k): v if isinstance(v, str) else _json_cell(v) for k, v in obj.items()}
+        except (RecursionError, ValueError):
+            raise ThematicError("E665", path=path, row=n, problem="a value is nested too "
+                                "deeply or a number is too long to write back",
+                                fix="flatten it, or quote the number.") from None
+        _checked(path, n, {k: k + v for k, v in row.items()})  # names and values
+        for key in row:
             if key not in columns:
                 columns.append(key)
-        return {k: v if isinstance(v, str) else _json_cell(v) for k, v in obj.items()}
+        return row
 
     lines = enumerate(fh, start=1)
     first = None
@@ -342,8 +580,9 @@ def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet
             if line.strip():
                 first = (n, parse(n, line))
                 break
-    except UnicodeDecodeError as exc:
-        raise ThematicError("E016", path=path, row=1, offset=exc.start, encoding=enc) from None
+    except UnicodeError as exc:
+        fh.close()
+        raise _undecodable(path, enc, exc) from None
     if first is None:
         fh.close()
         raise ThematicError("E011", path=path)
@@ -356,9 +595,8 @@ def _jsonl(path: Path, encoding: str | None, progress: Progress | None) -> Sheet
                 for n, line in lines:
                     if line.strip():
                         yield n, parse(n, line)
-        except UnicodeDecodeError as exc:
-            raise ThematicError("E016", path=path, row=n + 1, offset=exc.start,
-                                encoding=enc) from None
+        except UnicodeError as exc:
+            raise _undecodable(path, enc, exc) from None
 
     return Sheet(path, columns, rows(), enc)
 
@@ -418,6 +656,7 @@ def _docx(path: Path) -> Document:
 
     if not zipfile.is_zipfile(path):
         raise ThematicError("E026", path=path, detail="not a zip archive", kind="DOCX")
+    check_office_zip(path, "DOCX")
     import docx
 
     try:

@@ -53,9 +53,34 @@ def _sentencizer():
     return nlp
 
 
+WINDOW = 200_000  # characters per spaCy call: spaCy refuses texts over 1,000,000
+
+
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of ``text[start:end]`` as offsets into ``text`` (spaCy sentencizer)."""
+    """Sentence spans of ``text[start:end]`` as offsets into ``text`` (spaCy sentencizer).
+
+    Long texts are cut into windows at a line break or sentence end, so a 10 MB transcript
+    is segmented in bounded memory instead of failing."""
     end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    while end - start > WINDOW:
+        cut = _cut(text, start, start + WINDOW)
+        spans += _sentences(text, start, cut)
+        start = cut
+    return spans + _sentences(text, start, end)
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """The last line break, else sentence end, else space in the second half of the window."""
+    half = (start + limit) // 2
+    for mark in ("\n", ". ", " "):
+        at = text.rfind(mark, half, limit)
+        if at >= 0:
+            return at + len(mark)
+    return limit
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     doc = _sentencizer()(text[start:end])
     spans = []
     for sent in doc.sents:

@@ -229,6 +229,7 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
     codes: list[dict] = []
     positions: dict[str, object] = {}
     taken: set[str] = set()
+    tried: dict[str, int] = {}
     todo = [(c, None, 1) for c in reversed(list(children(codes_el, "Code")))]
     while todo:
         el, parent, depth = todo.pop()
@@ -245,7 +246,7 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
         out.extended = out.extended or bool(extra)
         wanted = extra.get("id")
         cid = wanted if isinstance(wanted, str) and _SLUG.match(wanted) and \
-            wanted not in taken else _unique(slug(code_name), taken)
+            wanted not in taken else _unique(slug(code_name), taken, tried)
         taken.add(cid)
         guid = el.get("guid") or derived_guid("code", f"{where}:{cid}")
         key = guid_key(guid)
@@ -303,8 +304,13 @@ def _describe(el: ET.Element, n: int) -> str:
     return "".join(bits) + ">"
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
+def _unique(base: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
+    """``base``, else ``base-2``, ``base-3``, ...; ``tried`` remembers where each base got
+    to, so 100,000 codes of one name cost linear, not quadratic, time."""
+    n = tried.get(base, 2) if tried is not None else 2
+    candidate = base if n == 2 else f"{base}-{n}"
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
+    if tried is not None:
+        tried[base] = n
     return candidate

@@ -22,8 +22,11 @@ MAX_XML_BYTES = 256 * 2**20        # a .qdc or project.qde larger than this is r
 MAX_ENTRIES = 100_000              # entries in one .qdpx
 MAX_ENTRY_BYTES = 256 * 2**20      # one inflated entry
 MAX_TOTAL_BYTES = 2 * 2**30        # all inflated entries read from one archive
-MAX_RATIO = 200                    # inflated/compressed, for entries over RATIO_FLOOR bytes
-RATIO_FLOOR = 2**20
+MAX_RATIO = 200                    # inflated/compressed, per entry and over the archive
+# Below this an entry's ratio means little (deflate's own overhead is a few bytes); the
+# archive-wide ratio still counts it, so many entries just under it do not escape (a 344 KB
+# file of 1 MiB entries once stored 218 MB).
+RATIO_FLOOR = 64 * 2**10
 MAX_DEPTH = 200                    # nesting of <Code> elements
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -125,6 +128,7 @@ class SafeZip:
     def __init__(self, path: Path, shown: str) -> None:
         self.path, self.shown = path, shown
         self.read_total = 0
+        self.read_compressed = 0
         try:
             self.zip = zipfile.ZipFile(path)
             infos = self.zip.infolist()
@@ -202,6 +206,12 @@ class SafeZip:
             raise ThematicError("E455", path=self.shown,
                                 detail=f"entry {info.filename!r}: {exc}") from None
         self.read_total += size
+        self.read_compressed += info.compress_size
+        packed = max(self.read_compressed, 1)
+        if self.read_total > RATIO_FLOOR and self.read_total > MAX_RATIO * packed:
+            raise ThematicError("E457", path=self.shown, what="the compression ratio of the "
+                                "entries read", found=f"{self.read_total // packed}:1",
+                                limit=f"{MAX_RATIO}:1")
         return b"".join(chunks)
 
     def _check_inflation(self, info: zipfile.ZipInfo, size: int, limit: int) -> None:

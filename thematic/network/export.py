@@ -121,15 +121,18 @@ def to_csv(graph: nx.Graph) -> str:
     import csv
     import io
 
+    from thematic.files import safe_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     names = graph.nodes
     for u, v, d in graph.edges(data=True):
-        writer.writerow([u, v, names[u]["name"], names[v]["name"], d["count"],
-                         repr(float(d["weight"])), repr(float(d["p_value"])),
-                         repr(float(d["q_value"])), str(bool(d["significant"])).lower(),
-                         SEPARATOR.join(d["excerpts"])])
+        writer.writerow(safe_row([u, v, names[u]["name"], names[v]["name"], d["count"],
+                                  repr(float(d["weight"])), repr(float(d["p_value"])),
+                                  repr(float(d["q_value"])),
+                                  str(bool(d["significant"])).lower(),
+                                  SEPARATOR.join(d["excerpts"])]))
     return buf.getvalue()
 
 

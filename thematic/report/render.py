@@ -56,14 +56,33 @@ def resolve_template(template: str | os.PathLike | None) -> tuple[Path | None, s
     if path.is_dir():
         if not (path / ENTRY).is_file():
             raise ThematicError("E351", path=path, entry=ENTRY)
+        _confined(path.resolve(), ENTRY)
         return path.resolve(), ENTRY
+    if path.exists() and not path.is_file():
+        raise ThematicError("E673", path=path, problem="it is not a regular file")
     if path.is_file():
-        return path.resolve().parent, path.name
+        real = path.resolve()
+        if not real.name.endswith(".j2") or not path.name.endswith(".j2"):
+            raise ThematicError("E673", path=path, problem="a template file's name ends in "
+                                ".j2 (e.g. report.md.j2); this is not a template")
+        if real.parent != path.absolute().parent.resolve():
+            raise ThematicError("E673", path=path, problem=f"it is a link to {real}, outside "
+                                "its folder")
+        return real.parent, path.name
     name = str(template)
     if (TEMPLATES / f"{name}.md.j2").is_file() and not name.startswith("_"):
         return None, f"{name}.md.j2"
     raise ThematicError("E350", value=name, choices=", ".join(bundled()),
                         suggest=nearest(name, bundled()))
+
+
+def _confined(folder: Path, name: str) -> None:
+    """E673 when template ``name`` of the user's ``folder`` is (or passes through) a link
+    that leads outside the folder: /etc/passwd must not reach a report via a symlink."""
+    real = (folder / name).resolve()
+    if not real.is_relative_to(folder.resolve()):
+        raise ThematicError("E673", path=folder / name, problem=f"it leads to {real}, "
+                            f"outside the template folder {folder}")
 
 
 def environment(user_dir: Path | None = None):
@@ -72,8 +91,13 @@ def environment(user_dir: Path | None = None):
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment, template):
+            _confined(Path(self.searchpath[0]), template)
+            return super().get_source(environment, template)
+
     package = FileSystemLoader(str(TEMPLATES))
-    loaders = [FileSystemLoader(str(user_dir))] if user_dir is not None else []
+    loaders = [ConfinedLoader(str(user_dir))] if user_dir is not None else []
     loaders += [PrefixLoader({"default": package}, delimiter="/"),
                 PrefixLoader({"default": package}, delimiter=":"), package]
 
@@ -203,6 +227,9 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     out = Path(out)
     if out.is_dir():
         raise ThematicError("E360", path=out)
+    from thematic.files import check_target
+
+    check_target(out)
     resolve_template(template)  # fail on a bad template before reading the project
     name = out.name[: -len(out.suffix)] if out.suffix else out.name
     built = ctx_mod.build(store, themes=themes, title=title, name=name,

@@ -97,25 +97,66 @@ class Store:
     for every write and ``store.query`` / ``store.one`` for reads.
     """
 
-    def __init__(self, path: str | os.PathLike, *, migrate: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, *, migrate: bool = True,
+                 create: bool = False) -> None:
+        """``create``: the file may be new (``thematic init``); otherwise a missing, empty,
+        foreign or damaged file is refused (E667) rather than silently made a new project."""
         self.path = Path(path)
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None,
-                                    check_same_thread=False)
+        self.readonly: str | None = None  # why writes are impossible, when they are
+        self._depth = 0
+        self._command = ""
+        if not create:
+            check_database(self.path)
+        try:
+            self.conn = _open(self.path, "rw" if not create else "rwc")
+            self._setup()
+        except sqlite3.OperationalError as exc:
+            if not _is_readonly(exc):
+                raise translate(exc, self.path) from exc
+            self._open_readonly(str(exc))
+        except sqlite3.DatabaseError as exc:
+            raise translate(exc, self.path) from exc
+        if migrate:
+            try:
+                self.migrate()
+            except sqlite3.DatabaseError as exc:
+                raise translate(exc, self.path) from exc
+
+    def _setup(self) -> None:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         self._wal()
-        self._depth = 0
-        self._command = ""
-        if migrate:
-            self.migrate()
+        self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+
+    def _open_readonly(self, why: str) -> None:
+        """Read a project on a read-only disk or folder: status, audit and report still
+        work; every transaction is refused with E668."""
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        self.readonly = why
+        for mode in ("ro", "ro&immutable=1"):  # immutable: no -shm file can be made
+            try:
+                self.conn = _open(self.path, mode)
+                self.conn.row_factory = sqlite3.Row
+                self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return
+            except sqlite3.OperationalError:
+                self.conn.close()
+            except sqlite3.DatabaseError as exc:
+                raise translate(exc, self.path) from exc
+        raise ThematicError("E667", path=self.path, problem=f"cannot be opened ({why})")
 
     def _wal(self) -> None:
         # Another process may hold the lock while it switches to WAL: retry like any write.
         try:
             self.conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
-            raise _translate(exc, self.path) from exc
+            if _is_readonly(exc):
+                raise
+            raise translate(exc, self.path) from exc
 
     # --- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
@@ -143,10 +184,15 @@ class Store:
         newest = known[-1][0] if known else 0
         if current > newest:
             raise ThematicError("E004", path=self.path, found=current, known=newest)
+        if current == 0 and self.scalar("SELECT COUNT(*) FROM sqlite_master WHERE "
+                                        "type = 'table'"):
+            raise ThematicError("E667", path=self.path, problem="has tables but no "
+                                "schema_version table (it is damaged, or not thematic's)")
         applied = []
         for version, name, sql in known:
             if version <= current:
                 continue
+            self._writable("upgrading the database schema")
             with self._begin():
                 for statement in _statements(sql):
                     self.conn.execute(statement)
@@ -157,22 +203,35 @@ class Store:
         return applied
 
     # --- transactions ---------------------------------------------------------------------
+    def _writable(self, command: str) -> None:
+        if self.readonly is not None:
+            raise ThematicError("E668", path=self.path, why=self.readonly, command=command)
+
     @contextmanager
     def _begin(self) -> Iterator[None]:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise _translate(exc, self.path) from exc
+            raise translate(exc, self.path) from exc
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            self.conn.execute("ROLLBACK")
-            raise _translate(exc, self.path) from exc
+            self._rollback()
+            raise translate(exc, self.path) from exc
+
+    def _rollback(self) -> None:
+        # SQLite undoes the whole transaction itself on some errors (a full disk among
+        # them); a second ROLLBACK would then fail and hide the error that matters.
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     @contextmanager
     def transaction(self, command: str) -> Iterator[Store]:
@@ -187,14 +246,15 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self._writable(f"`thematic {' '.join(command.split()[:2])}`")
         self._command = command
         self._depth = 1
         try:
             with self._begin():
                 try:
                     yield self
-                except sqlite3.OperationalError as exc:
-                    raise _translate(exc, self.path) from exc
+                except sqlite3.DatabaseError as exc:
+                    raise translate(exc, self.path) from exc
         finally:
             self._depth = 0
             self._command = ""
@@ -260,10 +320,60 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-def _translate(exc: sqlite3.OperationalError, path: Path) -> Exception:
+_HEADER = b"SQLite format 3\x00"
+
+
+def check_database(path: Path) -> None:
+    """Refuse, before SQLite sees it, a project database that is missing, a folder, a
+    device (/dev/null), empty or not SQLite at all: SQLite would quietly make a new, empty
+    database of the first three, and the project would seem to have lost everything."""
+    problem = None
+    if path.is_dir():
+        problem = "is a folder, not a database file"
+    elif not path.exists():
+        problem = "is missing (the .thematic folder has no project.db)"
+    elif not path.is_file():
+        problem = "is not a regular file (a device or pipe is in its place)"
+    else:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(_HEADER))
+        except OSError as exc:
+            raise ThematicError("E667", path=path, problem=f"cannot be read ({exc.strerror})"
+                                ) from None
+        if not head:
+            problem = "is empty (0 bytes)"
+        elif head != _HEADER:
+            problem = "is not a SQLite database (its first bytes were overwritten)"
+    if problem:
+        raise ThematicError("E667", path=path, problem=problem)
+
+
+def _open(path: Path, mode: str) -> sqlite3.Connection:
+    from urllib.parse import quote
+
+    return sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True,
+                           timeout=BUSY_SECONDS, isolation_level=None,
+                           check_same_thread=False)
+
+
+def _is_readonly(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+def translate(exc: sqlite3.Error, path: Path) -> Exception:
+    """A numbered error for what SQLite reports about the file itself: busy, full, damaged,
+    read-only; anything else is returned unchanged (a bug to report)."""
+    text = str(exc).lower()
+    if isinstance(exc, ThematicError):
+        return exc
     if "locked" in text or "busy" in text:
         return ThematicError("E005", seconds=BUSY_SECONDS)
     if "disk is full" in text or "disk i/o" in text:
         return ThematicError("E006", path=path)
+    if "malformed" in text or "not a database" in text or "no such table" in text:
+        return ThematicError("E667", path=path, problem=f"is damaged (SQLite: {exc})")
+    if _is_readonly(exc):
+        return ThematicError("E668", path=path, why=str(exc), command="this command")
     return exc
