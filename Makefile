@@ -37,7 +37,7 @@ test-fast: install
 
 # ruff on everything, mypy on the library (configured in setup.cfg [mypy]).
 lint: install
-	$(VENV)/bin/ruff check thematic tests benchmarks setup.py
+	$(VENV)/bin/ruff check thematic tests benchmarks
 	$(PY) -m mypy
 
 # Regenerate the committed example report (reports/peer-support-synthesis.md).

@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO
 
 # What the build reads: everything else in the checkout (tests, reports, .git) stays out.
-SOURCES = ("setup.py", "setup.cfg", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in",
-           "thematic", "corpus", "codebooks")
+SOURCES = ("setup.cfg", "pyproject.toml", "README.md", "LICENSE", "thematic", "corpus",
+           "codebooks")
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,8 @@ class DemoResult:
 
 def bundled(*parts: str) -> Path:
     """A file of the bundled corpus or codebooks: the package data of an installed thematic
-    (setup.py copies them into the wheel), else the checkout's top-level folders."""
+    (in a checkout, thematic/data/ links to the top-level corpus/ and codebooks/ folders, and
+    a built wheel carries copies), else the checkout's top-level folders."""
     packaged = resources.files("thematic").joinpath("data")
     # Package data of a package on disk is a Path; the demo copies folders, so it needs one.
     if isinstance(packaged, Path) and packaged.is_dir():
