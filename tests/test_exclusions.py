@@ -141,7 +141,7 @@ def test_empty_qdpx_source_is_warned_and_left_out(store, tmp_path):
 
     from test_refi_foreign import QDE, TEXT1
 
-    from thematic.interop.refi import import_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.store.corpus import list_excerpts
 
     path = tmp_path / "nvivo.qdpx"

@@ -71,7 +71,8 @@ def test_demo_round_trip_keeps_everything(tmp_path):
 
     import xmlschema
 
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
 
     first = init(tmp_path / "first")
     demo_like(first)
@@ -103,7 +104,8 @@ def test_documents_travel_as_one_text_source_each(tmp_path):
     from thematic.codebook import load
     from thematic.coding.manual import add_coding, add_memo
     from thematic.corpus.importer import ExcerptOptions, import_excerpts
-    from thematic.interop.refi import export_qdpx, import_qdpx
+    from thematic.interop.qdpx_export import export_qdpx
+    from thematic.interop.qdpx_import import import_qdpx
     from thematic.store.codings import list_codings, memos
     from thematic.store.corpus import list_excerpts
 

@@ -59,3 +59,11 @@ def _version() -> str:
     from thematic import __version__
 
     return __version__
+
+
+def database_error(exc: Exception, path: Path) -> Exception:
+    """The numbered error for what SQLite said about the project file (busy, full, damaged,
+    read-only), or ``exc`` unchanged."""
+    from thematic.store.db import translate
+
+    return translate(exc, path)

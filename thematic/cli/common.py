@@ -90,10 +90,10 @@ def _known(ctx: click.Context, exc: Exception) -> ThematicError | None:
     import sqlite3
 
     if isinstance(exc, sqlite3.DatabaseError):
-        from thematic.store.db import translate
+        from thematic.project import database_error
 
         store = ctx.obj._store if ctx.obj is not None else None
-        found = translate(exc, store.path if store is not None else Path("project.db"))
+        found = database_error(exc, store.path if store is not None else Path("project.db"))
         return found if isinstance(found, ThematicError) else None
     if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
         bad = exc.object.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \

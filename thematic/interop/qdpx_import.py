@@ -294,6 +294,8 @@ class _Writer:
         out, self.unknown = [], 0
         self.outside = 0
         for src in self.p.sources:
+            if guid_key(src.guid) not in self.excerpt_of:   # an empty source, left out
+                continue
             for c in src.codings:
                 code = book.by_guid.get(c.code) if book else None
                 if code is None:

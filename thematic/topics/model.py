@@ -172,7 +172,8 @@ def _ctfidf():
     return TieFree()
 
 
-def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None):
+def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None,
+              represent: bool = True):
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
 
@@ -187,7 +188,8 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=N
                     hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
                     ctfidf_model=_ctfidf(),
                     representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
-                                                         random_state=seed),
+                                                         random_state=seed)
+                    if represent else None,
                     seed_topic_list=seed_topics or None, nr_topics=nr_topics,
                     top_n_words=TOP_WORDS, calculate_probabilities=False, verbose=False)
 
@@ -263,6 +265,7 @@ def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, pr
     import numpy as np
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.representation import KeyBERTInspired
 
     from thematic.topics.cluster import Ward, features
 
@@ -270,33 +273,33 @@ def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, pr
     joined = features(vectors, profile)
     found = Ward().cluster(joined, min_size=int(min_topic_size), seed=seed, k=nr_topics)
     model = _bertopic(backend, texts, cluster=BaseCluster(), seed=seed, seed_topics=None,
-                      nr_topics=None, reduce=BaseDimensionalityReduction())
+                      nr_topics=None, reduce=BaseDimensionalityReduction(), represent=False)
     logging.getLogger("BERTopic").setLevel(logging.ERROR)
-    topics, _ = model.fit_transform(texts, vectors.copy(), y=np.asarray(found.labels))
-    # BERTopic renumbers topics by size with an unstable sort (ties differ between CPUs):
-    # keep the clusterer's numbering and look BERTopic's up through it
-    inner = dict(zip(found.labels, (int(t) for t in topics)))
+    model.fit_transform(texts, vectors.copy(), y=np.asarray(found.labels))
+    # BERTopic renumbers topics by size with an unstable sort, so equal sizes come out in a
+    # different order on different CPUs (and its representations can then follow the old
+    # numbers): describe the topics again under the clusterer's own numbering.
+    model.update_topics(texts, topics=list(found.labels), top_n_words=TOP_WORDS,
+                        vectorizer_model=_vectorizer(texts), ctfidf_model=_ctfidf(),
+                        representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
+                                                             random_state=seed))
     method = found.method + (" on embeddings + code profiles" if profile is not None
                              else " on embeddings")
-    fitted = _describe(model, texts, vectors, found.labels, None, method, None, [],
-                       inner=inner)
+    fitted = _describe(model, texts, vectors, list(found.labels), None, method, None, [])
     fitted.stability = found.stability
     return fitted
 
 
-def _describe(model, texts, vectors, topics, probs, method, share0, notes,
-              inner: dict[int, int] | None = None) -> Fit:
-    """``inner``: our topic → BERTopic's, when they differ."""
+def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fit:
     import numpy as np
 
     keywords, ctfidf, representative, centroids = {}, {}, {}, {}
     words = model.vectorizer_model.get_feature_names_out()
     offset = model._outliers  # c_tf_idf_ rows start at the outlier topic when there is one
     for topic in sorted(set(topics)):
-        theirs = inner.get(topic, topic) if inner else topic
-        keywords[topic] = [(str(w), float(s)) for w, s in (model.get_topic(theirs) or [])
+        keywords[topic] = [(str(w), float(s)) for w, s in (model.get_topic(topic) or [])
                            if str(w)]
-        row = model.c_tf_idf_[theirs + offset].toarray().ravel()
+        row = model.c_tf_idf_[topic + offset].toarray().ravel()
         best = [i for i in np.argsort(-row, kind="stable")[:TOP_WORDS] if row[i] > 0]
         ctfidf[topic] = [(str(words[i]), float(row[i])) for i in best]
         index = [i for i, t in enumerate(topics) if t == topic]
