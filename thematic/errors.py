@@ -269,6 +269,12 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "export the project again, with plain-text sources in UTF-8."),
     "E461": (USAGE, "No codebook {value!r} to export.{suggest} Load one with `thematic "
                     "codebook load FILE`; list the loaded ones with `thematic codebook list`."),
+    # #17 evidence policy and tamper evidence: E700–E749
+    "E700": (USAGE, "Evidence coder {value!r} has no accepted codings in this project.{suggest} "
+                    "Coders with accepted codings: {coders}. Name them with --evidence-coders "
+                    "A,B (or `thematic evidence set A,B`)."),
+    "E701": (USAGE, "`thematic evidence set` takes either coders (A,B) or --default, not both "
+                    "and not neither. Example: thematic evidence set ana,ben"),
 }
 
 

@@ -33,6 +33,12 @@ CHECKS = {
     "report-broken-anchor": "every #link resolves to an anchor in the report",
     "report-claim-mismatch": "every count a report states equals the store's",
     "report-claim-unchecked": "every claim key is one audit can check (warning)",
+    "report-missing": "every report the project rendered is still there",
+    "report-head-mismatch": "the event a report was rendered from is in the log, unchanged",
+    "report-stale": "nothing changed the project after a report was rendered",
+    "report-differs": "a report reads as the store renders it again, line by line",
+    "report-marker-changed": "a report's markers are the ones the store renders",
+    "report-unsourced-quote": "every quotation in a report is one the store can source",
 }
 
 
@@ -51,6 +57,7 @@ class AuditResult:
     problems: list[Problem] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)    # the reports checked
+    markers_only: list[str] = field(default_factory=list)  # of those, not re-rendered
 
     @property
     def errors(self) -> list[Problem]:
@@ -67,13 +74,15 @@ class AuditResult:
     def to_dict(self) -> dict:
         return {"ok": not self.errors, "errors": len(self.errors),
                 "warnings": len(self.warnings), "checks": self.checks,
-                "reports": self.reports, "problems": [asdict(p) for p in self.problems]}
+                "reports": self.reports, "markers_only": self.markers_only,
+                "problems": [asdict(p) for p in self.problems]}
 
 
 class Audit:
     def __init__(self, store: Store, root: Path) -> None:
         self.store, self.root = store, Path(root)
         self.problems: list[Problem] = []
+        self.markers_only: list[str] = []   # reports with no rendering record to re-render
         self._themes: list | None = None
         self._evidence: dict = {}
 
@@ -89,12 +98,14 @@ class Audit:
             self._themes = list_themes(self.store)
         return self._themes
 
-    def evidence(self, theme_id: str):
-        if theme_id not in self._evidence:
+    def evidence(self, theme_id: str, coders: list[str] | None = None):
+        """A theme's evidence by ``coders`` (None: the evidence policy in force)."""
+        key = (theme_id, None if coders is None else tuple(coders))
+        if key not in self._evidence:
             from thematic.themes import evidence
 
-            self._evidence[theme_id] = evidence(self.store, theme_id)
-        return self._evidence[theme_id]
+            self._evidence[key] = evidence(self.store, theme_id, coders=coders)
+        return self._evidence[key]
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -25,10 +25,15 @@ from thematic.cli.common import App, emit, json_option, pass_app, warn
                               "else \"Thematic synthesis\").")
 @click.option("--agreement-coders", "coders", metavar="A,B",
               help="State the agreement between these coders (default: every human coder).")
+@click.option("--evidence-coders", "evidence", metavar="A,B",
+              help="Whose accepted codings are evidence (default: the project's "
+                   "evidence_coders setting, else every human coder; see `thematic "
+                   "evidence`).")
 @json_option
 @pass_app
 def report(app: App, template: str | None, out: str | None, themes: str | None, fmt: str,
-           title: str | None, coders: str | None, as_json: bool) -> None:
+           title: str | None, coders: str | None, evidence: str | None,
+           as_json: bool) -> None:
     """Render the narrative synthesis: methods and counts, an evidence table, one section
     per theme (prevalence, codes, quotes with citations, co-occurring themes, divergent
     cases), figures, evidence gaps, a traceability appendix and the references.
@@ -41,7 +46,8 @@ def report(app: App, template: str | None, out: str | None, themes: str | None, 
     target = Path(out) if out else root / "reports" / f"report.{'html' if fmt == 'html' else 'md'}"
     wanted = _list(themes)
     result = build_report(app.store(), target, template=template, themes=wanted, fmt=fmt,
-                          title=title, agreement_coders=_list(coders))
+                          title=title, agreement_coders=_list(coders),
+                          evidence_coders=_list(evidence))
     shown = _shown(result.path, root)
     if as_json:
         emit([], as_json=True, document={

@@ -61,15 +61,16 @@ class ThemeData:
     evidence: dict = field(default_factory=dict)          # theme id → Evidence
 
 
-def themes(store) -> Outcome:
-    """Every theme with its evidence (recomputed from accepted codings by the themes room)."""
+def themes(store, coders: list[str] | None = None) -> Outcome:
+    """Every theme with its evidence (recomputed from accepted codings by the themes room;
+    ``coders``: the evidence coders, default the policy in force)."""
     listed = call("thematic.themes", "list_themes", "The themes room", store)
     if not listed.ok:
         return listed
     module = importlib.import_module("thematic.themes")
     data = ThemeData(themes=list(listed.value))
     for theme in data.themes:
-        data.evidence[theme.id] = module.evidence(store, theme.id)
+        data.evidence[theme.id] = module.evidence(store, theme.id, coders=coders)
     return Outcome(value=data)
 
 

@@ -180,3 +180,34 @@ def restore_status(store: Store, coding_id: int, status: str, memo: str | None) 
     """Set status and memo exactly as given (undo of ``set_status``)."""
     store.execute("UPDATE codings SET status = ?, memo = ?, updated_at = ? WHERE id = ?",
                   (status, memo, now(), coding_id))
+
+
+def adopt(store: Store, coding_id: int, *, coder: str, method: str, origin: str | None,
+          memo: str | None = None) -> None:
+    """Turn a proposal into ``coder``'s accepted coding, in place (one row: #17)."""
+    store.execute("UPDATE codings SET coder = ?, method = ?, origin = ?, status = 'accepted',"
+                  " memo = COALESCE(?, memo), updated_at = ? WHERE id = ?",
+                  (coder, method, origin, memo, now(), coding_id))
+
+
+def put_back(store: Store, coding: Coding) -> None:
+    """Store ``coding`` exactly as it was (same id), replacing what its id holds now: the
+    undo of ``adopt`` or of removing a proposal."""
+    columns = ("id", *_COLUMNS, "created_at", "updated_at")
+    store.execute(f"INSERT OR REPLACE INTO codings ({', '.join(columns)}) VALUES "
+                  f"({','.join('?' * len(columns))})",
+                  tuple(getattr(coding, k) if k != "updated_at" else now() for k in columns))
+
+
+def accepted_methods(store: Store) -> dict[str, set[str]]:
+    """coder → the methods of their accepted codings (the evidence policy reads it)."""
+    out: dict[str, set[str]] = {}
+    for who, method in store.query("SELECT DISTINCT coder, method FROM codings "
+                                   "WHERE status = 'accepted'"):
+        out.setdefault(who, set()).add(method)
+    return out
+
+
+def clear_meta(store: Store, key: str) -> None:
+    """Drop a project setting (back to its default)."""
+    store.execute("DELETE FROM meta WHERE key = ?", (key,))
