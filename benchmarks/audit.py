@@ -103,13 +103,15 @@ def parts(store, root: Path, reports: list[Path]) -> list[tuple[str, float]]:
     from thematic.audit import store_checks as sc
 
     out = []
-    for name, fn in (("event chain", sc._event_chain), ("codings", sc._codings),
+    for name, fn in (("event chain", sc._event_chain), ("row ledger", sc._ledger),
+                     ("codings", sc._codings),
                      ("codebook versions", sc._old_codebooks), ("themes", sc._themes),
                      ("unthemed codes", sc._unthemed_codes), ("files", sc._files)):
         # a fresh checker each time: it caches themes and their evidence
         out.append((name, best_of(lambda fn=fn: fn(core.Audit(store, root)), 3)))
     if reports:
-        out.append(("reports", best_of(
+        # the report checks include re-rendering each report from the store (#17)
+        out.append(("reports + re-render", best_of(
             lambda: report_checks.check_reports(core.Audit(store, root), reports), 3)))
     return out
 

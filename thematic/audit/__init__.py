@@ -44,7 +44,9 @@ def _recorded(audit: Audit, paths: list[Path]) -> list[Path]:
         path = Path(rec.path)
         path = path if path.is_absolute() else audit.root / path
         if not path.is_file():
-            audit.add(ERROR, "report-missing",
+            # a report written outside the project folder may have been a scratch copy
+            audit.add(ERROR if not Path(rec.path).is_absolute() else WARNING,
+                      "report-missing",
                       f"{rec.path}: the project rendered this report (from event "
                       f"{rec.head_seq}, at {rec.rendered_at}) but it is missing.",
                       "Restore it, or render it again (`thematic report --out "

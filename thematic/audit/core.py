@@ -13,6 +13,8 @@ ERROR, WARNING = "error", "warning"
 CHECKS = {
     "event-chain": "the event log's hash chain recomputes from the first event to the last",
     "event-log-unprotected": "the triggers that keep the event log append-only are in place",
+    "event-key": "with THEMATIC_AUDIT_KEY, every keyed event verifies under the key",
+    "row-without-event": "every row of codings, excerpts and themes is as thematic wrote it",
     "coding-missing-excerpt": "every coding's excerpt exists",
     "coding-missing-code": "every coding's code exists in its codebook version",
     "coding-old-codebook": "accepted codings use the current version of their codebook",
