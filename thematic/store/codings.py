@@ -37,13 +37,14 @@ _COLUMNS = ("excerpt_id", "codebook_id", "code_id", "coder", "start", "end", "me
 def add_codings(store: Store, codings: list[Coding]) -> int:
     """Insert codings; an identical one (same excerpt, code, coder, span) is left as it is.
     Returns how many were new."""
-    before = store.conn.total_changes
     stamp = now()
-    store.executemany(
+    # rowcount counts this statement's rows only (total_changes would add the ledger's
+    # trigger writes, store/ledger.py)
+    cur = store.executemany(
         f"INSERT OR IGNORE INTO codings ({', '.join(_COLUMNS)}, created_at, updated_at) "
         f"VALUES ({','.join('?' * (len(_COLUMNS) + 2))})",
         [(*(getattr(c, k) for k in _COLUMNS), stamp, stamp) for c in codings])
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
 
 
 def list_codings(store: Store, *, coder: str | None = None, code: str | None = None,
