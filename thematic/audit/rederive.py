@@ -162,10 +162,15 @@ def compare(expected: str, found: str, *, is_html: bool = False) -> list[dict]:
     return out
 
 
+_LINKED = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
 def _where(line: Line, column: str | None = None) -> str:
     parts = [f"section \"{_clip(line.section, 50)}\""]
     if line.cells is not None:
-        parts.append(f"table row \"{_clip(line.cells[0], 40)}\"" if line.cells else "table row")
+        # a row is named by its first cell as a reader sees it: a link by its label
+        first = _LINKED.sub(r"\1", line.cells[0]) if line.cells else ""
+        parts.append(f"table row \"{_clip(first, 40)}\"" if line.cells else "table row")
         if column:
             parts.append(f"column \"{column}\"")
     elif line.text.startswith(">"):
