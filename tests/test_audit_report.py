@@ -4,6 +4,8 @@ clean."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from test_audit_checks import audit_json, named
 from test_audit_fixtures import REPORT, build
@@ -193,7 +195,8 @@ def test_excerpt_ids_with_characters_anchors_replace(built, run):
     from thematic.store.corpus import insert_excerpts
 
     with open_store(built) as store, store.transaction("odd id"):
-        insert_excerpts(store, [("F007.b", "1", "Odd id.", "x", None, 0, 7, "row 8", 7, "{}")])
+        sha = hashlib.sha256(b"Odd id.").hexdigest()
+        insert_excerpts(store, [("F007.b", "1", "Odd id.", sha, None, 0, 7, "row 8", 7, "{}")])
     plant(built, "## References", '- <a id="excerpt-F007-b"></a>[F007.b](#excerpt-F007-b)\n'
           '- [F007.c](#excerpt-F007-c)\n\n## References')
     _, problems = audit_json(run)

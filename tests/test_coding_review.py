@@ -53,14 +53,12 @@ def test_accept_reject_skip_add_memo_and_resume(auto):
                                      "memo(s); 3 proposal(s) still to review.")
     assert state(auto) == [
         (1, "auto:rules", "hope", "rejected", "rules"),
-        (2, "auto:rules", "empowerment", "accepted", "rules"),
+        (2, "ann", "empowerment", "accepted", "review"),     # the proposal, now ann's
         (3, "auto:rules", "symptoms", "proposed", "rules"),
-        (4, "auto:rules", "role-ambiguity", "accepted", "rules"),
+        (4, "ann", "role-ambiguity", "accepted", "review"),
         (5, "auto:rules", "role-ambiguity", "proposed", "rules"),
         (6, "auto:rules", "training", "proposed", "rules"),
-        (7, "ann", "empowerment", "accepted", "review"),
-        (8, "ann", "stigma", "accepted", "manual"),
-        (9, "ann", "role-ambiguity", "accepted", "review")]
+        (7, "ann", "stigma", "accepted", "manual")]
     assert rows(auto, "SELECT excerpt_id FROM coverage WHERE coder = 'ann'") == [
         ("F001",), ("F003",)]
     with open_store(auto) as store:

@@ -54,9 +54,13 @@ def test_a_single_template_file(built, run, tmp_path):
                    "{% endfor %}", encoding="utf-8")
     result = run("report", "--template", one, "--out", built / "reports" / "short.md")
     assert result.exit_code == 0, result.output
-    assert (built / "reports" / "short.md").read_text(encoding="utf-8") == (
-        "# Thematic synthesis\n\n- Personal recovery\n- Role ambiguity \\| stigma "
-        "\\{\\{ 7\\*7 \\}\\}\n- Evidence gaps\n")
+    body, trailer = (built / "reports" / "short.md").read_text(encoding="utf-8").rsplit(
+        "<!-- thematic-report ", 1)
+    assert body == ("# Thematic synthesis\n\n- Personal recovery\n- Role ambiguity \\| "
+                    "stigma \\{\\{ 7\\*7 \\}\\}\n- Evidence gaps\n")
+    assert trailer.startswith('seq="') and trailer.endswith(" -->\n")
+    # a user's own template is re-rendered by audit like the default one
+    assert run("audit").exit_code == 0
 
 
 @pytest.mark.parametrize("source, code, words", [

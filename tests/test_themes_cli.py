@@ -81,11 +81,18 @@ def test_evidence_is_accepted_codings_recomputed(built):
         made = themes.add_theme(store, "Stigma", ["stigma"])
         # F002 is only proposed and F003 rejected: neither is evidence
         assert themes.evidence(store, made.id).excerpts == []
+        from thematic.coding.manual import decide
         from thematic.store.codings import list_codings, set_status
 
         proposed = list_codings(store, code="stigma", status="proposed")[0]
-        with store.transaction("accept"):
+        with store.transaction("accept as the automatic coder"):
             set_status(store, proposed.id, "accepted")
+        # an automatic coder's accepted coding is evidence only when named (evidence policy)
+        assert themes.evidence(store, made.id).excerpts == []
+        assert themes.evidence(store, made.id, coders=[proposed.coder]).excerpts == ["F002"]
+        with store.transaction("back"):
+            set_status(store, proposed.id, "proposed")
+        decide(store, [proposed.id], True, coder="ann")   # a reviewer accepts it
         found = themes.evidence(store, made.id)
         assert (found.excerpts, found.studies, found.by_code) == (["F002"], ["1"],
                                                                   {"stigma": ["F002"]})

@@ -54,6 +54,8 @@ app, score 0.50)
       (not evidence: proposed)
     coding 3: peer-support:hope — Hope, by gold (accepted; import from gold.csv:4)
       theme hope: Hope
+  supports:
+    theme hope: Hope — coding 3 (hope by gold)
 """
 
 
@@ -115,6 +117,13 @@ def test_sub_themes_grouping_codes_and_topics(built, run):
         "  up: part of theme outcomes (Outcomes)"
     # an excerpt coded with a grouped code reaches the analytical theme too
     assert "      theme outcomes: Outcomes" in run("trace", "F003").output.splitlines()
+    # the trace is symmetric: the excerpt names every theme it supports, and why
+    up = run("trace", "F002").output.splitlines()
+    assert up[up.index("  supports:") + 1:] == [
+        "    theme role-ambiguity: Role ambiguity — coding 2 (role-ambiguity by gold)",
+        "    theme outcomes: Outcomes — coding 2 (role-ambiguity by gold)",
+        '    theme outcomes: Outcomes — member of topic 0 "peers" of run 1, which the theme '
+        "was accepted from"]
 
 
 def test_json_is_the_chain_dataclass(built, run):

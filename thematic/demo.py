@@ -78,19 +78,23 @@ def _prepare(folder: Path) -> Path:
 
 @contextmanager
 def _clock(epoch: int | None) -> Iterator[None]:
-    """Fix the store's clock (SOURCE_DATE_EPOCH) for the run, then put it back."""
+    """Fix the store's clock (SOURCE_DATE_EPOCH) and actor for the run, then put them back."""
     if epoch is None:
         yield
         return
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    # The actor enters every event's hash, and the report records the log's head hash, so
+    # the reproducible run acts as one fixed user too.
+    fixed = {"SOURCE_DATE_EPOCH": str(epoch), "THEMATIC_USER": "thematic-demo"}
+    before = {key: os.environ.get(key) for key in fixed}
+    os.environ.update(fixed)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def run(folder: str | Path = "thematic-demo", *, embeddings: str | None = None,

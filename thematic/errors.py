@@ -401,6 +401,12 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E673": (USAGE, "--template {path}: {problem}. Templates are read only from inside "
                     "their folder; copy the file into it instead of linking to it."),
     "E674": (USAGE, "{path}, line {line}: {detail}. Fix the file and load it again."),
+    # #17 evidence policy and tamper evidence: E700–E749
+    "E700": (USAGE, "Evidence coder {value!r} has no accepted codings in this project.{suggest} "
+                    "Coders with accepted codings: {coders}. Name them with --evidence-coders "
+                    "A,B (or `thematic evidence set A,B`)."),
+    "E701": (USAGE, "`thematic evidence set` takes either coders (A,B) or --default, not both "
+                    "and not neither. Example: thematic evidence set ana,ben"),
 }
 
 

@@ -56,9 +56,16 @@ def get_theme(store: Store, theme_id: str) -> Theme:
     return lookup.theme(store, theme_id)
 
 
-def evidence(store: Store, theme_id: str) -> Evidence:
-    """The theme's evidence, recomputed from accepted codings and accepted topics."""
+def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None) -> Evidence:
+    """The theme's evidence, recomputed from accepted codings and accepted topics.
+
+    ``coders``: whose accepted codings count (default: the evidence policy in force,
+    thematic.evidence.resolve)."""
+    from thematic.evidence import resolve
+
     theme = get_theme(store, theme_id)
+    if coders is None:
+        coders = resolve(store).coders
     everything = {t.id: t for t in db.list_themes(store)}
     family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
     # dicts keep first-seen order and test membership in O(1) (a list made this quadratic)
@@ -69,7 +76,8 @@ def evidence(store: Store, theme_id: str) -> Evidence:
         if not member.codebook or not member.codes:
             continue
         for excerpt, code, source, pos in db.accepted_codings(
-                store, member.codebook, _expand_groups(store, member.codebook, member.codes)):
+                store, member.codebook, _expand_groups(store, member.codebook, member.codes),
+                coders):
             by_code.setdefault(code, {})[excerpt] = None
             positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]

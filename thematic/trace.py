@@ -58,6 +58,20 @@ class CodingNode:
 
 
 @dataclass
+class Support:
+    """Why an excerpt is evidence for a theme: an accepted coding or a topic membership."""
+    theme: ThemeRef
+    via: str                         # coding | topic
+    coding: int | None = None        # the coding's id
+    code: str | None = None          # its code
+    coder: str | None = None
+    run: int | None = None           # the topic candidate the theme was accepted from
+    topic: int | None = None
+    label: str | None = None         # the candidate's label
+    through: str | None = None       # the sub-theme it reaches the theme through
+
+
+@dataclass
 class ExcerptNode:
     id: str
     text: str
@@ -67,6 +81,8 @@ class ExcerptNode:
     end: int
     source: SourceNode
     codings: list[CodingNode] = field(default_factory=list)
+    supports: list[Support] = field(default_factory=list)    # excerpt chains only
+    not_evidence: dict[int, str] = field(default_factory=dict)  # coding id → why not
 
 
 @dataclass
@@ -315,11 +331,40 @@ def study_order(ids) -> list[str]:
 
 
 def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
+    """Down to the study and file; up through every coding and topic membership to every
+    theme the excerpt supports, and why (the mirror of a theme's chain)."""
+    from thematic.evidence import resolve
+
     ctx = _Context(store)
+    policy = resolve(store)
     codings = [_coding_node(row, row["code_name"], ctx.refs(row["codebook"], row["code_id"])
                             if row["status"] == "accepted" else [])
                for row in db.codings_of_excerpt(store, excerpt.id)]
-    return _excerpt_nodes(store, [excerpt.id], {excerpt.id: codings})[0]
+    node = _excerpt_nodes(store, [excerpt.id], {excerpt.id: codings})[0]
+    parents = {t.id: t.parent_id for t in ctx.themes}
+    for c in codings:
+        if c.status != "accepted":
+            continue
+        if c.coder not in policy.coders:
+            node.not_evidence[c.id] = policy.excluded.get(c.coder, "not an evidence coder")
+            continue
+        for t in c.themes:
+            node.supports.append(Support(t, "coding", coding=c.id, code=c.code_id,
+                                         coder=c.coder))
+    labels = db.topic_labels(store, [(r, k) for r, k in db.topics_of_excerpt(store,
+                                                                           excerpt.id)])
+    for run, topic in db.topics_of_excerpt(store, excerpt.id):
+        for t in ctx.themes:
+            if (run, topic) not in t.topics:
+                continue
+            reached, through = t.id, None
+            while reached is not None:
+                node.supports.append(Support(ThemeRef(reached, ctx.names[reached]), "topic",
+                                             run=run, topic=topic,
+                                             label=labels.get((run, topic)),
+                                             through=through))
+                through, reached = reached, parents.get(reached)
+    return node
 
 
 # --- Markdown (a reviewer's appendix fragment) ----------------------------------------------
@@ -358,6 +403,16 @@ def coding_text(c: CodingNode) -> str:
     if not c.current_version:
         how += f", codebook version {c.codebook_version} (not the current one)"
     return f"{c.coder} ({c.status}; {how})"
+
+
+def support_text(s: Support) -> str:
+    """'coding 12 (hope by ana)' or 'member of topic 3 "role ambiguity" of run 1, which the
+    theme was accepted from'."""
+    if s.via == "coding":
+        return f"coding {s.coding} ({s.code} by {s.coder})"
+    label = f' "{s.label}"' if s.label else ""
+    return (f"member of topic {s.topic}{label} of run {s.run}, which the theme was accepted "
+            "from" + (f" (through sub-theme {s.through})" if s.through else ""))
 
 
 class _Markdown:
@@ -449,6 +504,11 @@ class _Markdown:
                      f"{md_escape(version)} | {md_escape(c.coder)} | {c.status} | {rule} | "
                      f"{themes} |")
         self.add("")
+        if e.supports:
+            self.add("Supports:", "")
+            self.add(*(f"- {md_escape(s.theme.name)} (`{s.theme.id}`): "
+                       f"{md_escape(support_text(s))}" for s in e.supports))
+            self.add("")
 
     def studies(self) -> None:
         if not self.cited:

@@ -35,6 +35,30 @@ __all__ = ["CHECKS", "ERROR", "WARNING", "AuditResult", "Problem", "discover", "
            "resolve", "run", "scan", "unescape", "verbatim"]
 
 
+def _recorded(audit: Audit, paths: list[Path]) -> list[Path]:
+    """``paths`` plus every report the project recorded rendering; a recorded one that is
+    gone is an error (a deleted report must not pass as "no report to check")."""
+    from thematic.store import reports as rdb
+
+    known = {p.resolve() for p in paths}
+    out = list(paths)
+    for rec in rdb.records(audit.store):
+        path = Path(rec.path)
+        path = path if path.is_absolute() else audit.root / path
+        if not path.is_file():
+            # a report written outside the project folder may have been a scratch copy
+            audit.add(ERROR if not Path(rec.path).is_absolute() else WARNING,
+                      "report-missing",
+                      f"{rec.path}: the project rendered this report (from event "
+                      f"{rec.head_seq}, at {rec.rendered_at}) but it is missing.",
+                      "Restore it, or render it again (`thematic report --out "
+                      f"{rec.path}`).", file=rec.path)
+        elif path.resolve() not in known:
+            known.add(path.resolve())
+            out.append(path)
+    return out
+
+
 def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -> AuditResult:
     """Run every check. ``reports``: Markdown files to check (None: every report under
     ``root/reports`` that carries report markers; [] checks none)."""
@@ -45,6 +69,8 @@ def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -
     with db.snapshot(store):
         check_store(audit)
         check_findings(audit)
+        if reports is None:
+            paths = _recorded(audit, paths)
         check_reports(audit, paths)
     return AuditResult(audit.problems, list(CHECKS), [display_path(p, audit.root)
-                                                       for p in paths])
+                                                       for p in paths], audit.markers_only)

@@ -13,6 +13,8 @@ ERROR, WARNING = "error", "warning"
 CHECKS = {
     "event-chain": "the event log's hash chain recomputes from the first event to the last",
     "event-log-unprotected": "the triggers that keep the event log append-only are in place",
+    "event-key": "with THEMATIC_AUDIT_KEY, every keyed event verifies under the key",
+    "row-without-event": "every row of codings, excerpts and themes is as thematic wrote it",
     "coding-missing-excerpt": "every coding's excerpt exists",
     "coding-missing-code": "every coding's code exists in its codebook version",
     "coding-old-codebook": "accepted codings use the current version of their codebook",
@@ -36,6 +38,12 @@ CHECKS = {
     "report-unknown-finding": "every review finding a report states exists",
     "finding-unknown-theme": "every review finding rests on themes in the project",
     "finding-no-evidence": "every review finding has accepted evidence (warning)",
+    "report-missing": "every report the project rendered is still there",
+    "report-head-mismatch": "the event a report was rendered from is in the log, unchanged",
+    "report-stale": "nothing changed the project after a report was rendered",
+    "report-differs": "a report reads as the store renders it again, line by line",
+    "report-marker-changed": "a report's markers are the ones the store renders",
+    "report-unsourced-quote": "every quotation in a report is one the store can source",
 }
 
 
@@ -54,6 +62,7 @@ class AuditResult:
     problems: list[Problem] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)    # the reports checked
+    markers_only: list[str] = field(default_factory=list)  # of those, not re-rendered
 
     @property
     def errors(self) -> list[Problem]:
@@ -70,13 +79,15 @@ class AuditResult:
     def to_dict(self) -> dict:
         return {"ok": not self.errors, "errors": len(self.errors),
                 "warnings": len(self.warnings), "checks": self.checks,
-                "reports": self.reports, "problems": [asdict(p) for p in self.problems]}
+                "reports": self.reports, "markers_only": self.markers_only,
+                "problems": [asdict(p) for p in self.problems]}
 
 
 class Audit:
     def __init__(self, store: Store, root: Path) -> None:
         self.store, self.root = store, Path(root)
         self.problems: list[Problem] = []
+        self.markers_only: list[str] = []   # reports with no rendering record to re-render
         self._themes: list | None = None
         self._evidence: dict = {}
 
@@ -92,12 +103,14 @@ class Audit:
             self._themes = list_themes(self.store)
         return self._themes
 
-    def evidence(self, theme_id: str):
-        if theme_id not in self._evidence:
+    def evidence(self, theme_id: str, coders: list[str] | None = None):
+        """A theme's evidence by ``coders`` (None: the evidence policy in force)."""
+        key = (theme_id, None if coders is None else tuple(coders))
+        if key not in self._evidence:
             from thematic.themes import evidence
 
-            self._evidence[theme_id] = evidence(self.store, theme_id)
-        return self._evidence[theme_id]
+            self._evidence[key] = evidence(self.store, theme_id, coders=coders)
+        return self._evidence[key]
 
 
 def few(ids: list, total: int) -> str:

@@ -11,21 +11,26 @@ from pathlib import Path
 from thematic.audit import cfir_checks
 from thematic.audit.core import ERROR, WARNING, Audit
 from thematic.files import display_path
-from thematic.report.markdown import anchor
+from thematic.report.markdown import anchor, mask
 from thematic.store import audit as db
 
-_PRODUCED = re.compile(r'<!--\s*(?:quote|claim)\b|<a\s+id="(?:excerpt|study|theme)-')
+_PRODUCED = re.compile(r'<!-- (?:quote|claim|thematic-report)\b|<a\s+id="(?:excerpt|study|theme)-')
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _ANCHOR = re.compile(r"<a\s[^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]\(\s*#([^)\s]*)[^)]*\)")
-_MARKER = re.compile(r"<!--\s*(quote|claim)\b(.*?)-->")
+# A marker's grammar: kind, then key="value" pairs whose values went through markdown.attr
+# (no quote, no "--", no "<" or ">"), single spaces; found only in a line's mask.
+_MARKER = re.compile(r'<!-- (quote|claim)((?: [A-Za-z_][\w-]*(?:="[^"<>]*")?)*) -->')
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
+_KIND = re.compile(r"\s*([A-Za-z][\w-]*)")
+_QUOTED = re.compile(r'["\u201c]|\]\(#(?:study|excerpt)-')
 _ATTR = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"')
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _ELISION = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*")
 _COUNTS = ("studies", "studies_with_excerpts", "excerpts", "coded_excerpts", "codings",
-           "proposed", "codes", "themes", "coders")
+           "pairs", "proposed", "codes", "themes", "coders")
 
 
 def discover(root: str | os.PathLike) -> list[Path]:
@@ -34,7 +39,7 @@ def discover(root: str | os.PathLike) -> list[Path]:
     found = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         try:
-            if _PRODUCED.search(path.read_text(encoding="utf-8-sig", errors="replace")):
+            if _PRODUCED.search(mask(path.read_text(encoding="utf-8-sig", errors="replace"))):
                 found.append(path)
         except OSError:
             continue
@@ -91,10 +96,15 @@ class _Scan:
     links: list[tuple[int, str, str]] = field(default_factory=list)  # line, label, target
     quotes: list[tuple[int, dict, str | None]] = field(default_factory=list)
     claims: list[tuple[int, list[str], dict]] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)        # unreadable markers
+    bare: list[tuple[int, str]] = field(default_factory=list)       # unmarked quotes
 
 
 def scan(text: str) -> _Scan:
-    """Anchors, heading anchors, #links and markers of a report (code blocks skipped)."""
+    """Anchors, heading anchors, #links and markers of a report (code blocks skipped).
+
+    Everything is found in the line's mask (markdown.mask): a character the report escaped
+    is data, and data can neither open a marker nor swallow one."""
     out, fence, quote = _Scan(), None, None
     seen: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), start=1):
@@ -106,24 +116,36 @@ def scan(text: str) -> _Scan:
         if opened:
             fence, quote = opened.group(1), None
             continue
-        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), mask(line))
         if quote is not None and visible.lstrip().startswith(">") and "<!--" not in visible:
             quote[1].append(re.sub(r"^\s*>\s?", "", line))
         else:
             quote = _flush(out, quote)
+            if visible.lstrip().startswith(">") and "<!--" not in visible and \
+                    _QUOTED.search(visible):
+                out.bare.append((n, line))
         for m in _ANCHOR.finditer(visible):
             out.anchors.setdefault(m.group(1), n)
         heading = _HEADING.match(visible)
         if heading:
-            slug = heading_slug(heading.group(1))
+            slug = heading_slug(line[heading.start(1):heading.end(1)])
             count = seen.get(slug, 0)
             seen[slug] = count + 1
             out.headings.add(slug if not count else f"{slug}-{count}")
-        out.links.extend((n, m.group(1), m.group(2)) for m in _LINK.finditer(visible))
-        for m in _MARKER.finditer(visible):
-            attrs = {k: html.unescape(v) for k, v in _ATTR.findall(m.group(2))}
-            if m.group(1) == "claim":
-                words = _ATTR.sub(" ", m.group(2)).split()
+        out.links.extend((n, line[m.start(1):m.end(1)], m.group(2))
+                         for m in _LINK.finditer(visible))
+        for m in _COMMENT.finditer(visible):
+            kind = _KIND.match(visible, m.start() + 4)
+            if kind is None or kind.group(1) not in ("quote", "claim"):
+                continue
+            strict = _MARKER.fullmatch(visible, m.start(), m.end())
+            if strict is None:
+                out.bad.append((n, line[m.start():m.end()]))
+                continue
+            body = line[strict.start(2):strict.end(2)]
+            attrs = {k: html.unescape(v) for k, v in _ATTR.findall(body)}
+            if strict.group(1) == "claim":
+                words = _ATTR.sub(" ", body).split()
                 out.claims.append((n, words, attrs))
             else:
                 quote = (n, [line[m.end():]], attrs)
@@ -156,7 +178,8 @@ class _ReportChecker:
         self.sources = {s.id: s for s in list_sources(self.store)}
         self.study_slugs = {anchor("study", s): s for s in self.sources}
         self.theme_slugs = {anchor("theme", t.id): t for t in audit.themes}
-        self.counts = db.project_counts(self.store)
+        self.coders: list[str] | None = None      # the evidence coders of the report
+        self.counts: dict[str, int] = {}
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
 
@@ -179,6 +202,20 @@ class _ReportChecker:
             raise ThematicError("E403", path=path, detail=str(exc)) from None
         self.file = display_path(path, self.audit.root)
         found = scan(text)
+        from thematic.audit import rederive
+        from thematic.report.render import project_path
+
+        options = rederive.check(self, text, project_path(self.store, path),
+                                 is_html=path.suffix.lower() in (".html", ".htm"))
+        self._policy((options or {}).get("evidence_coders"))
+        for line, raw in found.bad:
+            self.add(ERROR, "report-bad-marker", line, f"the marker {_clip(raw)} does not "
+                     "follow the marker grammar (kind, then key=\"value\" pairs).",
+                     _REGENERATE)
+        for line, raw in found.bare:
+            self.add(ERROR, "report-unsourced-quote", line, "a quotation in a blockquote "
+                     f"without a quote marker naming its excerpt: \"{_clip(raw)}\".",
+                     'Mark it (> <!-- quote excerpt="ID" -->) or regenerate the report.')
         wanted = [a.get("excerpt", "") for _, a, _ in found.quotes]
         wanted += [t[len("excerpt-"):] for _, _, t in found.links if t.startswith("excerpt-")]
         wanted += [a[len("excerpt-"):] for a in found.anchors if a.startswith("excerpt-")]
@@ -188,6 +225,20 @@ class _ReportChecker:
         self._quotes(found, texts)
         for line, words, attrs in found.claims:
             self._claim(line, words, attrs)
+
+    def _policy(self, named: list[str] | None) -> None:
+        """Check counts against the evidence coders the report was rendered with."""
+        from thematic.errors import ThematicError
+        from thematic.evidence import resolve
+
+        try:
+            coders = resolve(self.store, named).coders
+        except ThematicError as exc:
+            self.add(ERROR, "report-differs", 1, exc.message, _REGENERATE)
+            coders = resolve(self.store).coders
+        if coders != self.coders:
+            self.coders, self._actuals = coders, {}
+            self.counts = db.project_counts(self.store, coders)
 
     def add(self, severity: str, check: str, line: int, message: str, fix: str, **where):
         self.audit.add(severity, check, f"{self.file}, line {line}: {message}", fix,
@@ -317,7 +368,7 @@ class _ReportChecker:
                 self.add(ERROR, "report-unknown-theme", line, f"claim about theme {ident!r}, "
                          "which is not in the project.", _REGENERATE, theme=ident)
                 return None
-            ev = self.audit.evidence(theme.id)
+            ev = self.audit.evidence(theme.id, self.coders)
             found = {"studies": len(ev.studies), "excerpts": len(ev.excerpts),
                      "codes": len(theme.codes), "share": len(ev.studies) / contributing}
             if "divergent" in attrs:
@@ -330,11 +381,11 @@ class _ReportChecker:
                          "which is in no loaded codebook" + (f" named {book!r}" if book else
                                                             "") + ".", _REGENERATE, code=ident)
                 return None
-            studies, excerpts, codings = db.code_evidence(self.store, ident, book)
+            studies, excerpts, codings = db.code_evidence(self.store, ident, book, self.coders)
             return {"studies": studies, "excerpts": excerpts, "codings": codings,
                     "share": studies / contributing}
         if kind == "codebook":
-            found = db.codebook_counts(self.store, ident, attrs.get("version"))
+            found = db.codebook_counts(self.store, ident, attrs.get("version"), self.coders)
             if found is None:
                 self.add(ERROR, "report-unknown-code", line, f"claim about codebook {ident!r}"
                          ", which is not loaded.", _REGENERATE, codebook=ident)
@@ -369,7 +420,7 @@ class _ReportChecker:
         # a cue counts only beside the theme's own terms, so the memo is per theme
         phrased = {eid: bool(divergent_phrases(text, terms)) for eid, (text, _) in
                    db.excerpt_texts(self.store, list(ev.excerpts)).items()}
-        codes = db.accepted_codes(self.store, ev.excerpts) if contrary else {}
+        codes = db.accepted_codes(self.store, ev.excerpts, self.coders) if contrary else {}
         return sum(1 for e in ev.excerpts
                    if phrased.get(e) or contrary & codes.get(e, set()))
 

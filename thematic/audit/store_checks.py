@@ -13,6 +13,7 @@ from thematic.store.db import GENESIS, event_hash
 def check_store(audit: Audit) -> None:
     """Every store check, in the order CHECKS lists them."""
     _event_chain(audit)
+    _ledger(audit)
     _codings(audit)
     _old_codebooks(audit)
     _themes(audit)
@@ -23,8 +24,14 @@ def check_store(audit: Audit) -> None:
 # --- event log ------------------------------------------------------------------------------
 
 def _event_chain(audit: Audit) -> None:
-    prev, last = GENESIS, None
+    from thematic.store import ledger
+
+    secret, since = _keyed(audit)
+    prev, last, unverified = GENESIS, None, 0
     for ev in audit.store.events():
+        keyed = since is not None and ev.id >= since
+        if keyed and secret is None:
+            unverified += 1
         if ev.prev_hash != prev:
             after = f"event {last}" if last is not None else "the start of the log"
             audit.add(ERROR, "event-chain",
@@ -34,8 +41,9 @@ def _event_chain(audit: Audit) -> None:
                       "Restore the project database from a backup or version control; the "
                       "history after this point cannot be trusted.", event=ev.id)
             return
-        if event_hash(ev.prev_hash, ev.ts, ev.actor, ev.command, ev.action, ev.entity,
-                      ev.body) != ev.hash:
+        if not (keyed and secret is None) and event_hash(
+                ev.prev_hash, ev.ts, ev.actor, ev.command, ev.action, ev.entity, ev.body,
+                secret if keyed else None) != ev.hash:
             audit.add(ERROR, "event-chain",
                       f"Event {ev.id} ({ev.action} {ev.entity}) was changed after it was "
                       "written: its hash no longer matches its content.",
@@ -50,6 +58,11 @@ def _event_chain(audit: Audit) -> None:
                   f"{sequence} were written: the newest events were deleted.",
                   "Restore the project database from a backup or version control.",
                   event=(last or 0) + 1)
+    if unverified:
+        audit.add(WARNING, "event-key", f"Events from {since} on ({unverified}) were written "
+                  f"with {ledger.KEY_ENV}, which is not set now, so their content cannot be "
+                  "verified (their order still is).",
+                  f"Set {ledger.KEY_ENV} to the project's key and audit again.")
     missing = {"events_no_update", "events_no_delete"} - db.event_triggers(audit.store)
     if missing:
         audit.add(WARNING, "event-log-unprotected",
@@ -57,6 +70,47 @@ def _event_chain(audit: Audit) -> None:
                   "dropped, so its history can be edited without an error.",
                   "Restore the project database from a backup, or recreate the triggers as "
                   "in thematic/store/migrations/0001_core.sql.")
+
+
+def _keyed(audit: Audit) -> tuple[bytes | None, int | None]:
+    """(the key to verify keyed events with, the first keyed event); a key that does not
+    match the log's, or a key given for a log that has none, is an error."""
+    from thematic.store import ledger
+
+    secret = ledger.key()
+    recorded = audit.store.get_meta(ledger.KEY_ID)
+    since = audit.store.get_meta(ledger.KEY_SINCE)
+    if secret is not None and recorded is None:
+        audit.add(ERROR, "event-key", f"{ledger.KEY_ENV} is set, but no event in the log was "
+                  "written with a key: either the key was never used with this project, or "
+                  "the keyed history was rewritten without it.",
+                  "If you have just chosen the key, any change to the project starts the "
+                  "keyed history; otherwise restore the database from a backup.")
+    elif secret is not None and recorded != ledger.key_id(secret):
+        audit.add(ERROR, "event-key", f"The log was keyed with another key (id {recorded}) "
+                  f"than {ledger.KEY_ENV} (id {ledger.key_id(secret)}).",
+                  "Audit with the project's key.")
+        secret = None
+    return secret, int(since) if since else None
+
+
+def _ledger(audit: Audit) -> None:
+    """Rows of the evidence tables that are not as thematic last wrote them."""
+    from thematic.store import ledger
+
+    if ledger.mode(audit.store) is None:
+        return
+    for table, found in ledger.changed_rows(audit.store).items():
+        for kind, verb in (("changed", "were changed"), ("added", "were added"),
+                           ("removed", "were deleted")):
+            n = found[f"n_{kind}"]
+            if n:
+                audit.add(ERROR, "row-without-event",
+                          f"{n} row(s) of {table} {verb} outside thematic, with no event in "
+                          f"the log: {few(found[kind], n)}.",
+                          "Restore the project database from a backup or version control, or"
+                          " redo the change with thematic commands so the log records it.",
+                          table=table, rows=found[kind])
 
 
 # --- codings --------------------------------------------------------------------------------

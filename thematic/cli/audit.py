@@ -33,7 +33,9 @@ def audit(app: App, reports: tuple[str, ...], strict: bool, as_json: bool) -> No
                 click.echo(f"         where: {_where(p.where)}")
             if p.fix:
                 click.echo(f"         fix: {p.fix}")
-        checked = ", ".join(result.reports) or "none found"
+        checked = ", ".join(r + (" (markers only)"
+                                 if r in result.markers_only else "")
+                            for r in result.reports) or "none found"
         if result.problems:
             click.echo("")
         click.echo(f"Audit: {_n(len(result.errors), 'error')}, "
@@ -153,7 +155,7 @@ def _excerpt(e, depth: int) -> list[str]:
 
 
 def _excerpt_chain(e) -> list[str]:
-    from thematic.trace import coding_text, where
+    from thematic.trace import coding_text, support_text, where
 
     s = e.source
     title = f": {s.title}" if s.title else ""
@@ -169,8 +171,13 @@ def _excerpt_chain(e) -> list[str]:
                    f"{coding_text(c)}")
         if c.status != "accepted":
             out.append(f"      (not evidence: {c.status})")
+        elif c.id in e.not_evidence:
+            out.append(f"      (not evidence: {e.not_evidence[c.id]}; see `thematic "
+                       "evidence show`)")
         elif c.themes:
             out += [f"      theme {t.id}: {t.name}" for t in c.themes]
         else:
             out.append("      (in no theme)")
+    out.append("  supports:" + ("" if e.supports else " no theme"))
+    out += [f"    theme {s.theme.id}: {s.theme.name} — {support_text(s)}" for s in e.supports]
     return out

@@ -26,6 +26,7 @@ COMMANDS = {
     "network": "thematic.cli.network:network",
     "report": "thematic.cli.report:report",
     "audit": "thematic.cli.audit:audit",
+    "evidence": "thematic.cli.evidence:evidence",
     "trace": "thematic.cli.audit:trace",
     "export": "thematic.cli.interop:export",
     "log": "thematic.cli.project:log",

@@ -32,10 +32,15 @@ from thematic.cli.common import App, emit, json_option, pass_app, warn
 @click.option("--by", "by", metavar="ATTR[,ATTR]",
               help="Survey: break each theme down by these one or two respondent attributes "
               "(default: the two that most respondents record with the fewest values).")
+@click.option("--evidence-coders", "evidence", metavar="A,B",
+              help="Whose accepted codings are evidence (default: the project's "
+                   "evidence_coders setting, else every human coder; see `thematic "
+                   "evidence`).")
 @json_option
 @pass_app
 def report(app: App, template: str | None, out: str | None, themes: str | None, fmt: str,
-           title: str | None, coders: str | None, design: str | None, by: str | None,
+           title: str | None, coders: str | None, evidence: str | None, design: str | None,
+           by: str | None,
            as_json: bool) -> None:
     """Render the narrative synthesis: methods and counts, an evidence table, one section
     per theme (prevalence, codes, quotes with citations, co-occurring themes, divergent
@@ -49,8 +54,8 @@ def report(app: App, template: str | None, out: str | None, themes: str | None, 
     target = Path(out) if out else root / "reports" / f"report.{'html' if fmt == 'html' else 'md'}"
     wanted = _list(themes)
     result = build_report(app.store(), target, template=template, themes=wanted, fmt=fmt,
-                          title=title, agreement_coders=_list(coders), design=design,
-                          by=_list(by))
+                          title=title, agreement_coders=_list(coders),
+                          evidence_coders=_list(evidence), design=design, by=_list(by))
     shown = _shown(result.path, root)
     if as_json:
         emit([], as_json=True, document={

@@ -2,8 +2,8 @@
 
 A coder who adds, accepts or rejects a code on an excerpt has reviewed that excerpt
 (coverage): for agreement, the codes that coder did not give it count as "no". Accepting a
-proposal marks it accepted and records the same code, span and provenance as the
-reviewer's own coding (method "review"), so the reviewer's judgement is theirs to compare.
+proposal turns that row into the reviewer's own accepted coding (method "review", the
+proposer and its rule kept as origin): one judgement, one row, evidence counted once.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Decision:
     proposal: db.Coding
     status: str                       # the new status of the proposal
     previous: str                     # its status before
-    created: int | None = None        # the reviewer's new coding, when accept made one
+    absorbed_into: int | None = None  # the reviewer's own coding, when they had it already
     covered: bool = False             # whether this made the excerpt reviewed by the coder
 
 
@@ -113,39 +113,48 @@ def decide(store: Store, coding_ids: list[int], accept: bool, *, coder: str,
 
 def apply_decision(store: Store, proposal: db.Coding, accept: bool, *, coder: str,
                    memo: str | None = None) -> Decision:
-    """One accept/reject inside the caller's transaction (the review uses it directly)."""
+    """One accept/reject inside the caller's transaction (the review uses it directly).
+
+    Accepting turns the proposal itself into the reviewer's accepted coding (method
+    "review", origin "PROPOSER RULE"), so one judgement is one row and evidence is counted
+    once; when the reviewer already has that coding, theirs stands and the proposal goes."""
     status = "accepted" if accept else "rejected"
     covered = not db.is_reviewed(store, coder, proposal.excerpt_id, proposal.codebook_id)
     decision = Decision(proposal, status, proposal.status, covered=covered)
-    db.set_status(store, proposal.id, status, memo)
     if accept and coder != proposal.coder:
-        mine = db.Coding(excerpt_id=proposal.excerpt_id, codebook_id=proposal.codebook_id,
-                         code_id=proposal.code_id, coder=coder, method="review",
-                         start=proposal.start, end=proposal.end,
-                         origin=f"{proposal.coder} {proposal.origin or ''}".strip(),
-                         score=proposal.score, status="accepted", memo=memo)
-        if db.add_codings(store, [mine]):
-            decision.created = db.find_coding(store, mine.excerpt_id, mine.codebook_id,
-                                              mine.code_id, coder, mine.start, mine.end).id
+        # one accepted coding per excerpt × code × coder, whatever span each marks
+        mine = db.list_codings(store, excerpt=proposal.excerpt_id, code=proposal.code_id,
+                               codebook_id=proposal.codebook_id, coder=coder,
+                               status="accepted")
+        if mine:
+            db.remove_coding(store, proposal.id)
+            decision.absorbed_into = mine[0].id
+        else:
+            db.adopt(store, proposal.id, coder=coder, method="review",
+                     origin=provenance(proposal), memo=memo)
+    else:
+        db.set_status(store, proposal.id, status, memo)
     db.mark_reviewed(store, coder, [proposal.excerpt_id], proposal.codebook_id)
     store.log(f"code {'accept' if accept else 'reject'}", proposal.excerpt_id,
               {"id": proposal.id, "code": proposal.code_id, "coder": coder,
                "proposed_by": proposal.coder, "origin": proposal.origin,
-               "created": decision.created, "memo": memo})
+               "absorbed_into": decision.absorbed_into, "memo": memo})
     return decision
+
+
+def provenance(proposal: db.Coding) -> str:
+    """What an accepted proposal keeps of where it came from: 'auto:rules phrase:"hope"'."""
+    return f"{proposal.coder} {proposal.origin or ''}".strip()
 
 
 def undo_decision(store: Store, decision: Decision, *, coder: str) -> None:
     """Put a proposal back as it was before ``decision`` (inside the caller's transaction)."""
     p = decision.proposal
-    db.restore_status(store, p.id, decision.previous, p.memo)
-    if decision.created is not None:
-        db.remove_coding(store, decision.created)
+    db.put_back(store, p)
     if decision.covered:
         db.unmark_reviewed(store, coder, p.excerpt_id, p.codebook_id)
     store.log("code undo", p.excerpt_id, {"id": p.id, "code": p.code_id, "coder": coder,
-                                          "was": decision.status, "now": decision.previous,
-                                          "removed": decision.created})
+                                          "was": decision.status, "now": decision.previous})
 
 
 # --- memos ------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ __all__ = ["build_context", "build_report", "render"]
 
 
 def render(store, out, *, template=None, themes=None, fmt="md", title=None,
-           agreement_coders=None):
+           agreement_coders=None, evidence_coders=None):
     """Render the report to ``out``; returns its Path (see thematic.report.render.render)."""
     return _module.render(store, out, template=template, themes=themes, fmt=fmt, title=title,
-                          agreement_coders=agreement_coders)
+                          agreement_coders=agreement_coders, evidence_coders=evidence_coders)
 
 
 def build_report(store, out, **options):

@@ -51,14 +51,15 @@ class ThemeData:
     evidence: dict[str, themes_room.Evidence] = field(default_factory=dict)  # by theme id
 
 
-def themes(store: Store) -> Outcome:
-    """Every theme with its evidence (recomputed from accepted codings by the themes room)."""
+def themes(store: Store, coders: list[str] | None = None) -> Outcome:
+    """Every theme with its evidence (recomputed from accepted codings by the themes room;
+    ``coders``: the evidence coders, default the policy in force)."""
     listed = call("The themes room", themes_room.list_themes, store)
     if not listed.ok:
         return listed
     data = ThemeData(themes=list(listed.value))
     for theme in data.themes:
-        data.evidence[theme.id] = themes_room.evidence(store, theme.id)
+        data.evidence[theme.id] = themes_room.evidence(store, theme.id, coders=coders)
     return Outcome(value=data)
 
 

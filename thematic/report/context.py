@@ -36,12 +36,15 @@ class Built:
 def build(store, *, themes: list[str] | None = None, title: str | None = None,
           name: str = "report", few: int = 3, max_quotes: int = 4,
           max_divergent: int = 3, agreement_coders: list[str] | None = None,
-          design: str | None = None, by: list[str] | None = None) -> Built:
+          evidence_coders: list[str] | None = None, design: str | None = None,
+          by: list[str] | None = None) -> Built:
     """Read the project and return the report context (see CONTEXT.md)."""
     from thematic import __version__
+    from thematic.evidence import resolve
     from thematic.report import sections
 
-    index = Index.load(store)
+    policy = resolve(store, evidence_coders)
+    index = Index.load(store, policy.coders)
     if not index.sources and not index.excerpts:
         raise ThematicError("E354")
     notes: list[str] = []
@@ -56,7 +59,8 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     from thematic.report.scope import scope
 
     ctx["scope"] = scope(store, index)
-    theme_data = components.themes(store)
+    ctx["methods"]["evidence"] = {**policy.to_dict(), "statement": policy.statement()}
+    theme_data = components.themes(store, policy.coders)
     built = Built(context=ctx)
     ctx["themes_note"] = None
     if theme_data.ok:
@@ -136,7 +140,10 @@ def _cooccurrence_rule() -> str:
 
 
 def _last_event_date(store) -> str | None:
-    stamp = store.scalar("SELECT ts FROM events ORDER BY id DESC LIMIT 1")
+    from thematic.store.reports import last_change_ts
+
+    # a report render changes no evidence: the next report keeps the same date
+    stamp = last_change_ts(store)
     return str(stamp)[:10] if stamp else None
 
 
@@ -164,6 +171,7 @@ def _project(store, index: Index) -> dict:
             "studies_with_excerpts": len({e.source_id for e in index.excerpts.values()}),
             "excerpts": len(index.excerpts), "coded_excerpts": len(coded),
             "codings": len(index.accepted), "proposed": proposed, "themes": 0,
+            "pairs": len({(c.excerpt_id, c.codebook_id, c.code_id) for c in index.accepted}),
             "codes": len({(c.codebook_id, c.code_id) for c in index.accepted}),
             "coders": len({c.coder for c in index.accepted})}
 

@@ -22,14 +22,16 @@ class Index:
     cited: set = field(default_factory=set)              # excerpt ids the report refers to
 
     @classmethod
-    def load(cls, store) -> Index:
+    def load(cls, store, coders: list[str] | None = None) -> Index:
+        """Everything the report reads; ``coders``: the evidence coders (None: all)."""
         from thematic.store.codebooks import get_codebook, list_codebooks
         from thematic.store.codings import list_codings
         from thematic.store.corpus import list_excerpts, list_sources
 
         index = cls(sources={s.id: s for s in list_sources(store)},
                     excerpts={e.id: e for e in list_excerpts(store, analysed=True)},
-                    accepted=list_codings(store, status="accepted", analysed=True))
+                    accepted=[c for c in list_codings(store, status="accepted", analysed=True)
+                              if coders is None or c.coder in coders])
         for book in list_codebooks(store):
             if book.current:
                 index.current[book.name] = get_codebook(store, id=book.id)

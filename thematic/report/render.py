@@ -204,23 +204,30 @@ def to_html(text: str, title: str) -> str:
 
 def render(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
            themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
-           agreement_coders: list[str] | None = None) -> Path:
+           agreement_coders: list[str] | None = None,
+           evidence_coders: list[str] | None = None) -> Path:
     """Render the report to ``out`` (figures in a folder named after it); returns the path.
 
     ``agreement_coders``: the coders whose agreement the Methods state (default: the
-    agreement room's default, every human coder)."""
+    agreement room's default, every human coder). ``evidence_coders``: whose accepted
+    codings are evidence (default: the evidence policy, thematic.evidence)."""
     return build_report(store, out, template=template, themes=themes, fmt=fmt,
-                        title=title, agreement_coders=agreement_coders).path
+                        title=title, agreement_coders=agreement_coders,
+                        evidence_coders=evidence_coders).path
 
 
 def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
                  themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
-                 agreement_coders: list[str] | None = None, design: str | None = None,
+                 agreement_coders: list[str] | None = None,
+                 evidence_coders: list[str] | None = None, design: str | None = None,
                  by: list[str] | None = None) -> Result:
-    """``render`` with the details the CLI prints: figures written and sections skipped."""
+    """``render`` with the details the CLI prints: figures written and sections skipped.
+
+    The report ends with a trailer marker recording how it was rendered and the event-log
+    head it was rendered from; the same record goes into the store (one transaction with a
+    "report render" event), so ``thematic audit`` can re-render it and compare."""
     from thematic.files import atomic_write
-    from thematic.report import context as ctx_mod
-    from thematic.report import figures as fig_mod
+    from thematic.store import reports as rdb
 
     if fmt not in FORMATS:
         raise ThematicError("E359", value=fmt, choices=", ".join(FORMATS))
@@ -232,32 +239,27 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     check_target(out)
     resolve_template(template)  # fail on a bad template before reading the project
     name = out.name[: -len(out.suffix)] if out.suffix else out.name
-    built = ctx_mod.build(store, themes=themes, title=title, name=name,
-                          agreement_coders=agreement_coders, design=design, by=by)
-    context = built.context
-    labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
-    drawn = [fig_mod.network(built.graph, _graph_note(context)),
-             _heatmap(fig_mod, context, labels)] if context["themes"] else []
+    options = {"template": template_ref(template), "themes": themes, "title": title,
+               "format": fmt, "agreement_coders": agreement_coders, "name": name,
+               "evidence_coders": evidence_coders, "design": design, "by": by}
+    seq, digest = rdb.head(store)
+    text, context, drawn, extra = compose(store, options)
+    options["figures"] = context["figures"]
+    text += trailer(seq, digest, options)
     folder = out.parent / name
-    context["figures"] = [{"id": f.id, "title": f.title, "available": f.data is not None,
-                           "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
-                          for f in drawn]
-    context["notes"] += [f.note for f in drawn if f.note and f.note not in context["notes"]]
-    from thematic.report.confidence import figures as confidence_figures
-
-    extra = confidence_figures(context, name)
-    from thematic.report import cfir as cfir_section
-
-    drawn += [f for f in (cfir_section.figure(context, name),) if f is not None]
-    text = render_text(context, template)
-    if fmt == "html":
-        text = to_html(text, context["report"]["title"])
-    written = []
-    for figure in drawn:
-        if figure.data is not None:
-            written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
-    written += [atomic_write(folder / file, data) for file, data in extra]
-    atomic_write(out, text)
+    key = project_path(store, out)
+    with store.transaction(f"report {key}"):
+        written = []
+        for figure in drawn:
+            if figure.data is not None:
+                written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
+        written += [atomic_write(folder / file, data) for file, data in extra]
+        atomic_write(out, text)
+        rdb.record(store, rdb.ReportRecord(path=key, format=fmt, options=options,
+                                           head_seq=seq, head_hash=digest,
+                                           sha256=_sha256(text)))
+        store.log(rdb.RENDER, key, {"head_seq": seq, "head_hash": digest,
+                                    "sha256": _sha256(text)})
     return Result(path=out, figures=written, notes=list(context["notes"]),
                   themes=len(context["themes"]))
 
@@ -270,6 +272,85 @@ def _heatmap(fig_mod, context: dict, labels: dict):
     if design.get("kind") == "survey" and sources > fig_mod.HEATMAP_SOURCES:
         return fig_mod.attribute_heatmap(context["themes"], design["table"])
     return fig_mod.heatmap(context["themes"], labels)
+
+
+def compose(store, options: dict, figures: list[dict] | None = None
+            ) -> tuple[str, dict, list, list[tuple[str, bytes]]]:
+    """(text without trailer, context, figures drawn, other figure files) of a report
+    rendered with ``options`` (as recorded). Given the recorded ``figures``, the network and
+    heatmap are not drawn: audit re-renders the text only, and their availability belongs to
+    the machine that drew them. The PRISMA and CFIR figures are drawn either way: the text
+    names their files."""
+    from thematic.report import context as ctx_mod
+    from thematic.report import figures as fig_mod
+
+    built = ctx_mod.build(store, themes=options.get("themes"), title=options.get("title"),
+                          name=options.get("name") or "report",
+                          agreement_coders=options.get("agreement_coders"),
+                          evidence_coders=options.get("evidence_coders"),
+                          design=options.get("design"), by=options.get("by"))
+    context = built.context
+    drawn: list = []
+    if figures is None:
+        name = context["report"]["name"]
+        labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
+        drawn = [fig_mod.network(built.graph, _graph_note(context)),
+                 _heatmap(fig_mod, context, labels)] if context["themes"] else []
+        figures = [{"id": f.id, "title": f.title, "available": f.data is not None,
+                    "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
+                   for f in drawn]
+    context["figures"] = [dict(f) for f in figures]
+    context["notes"] += [f["note"] for f in figures
+                         if f.get("note") and f["note"] not in context["notes"]]
+    from thematic.report import cfir as cfir_section
+    from thematic.report.confidence import figures as confidence_figures
+
+    extra = confidence_figures(context, context["report"]["name"])
+    drawn += [f for f in (cfir_section.figure(context, context["report"]["name"]),)
+              if f is not None]
+    text = render_text(context, options.get("template"))
+    if options.get("format") == "html":
+        text = to_html(text, context["report"]["title"])
+    return text, context, drawn, extra
+
+
+TRAILER = "thematic-report"
+
+
+def trailer(seq: int, digest: str, options: dict) -> str:
+    """The last line of every report: its rendering record, as a marker data cannot forge
+    (every value goes through markdown.attr)."""
+    import json
+
+    blob = json.dumps(options, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (f'<!-- {TRAILER} seq="{int(seq)}" head="{markdown.attr(digest)}" '
+            f'options="{markdown.attr(blob)}" -->\n')
+
+
+def template_ref(template: str | os.PathLike | None) -> str | None:
+    """What to record of ``template``: None (default), a bundled name, or an absolute path."""
+    if template is None or str(template) in ("default", "report", ENTRY):
+        return None
+    path = Path(template)
+    if path.is_dir() or path.is_file():
+        return str(path.resolve())
+    return str(template)
+
+
+def project_path(store, path: str | os.PathLike) -> str:
+    """``path`` relative to the project folder when inside it (how reports are recorded)."""
+    root = Path(store.path).resolve().parent.parent
+    full = Path(path).resolve()
+    try:
+        return full.relative_to(root).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _graph_note(context: dict) -> str | None:

@@ -136,7 +136,9 @@ def _quote(index: Index, excerpt_id: str, phrases: list[str] | None = None) -> d
 
 def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
             limit: int) -> list[dict]:
-    overlap = {e: sum(1 for ids in ev.by_code.values() if e in ids) for e in excerpts}
+    # sets: membership in the code lists made this quadratic on a 100k-excerpt project
+    per_code = [set(ids) for ids in ev.by_code.values()]
+    overlap = {e: sum(1 for ids in per_code if e in ids) for e in excerpts}
 
     def rank(eid: str) -> tuple:
         size = len(index.excerpts[eid].text.strip())
@@ -224,11 +226,10 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
                     item["excerpt_refs"] = [index.excerpt(e) for e in ids]
                     item["study_refs"] = [index.study(s) for s in index.studies_of(ids)]
                 named.append(item)
-    used_codes: dict[str, list[str]] = {}
+    seen_pairs: dict[str, dict[str, None]] = {}   # ordered sets (a list made this quadratic)
     for coding in index.accepted:
-        ids = used_codes.setdefault(coding.code_id, [])
-        if coding.excerpt_id not in ids:
-            ids.append(coding.excerpt_id)
+        seen_pairs.setdefault(coding.code_id, {})[coding.excerpt_id] = None
+    used_codes = {code: list(ids) for code, ids in seen_pairs.items()}
     books = list(index.books.values()) or list(index.current.values())
     seen_codes: set[str] = set()
     unused = []

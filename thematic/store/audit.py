@@ -92,14 +92,24 @@ def used_codes(store: Store) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def code_evidence(store: Store, code_id: str, codebook: str | None = None
-                  ) -> tuple[int, int, int]:
-    """(studies, excerpts, codings) of the accepted codings of one code."""
+def _by(coders: list[str] | None, column: str = "coder") -> tuple[str, tuple]:
+    """The SQL that keeps only ``coders``' rows (None: everyone's)."""
+    if coders is None:
+        return "", ()
+    if not coders:
+        return " AND 0", ()
+    return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
+
+
+def code_evidence(store: Store, code_id: str, codebook: str | None = None,
+                  coders: list[str] | None = None) -> tuple[int, int, int]:
+    """(studies, excerpts, codings) of the accepted codings of one code (by ``coders``)."""
+    by, who = _by(coders, "c.coder")
     sql = ("SELECT COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), COUNT(*) "
            "FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
            "JOIN codebooks b ON b.id = c.codebook_id "
-           f"WHERE c.status = 'accepted' AND c.code_id = ? AND {ANALYSED}")
-    params: tuple = (code_id,)
+           f"WHERE c.status = 'accepted' AND c.code_id = ? AND {ANALYSED}" + by)
+    params: tuple = (code_id, *who)
     if codebook is not None:
         sql += " AND b.name = ?"
         params += (codebook,)
@@ -122,21 +132,26 @@ _ACCEPTED = (f"codings c JOIN excerpts e ON e.id = c.excerpt_id "
              f"WHERE c.status = 'accepted' AND {ANALYSED}")
 
 
-def project_counts(store: Store) -> dict[str, int]:
-    """What a report's project-level claim may state (codings = accepted ones)."""
+def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, int]:
+    """What a report's project-level claim may state (codings = accepted ones by
+    ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them)."""
+    by, who = _by(coders, "c.coder")
+    accepted = f"FROM {_ACCEPTED}" + by
     return {
         "studies": int(store.scalar("SELECT COUNT(*) FROM sources")),
         "excerpts": int(store.scalar(f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED}")),
         "studies_with_excerpts": int(store.scalar("SELECT COUNT(DISTINCT source_id) "
                                                   f"FROM excerpts e WHERE {ANALYSED}")),
-        "coded_excerpts": int(store.scalar(f"SELECT COUNT(DISTINCT c.excerpt_id) FROM "
-                                           f"{_ACCEPTED}")),
-        "codings": int(store.scalar(f"SELECT COUNT(*) FROM {_ACCEPTED}")),
+        "coded_excerpts": int(store.scalar(f"SELECT COUNT(DISTINCT c.excerpt_id) {accepted}",
+                                           who)),
+        "codings": int(store.scalar(f"SELECT COUNT(*) {accepted}", who)),
+        "pairs": int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
+                                  f"c.codebook_id, c.code_id {accepted})", who)),
         "proposed": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'")),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
-        "coders": int(store.scalar(f"SELECT COUNT(DISTINCT c.coder) FROM {_ACCEPTED}")),
+        "coders": int(store.scalar(f"SELECT COUNT(DISTINCT c.coder) {accepted}", who)),
         "codes": int(store.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT c.codebook_id, "
-                                  f"c.code_id FROM {_ACCEPTED})")),
+                                  f"c.code_id {accepted})", who)),
     }
 
 
@@ -151,14 +166,16 @@ def design_counts(store: Store, design: str) -> dict[str, int]:
                                         (design,)))}
 
 
-def codebook_counts(store: Store, name: str, version: str | None = None
-                    ) -> dict[str, int] | None:
-    """codes, codable codes and accepted codings of one version of a codebook: ``version``,
-    else the only version with accepted codings, else the current one. None if unknown."""
+def codebook_counts(store: Store, name: str, version: str | None = None,
+                    coders: list[str] | None = None) -> dict[str, int] | None:
+    """codes, codable codes and accepted codings (by ``coders``) of one version of a
+    codebook: ``version``, else the only version with accepted codings, else the current
+    one. None if unknown."""
+    by, who = _by(coders, "c.coder")
     versions = store.query(
         f"SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM {_ACCEPTED} AND "
-        "c.codebook_id = b.id) AS n FROM codebooks b "
-        "WHERE b.name = ? ORDER BY b.id", (name,))
+        f"c.codebook_id = b.id{by}) AS n FROM codebooks b "
+        "WHERE b.name = ? ORDER BY b.id", (*who, name))
     if version is not None:
         chosen = [v for v in versions if v["version"] == version][-1:]
     else:
@@ -173,15 +190,18 @@ def codebook_counts(store: Store, name: str, version: str | None = None
     return {"codes": int(row[0]), "codable": int(row[1]), "codings": int(book["n"])}
 
 
-def accepted_codes(store: Store, excerpt_ids: list[str]) -> dict[str, set[str]]:
-    """excerpt id → the ids of its accepted codes (any coder, any codebook)."""
+def accepted_codes(store: Store, excerpt_ids: list[str], coders: list[str] | None = None
+                   ) -> dict[str, set[str]]:
+    """excerpt id → the ids of its accepted codes (by ``coders``, any codebook)."""
     out: dict[str, set[str]] = {}
     ids = list(dict.fromkeys(excerpt_ids))
+    by, who = _by(coders)
     for at in range(0, len(ids), 900):
         part = ids[at:at + 900]
         marks = ",".join("?" * len(part))
         for r in store.query(f"SELECT excerpt_id, code_id FROM codings WHERE status = "
-                             f"'accepted' AND excerpt_id IN ({marks})", tuple(part)):
+                             f"'accepted' AND excerpt_id IN ({marks}){by}",
+                             (*part, *who)):
             out.setdefault(r[0], set()).add(r[1])
     return out
 
@@ -300,4 +320,20 @@ def source_files(store: Store, source_ids: list[str]) -> dict[str, str]:
         for r in store.query(f"SELECT s.id, f.path FROM sources s JOIN files f "
                              f"ON f.id = s.file_id WHERE s.id IN ({marks})", tuple(part)):
             out[r[0]] = r[1]
+    return out
+
+
+def topics_of_excerpt(store: Store, excerpt_id: str) -> list[tuple[int, int]]:
+    """(run, topic) of every topic the excerpt is a member of (outliers aside)."""
+    return [(r[0], r[1]) for r in store.query(
+        "SELECT run_id, topic FROM topic_members WHERE excerpt_id = ? AND topic >= 0 "
+        "ORDER BY run_id, topic", (excerpt_id,))]
+
+
+def topic_labels(store: Store, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    out = {}
+    for run, topic in pairs:
+        row = store.one("SELECT label FROM topics WHERE run_id = ? AND topic = ?", (run, topic))
+        if row is not None:
+            out[(run, topic)] = row[0]
     return out

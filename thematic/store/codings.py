@@ -49,13 +49,14 @@ _COLUMNS = ("excerpt_id", "codebook_id", "code_id", "coder", "start", "end", "me
 def add_codings(store: Store, codings: list[Coding]) -> int:
     """Insert codings; an identical one (same excerpt, code, coder, span) is left as it is.
     Returns how many were new."""
-    before = store.conn.total_changes
     stamp = now()
-    store.executemany(
+    # rowcount counts this statement's rows only (total_changes would add the ledger's
+    # trigger writes, store/ledger.py)
+    cur = store.executemany(
         f"INSERT OR IGNORE INTO codings ({', '.join(_COLUMNS)}, created_at, updated_at) "
         f"VALUES ({','.join('?' * (len(_COLUMNS) + 2))})",
         [(*(getattr(c, k) for k in _COLUMNS), stamp, stamp) for c in codings])
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
 
 
 def list_codings(store: Store, *, coder: str | None = None, code: str | None = None,
@@ -198,3 +199,34 @@ def restore_status(store: Store, coding_id: int, status: str, memo: str | None) 
     """Set status and memo exactly as given (undo of ``set_status``)."""
     store.execute("UPDATE codings SET status = ?, memo = ?, updated_at = ? WHERE id = ?",
                   (status, memo, now(), coding_id))
+
+
+def adopt(store: Store, coding_id: int, *, coder: str, method: str, origin: str | None,
+          memo: str | None = None) -> None:
+    """Turn a proposal into ``coder``'s accepted coding, in place (one row: #17)."""
+    store.execute("UPDATE codings SET coder = ?, method = ?, origin = ?, status = 'accepted',"
+                  " memo = COALESCE(?, memo), updated_at = ? WHERE id = ?",
+                  (coder, method, origin, memo, now(), coding_id))
+
+
+def put_back(store: Store, coding: Coding) -> None:
+    """Store ``coding`` exactly as it was (same id), replacing what its id holds now: the
+    undo of ``adopt`` or of removing a proposal."""
+    columns = ("id", *_COLUMNS, "created_at", "updated_at")
+    store.execute(f"INSERT OR REPLACE INTO codings ({', '.join(columns)}) VALUES "
+                  f"({','.join('?' * len(columns))})",
+                  tuple(getattr(coding, k) if k != "updated_at" else now() for k in columns))
+
+
+def accepted_methods(store: Store) -> dict[str, set[str]]:
+    """coder → the methods of their accepted codings (the evidence policy reads it)."""
+    out: dict[str, set[str]] = {}
+    for who, method in store.query("SELECT DISTINCT coder, method FROM codings "
+                                   "WHERE status = 'accepted'"):
+        out.setdefault(who, set()).add(method)
+    return out
+
+
+def clear_meta(store: Store, key: str) -> None:
+    """Drop a project setting (back to its default)."""
+    store.execute("DELETE FROM meta WHERE key = ?", (key,))

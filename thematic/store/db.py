@@ -84,9 +84,14 @@ class Event:
 
 
 def event_hash(prev_hash: str, ts: str, who: str, command: str, action: str, entity: str,
-               payload: str) -> str:
-    """sha256 over the previous hash and this event's fields (the chain audit re-checks)."""
+               payload: str, key: bytes | None = None) -> str:
+    """sha256 over the previous hash and this event's fields (the chain audit re-checks);
+    HMAC-SHA256 under ``key`` in keyed mode (THEMATIC_AUDIT_KEY, see store/ledger.py)."""
     blob = "\x1f".join([prev_hash, ts, who, command, action, entity, payload])
+    if key is not None:
+        import hmac
+
+        return hmac.new(key, blob.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -121,6 +126,9 @@ class Store:
                 self.migrate()
             except sqlite3.DatabaseError as exc:
                 raise translate(exc, self.path) from exc
+            from thematic.store import ledger
+
+            ledger.attach(self)
 
     def _setup(self) -> None:
         self.conn.row_factory = sqlite3.Row
@@ -281,13 +289,19 @@ class Store:
         if not self._depth:
             raise RuntimeError("Store.log() outside a transaction")
         body = json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str)
+        from thematic.store import ledger
+
         prev = self.scalar("SELECT hash FROM events ORDER BY id DESC LIMIT 1") or GENESIS
-        ts, who = now(), actor()
-        digest = event_hash(prev, ts, who, self._command, action, entity, body)
-        self.execute(
+        ts, who, key = now(), actor(), ledger.key()
+        digest = event_hash(prev, ts, who, self._command, action, entity, body, key)
+        cur = self.execute(
             "INSERT INTO events (ts, actor, command, action, entity, payload, prev_hash, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (ts, who, self._command, action, entity, body, prev, digest))
+        if key is not None and self.get_meta(ledger.KEY_ID) is None:
+            # keyed from here on: audit verifies every later event with the key
+            self.set_meta(ledger.KEY_ID, ledger.key_id(key))
+            self.set_meta(ledger.KEY_SINCE, str(cur.lastrowid))
 
     def events(self) -> Iterator[Event]:
         """Every event, oldest first, streamed (the log can be long; list() it to index)."""

@@ -129,18 +129,22 @@ def delete_theme(store: Store, theme_id: str) -> None:
 
 # --- evidence -------------------------------------------------------------------------------
 
-def accepted_codings(store: Store, codebook: str, code_ids: list[str]
-                     ) -> list[tuple[str, str, str, int]]:
+def accepted_codings(store: Store, codebook: str, code_ids: list[str],
+                     coders: list[str] | None = None) -> list[tuple[str, str, str, int]]:
     """(excerpt id, code id, source id, position) of every ACCEPTED coding of these codes in
-    any version of the codebook named ``codebook``, in import order."""
+    any version of the codebook named ``codebook`` (by ``coders`` only, when given), in
+    import order; an excerpt–code pair once."""
     if not code_ids:
         return []
     marks = ",".join("?" * len(code_ids))
+    by = ""
+    if coders is not None:
+        by = f" AND c.coder IN ({','.join('?' * len(coders))})" if coders else " AND 0"
     rows = store.query(
         "SELECT DISTINCT c.excerpt_id, c.code_id, e.source_id, e.position FROM codings c "
         "JOIN codebooks b ON b.id = c.codebook_id JOIN excerpts e ON e.id = c.excerpt_id "
-        f"WHERE c.status = 'accepted' AND b.name = ? AND c.code_id IN ({marks}) AND {ANALYSED} "
-        "ORDER BY e.position, c.code_id", (codebook, *code_ids))
+        f"WHERE c.status = 'accepted' AND b.name = ? AND c.code_id IN ({marks}) AND {ANALYSED}"
+        f"{by} ORDER BY e.position, c.code_id", (codebook, *code_ids, *(coders or ())))
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
