@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app, progress, warn
+from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.cli.engine import engine_for, engine_options, progress
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -66,10 +67,11 @@ def run_options(f):
 
 @click.group(invoke_without_command=True)
 @run_options
+@engine_options
 @json_option
 @click.pass_context
 def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, nr_topics,
-           codebook, outliers, as_json) -> None:
+           codebook, outliers, engine, scheduler, workers, as_json) -> None:
     """Propose candidate themes with BERTopic (run without a sub-command), and inspect them.
 
     Accept a candidate as a theme with `thematic theme accept TOPIC`.
@@ -82,10 +84,11 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     app: App = ctx.obj
     store = app.store()
     total = counts(store)["excerpts"]
-    with progress(total, "Embedding") as step:
+    with engine_for(engine, scheduler, workers) as cluster, \
+            progress(cluster, total, "Embedding") as step:
         found = propose(store, embeddings=embeddings, unit=unit, min_topic_size=min_topic_size,
                         seed=seed, guided=guided, nr_topics=nr_topics, codebook=codebook,
-                        outliers=outliers, progress=step)
+                        outliers=outliers, progress=step, engine=cluster)
     if as_json:
         emit([], as_json=True, document=asdict(found))
         return

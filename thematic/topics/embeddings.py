@@ -210,7 +210,12 @@ def embed(store, backend, texts: list[str], *,
     shas = [text_sha(t) for t in texts]
     cached = tdb.cached_vectors(store, backend.name, shas)
     missing = sorted({s: t for s, t in zip(shas, texts) if s not in cached}.items())
-    if missing:
+    many = getattr(backend, "encode_many", None)   # an engine's encoder: all at once
+    if missing and many is not None:
+        vectors = many([t for _, t in missing], progress=progress)
+        fresh = [(s, int(v.shape[0]), v.astype("<f4").tobytes())
+                 for (s, _), v in zip(missing, vectors)]
+    elif missing:
         fresh = []
         for start in range(0, len(missing), 64):
             chunk = missing[start:start + 64]
@@ -219,6 +224,7 @@ def embed(store, backend, texts: list[str], *,
                          for (s, _), v in zip(chunk, vectors))
             if progress:
                 progress(len(chunk))
+    if missing:
         with store.transaction(f"embed {backend.name}"):
             tdb.cache_vectors(store, backend.name, fresh)
             store.log("cache embeddings", backend.name, {"added": len(fresh)})

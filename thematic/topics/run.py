@@ -93,9 +93,10 @@ def _documents(excerpts, unit: str) -> tuple[list[str], list[int]]:
 def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt",
             min_topic_size: int | None = None, seed: int = 0, guided: bool = False,
             nr_topics: int | None = None, codebook: str | None = None,
-            outliers: str = "auto", progress: Callable[[int], None] | None = None
-            ) -> TopicRun:
-    """Run BERTopic over the excerpts and store the candidates (see topics.model)."""
+            outliers: str = "auto", progress: Callable[[int], None] | None = None,
+            engine=None) -> TopicRun:
+    """Run BERTopic over the excerpts and store the candidates (see topics.model).
+    ``engine`` (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
     from thematic.store.codebooks import get_codebook
     from thematic.store.corpus import list_excerpts
     from thematic.topics import embeddings as emb
@@ -119,13 +120,14 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
-    vectors = emb.embed(store, backend, texts, progress=_scaled(progress, len(excerpts),
+    encoder = engine.encoder(backend) if engine is not None else backend
+    vectors = emb.embed(store, encoder, texts, progress=_scaled(progress, len(excerpts),
                                                                   len(texts)))
     fitted = model.fit(texts, vectors, backend, min_topic_size=size, seed=seed,
                        seed_topics=seeds,
                        nr_topics=nr_topics, outliers=outliers)
     members = _members(excerpts, owner, fitted.topics)
-    code_vectors = (emb.embed(store, backend, [f"{c.name}: {c.definition}".strip(": ")
+    code_vectors = (emb.embed(store, encoder, [f"{c.name}: {c.definition}".strip(": ")
                                                for c in codes]) if codes else None)
     candidates = _candidates(store, excerpts, owner, fitted, members, book, codes,
                              code_vectors, seed)
