@@ -94,6 +94,14 @@ def demo(tmp_path):
     return made
 
 
+@pytest.fixture
+def small(project):
+    """The 7-excerpt corpus and test codebook of the coding tests."""
+    from test_coding_support import prepare
+
+    return prepare(project)
+
+
 def invoke(root, *args):
     from click.testing import CliRunner
 
@@ -164,10 +172,10 @@ def test_a_killed_worker_is_replaced_and_its_partition_rerun(engine, rules):
     assert pids[0] not in engine.client.run(os.getpid).values()
 
 
-def test_an_interrupted_run_writes_nothing_and_says_so(demo, cluster, monkeypatch):
+def test_an_interrupted_run_writes_nothing_and_says_so(small, cluster, monkeypatch):
     from thematic.engine.cluster import DaskEngine
 
-    _, root = demo
+    root = small
     before = table(root, "SELECT COUNT(*) FROM events")
     original = DaskEngine.code
 
@@ -192,12 +200,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_unreachable_scheduler_is_e560(demo, monkeypatch):
+def test_unreachable_scheduler_is_e560(small, monkeypatch):
     import thematic.engine
 
     monkeypatch.setattr(thematic.engine, "CONNECT_TIMEOUT", 1.0)
     port = _free_port()
-    result = invoke(demo[0], "code", "auto", "--engine", "dask", "--scheduler",
+    result = invoke(small, "code", "auto", "--engine", "dask", "--scheduler",
                     f"127.0.0.1:{port}")
     assert result.exit_code == 2
     assert result.output.startswith(
@@ -206,7 +214,7 @@ def test_unreachable_scheduler_is_e560(demo, monkeypatch):
         "); nothing was run or written. Check that the scheduler is running (`dask "
         "scheduler`) and has workers, and that HOST:PORT is the address it printed, or leave "
         "out --scheduler to run on a local cluster.\n")
-    assert table(demo[0], CODINGS) == []
+    assert table(small, CODINGS) == []
 
 
 @pytest.mark.parametrize("args, message", [
@@ -216,8 +224,8 @@ def test_unreachable_scheduler_is_e560(demo, monkeypatch):
      "Error: [E565] --workers sizes the local cluster; with --scheduler the remote cluster's "
      "own workers run the tasks. Leave out one of the two.\n"),
 ])
-def test_engine_option_misuse(demo, args, message):
-    result = invoke(demo[0], "code", "auto", *args)
+def test_engine_option_misuse(small, args, message):
+    result = invoke(small, "code", "auto", *args)
     assert (result.exit_code, result.output) == (2, message)
 
 
@@ -253,7 +261,7 @@ def test_cooccurrence_sums_partitions(engine):
     assert (total.co != counts(matrix).co).nnz == 0
 
 
-def test_embeddings_on_the_cluster_fill_the_same_cache(demo, engine):
+def test_embeddings_on_the_cluster_fill_the_same_cache(tmp_path, engine):
     pytest.importorskip("sklearn")
     import numpy as np
 
@@ -262,16 +270,19 @@ def test_embeddings_on_the_cluster_fill_the_same_cache(demo, engine):
 
     texts = [f"peer support worker {i} felt hope and stigma {i % 7}" for i in range(300)]
     backend = TfidfBackend(dim=20).fit(texts)
-    with open_store(demo[0]) as store:
+    from thematic.project import init
+
+    roots = [init(tmp_path / "local"), init(tmp_path / "dask")]
+    with open_store(roots[0]) as store:
         here = embed(store, backend, texts)
     told = []
-    with open_store(demo[1]) as store:
+    with open_store(roots[1]) as store:
         there = embed(store, engine.encoder(backend), texts, progress=told.append)
         again = embed(store, engine.encoder(backend), texts)   # all from the cache now
     assert np.allclose(here, there, atol=1e-6) and np.array_equal(there, again)
     assert sum(told) == 300
     cache = "SELECT model, text_sha FROM embeddings ORDER BY model, text_sha"
-    assert table(demo[1], cache) == table(demo[0], cache)
+    assert table(roots[1], cache) == table(roots[0], cache)
 
 
 def test_help_imports_no_dask():
@@ -281,3 +292,36 @@ def test_help_imports_no_dask():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_dask_progress_bar_on_a_terminal_goes_to_stderr(engine, monkeypatch, capsys):
+    import io
+
+    from thematic.cli.engine import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress(engine, 10, "Auto-coding") as step:
+        step(5)
+        step(5)
+    drawn = terminal.getvalue()
+    assert "[####################                    ] | 50% Completed |" in drawn
+    assert "[########################################] | 100% Completed |" in drawn
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.slow
+def test_topics_on_dask_embed_on_the_workers(demo, cluster):
+    pytest.importorskip("bertopic")
+    local, dask = demo
+    one = invoke(local, "topics", "--embeddings", "tfidf", "--json")
+    two = invoke(dask, "topics", "--embeddings", "tfidf", "--json", "--engine", "dask",
+                 "--scheduler", cluster.scheduler_address)
+    assert two.exit_code == 0, two.output
+    assert json.loads(two.output)["model"] == json.loads(one.output)["model"]
+    cache = "SELECT model, text_sha FROM embeddings ORDER BY model, text_sha"
+    assert table(dask, cache) == table(local, cache) != []

@@ -70,6 +70,12 @@ class DaskEngine:
             count = workers or os.cpu_count() or 1
             # A free port on loopback: 8787, Dask's default, may be taken by another run.
             dashboard = f"{LOOPBACK}:0"
+            import dask
+
+            # The statistical profiler samples every task's stack every 10 ms: a few per
+            # cent of a worker's CPU for a chart that only the dashboard shows.
+            if not _has_bokeh():
+                dask.config.set({"distributed.worker.profile.enabled": False})
             self.cluster = LocalCluster(n_workers=count, threads_per_worker=1,
                                         processes=True, host=LOOPBACK,
                                         dashboard_address=dashboard,
