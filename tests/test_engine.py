@@ -223,6 +223,10 @@ def test_unreachable_scheduler_is_e560(small, monkeypatch):
     (("--engine", "dask", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"),
      "Error: [E565] --workers sizes the local cluster; with --scheduler the remote cluster's "
      "own workers run the tasks. Leave out one of the two.\n"),
+    (("--engine", "dask", "--scheduler", "http://127.0.0.1:1"),
+     "Error: [E566] --scheduler 'http://127.0.0.1:1' is not a scheduler address (unknown "
+     "scheme 'http'; thematic connects over tcp or tls). Give it as tcp://HOST:PORT, e.g. "
+     "tcp://10.0.0.5:8786.\n"),
 ])
 def test_engine_option_misuse(small, args, message):
     result = invoke(small, "code", "auto", *args)

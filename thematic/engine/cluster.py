@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import pickle
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -24,6 +25,11 @@ PARTITION = 5000        # excerpts in one task at most
 MIN_PARTITION = 250     # fewer is not worth a task's overhead
 EMBED_PARTITION = 512   # texts in one embedding task at most
 LOOPBACK = "127.0.0.1"
+# A local cluster's housekeeping runs in the same few cores as the work: poll memory and
+# the system less often than Dask's defaults (10 and 2 times a second per process). The
+# statistical profiler (every 10 ms) is off where no dashboard (bokeh) can show it.
+LOCAL_CONFIG = {"distributed.worker.memory.monitor-interval": "1s",
+                "distributed.admin.system-monitor.interval": "2s"}
 
 
 def partitions(n: int, workers: int, largest: int = PARTITION,
@@ -32,6 +38,32 @@ def partitions(n: int, workers: int, largest: int = PARTITION,
     is not the last to finish), between ``smallest`` and ``largest`` items."""
     size = max(1, min(largest, max(smallest, -(-n // (4 * max(1, workers))))))
     return [(lo, min(n, lo + size)) for lo in range(0, n, size)]
+
+
+def _detail(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _reachable(address: str, timeout: float) -> None:
+    """E566 for an address that is not HOST:PORT, E560 when nothing answers there: checked
+    with a plain connection first, since a Client that fails to connect leaves a
+    half-made object behind whose clean-up prints a traceback at exit."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            raise ValueError(f"unknown scheme {scheme!r}; thematic connects over tcp or tls")
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise ThematicError("E566", address=address, detail=_detail(exc)) from None
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise ThematicError("E560", address=address, seconds=f"{timeout:g}",
+                            detail=_detail(exc)) from None
 
 
 def _has_bokeh() -> bool:
@@ -52,18 +84,15 @@ class DaskEngine:
             if workers is not None:
                 raise ThematicError("E565")
             address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
+            _reachable(address, timeout)
             try:
                 self.client = Client(address, timeout=timeout, set_as_default=False)
                 self.client.wait_for_workers(1, timeout=timeout)
             except (OSError, TimeoutError) as exc:
-                detail = " ".join(str(exc).split())[:200] or type(exc).__name__
                 if getattr(self, "client", None) is not None:
                     self.client.close()
                 raise ThematicError("E560", address=address, seconds=f"{timeout:g}",
-                                    detail=detail) from None
-            except ValueError as exc:   # an address Dask cannot parse
-                raise ThematicError("E566", address=scheduler,
-                                    detail=" ".join(str(exc).split())[:200]) from None
+                                    detail=_detail(exc)) from None
         else:
             from distributed import LocalCluster
 
@@ -72,14 +101,12 @@ class DaskEngine:
             dashboard = f"{LOOPBACK}:0"
             import dask
 
-            # The statistical profiler samples every task's stack every 10 ms: a few per
-            # cent of a worker's CPU for a chart that only the dashboard shows.
-            if not _has_bokeh():
-                dask.config.set({"distributed.worker.profile.enabled": False})
-            self.cluster = LocalCluster(n_workers=count, threads_per_worker=1,
-                                        processes=True, host=LOOPBACK,
-                                        dashboard_address=dashboard,
-                                        silence_logs=logging.ERROR)
+            with dask.config.set(LOCAL_CONFIG if _has_bokeh() else
+                                 {**LOCAL_CONFIG, "distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=count, threads_per_worker=1,
+                                            processes=True, host=LOOPBACK,
+                                            dashboard_address=dashboard,
+                                            silence_logs=logging.ERROR)
             self.client = Client(self.cluster, set_as_default=False)
         self.address = self.client.scheduler.address
 
@@ -170,7 +197,10 @@ class DaskEngine:
         from thematic.engine.tasks import CoderPlugin, code_partition
 
         self.client.register_plugin(CoderPlugin(rules, model), name="thematic-coder")
-        parts = [items[lo:hi] for lo, hi in partitions(len(items), self.workers)]
+        # Pickled here, a partition is one opaque bytes object that Dask sends as it is,
+        # instead of walking its thousands of tuples looking for futures to resolve.
+        parts = [pickle.dumps(items[lo:hi], protocol=5)
+                 for lo, hi in partitions(len(items), self.workers)]
 
         def done(i: int, result) -> None:
             if progress is not None:

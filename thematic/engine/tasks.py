@@ -8,6 +8,7 @@ gives ~8,000 proposals, and tuples pickle several times faster.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 
 try:  # a worker always has distributed; this module is imported only on the engine path
@@ -50,11 +51,14 @@ def named_backend(spec: str):
     return backend
 
 
-def code_partition(items: Sequence[tuple[str, str]], rules, model: str | None = None
+def code_partition(items: Sequence[tuple[str, str]] | bytes, rules, model: str | None = None
                    ) -> tuple[list[tuple], int, int, int]:
-    """``code_batch`` on one partition: (proposal tuples, excerpts, negated, excluded)."""
+    """``code_batch`` on one partition (its (id, text) pairs, or them pickled): (proposal
+    tuples, excerpts, negated, excluded)."""
     from thematic.coding.auto import code_batch
 
+    if isinstance(items, bytes):
+        items = pickle.loads(items)
     result = code_batch(items, rules, model=model)
     return ([(p.excerpt_id, p.code, p.start, p.end, p.origin) for p in result.proposals],
             result.excerpts, result.negated, result.excluded)
