@@ -329,3 +329,18 @@ def test_topics_on_dask_embed_on_the_workers(demo, cluster):
     assert json.loads(two.output)["model"] == json.loads(one.output)["model"]
     cache = "SELECT model, text_sha FROM embeddings ORDER BY model, text_sha"
     assert table(dask, cache) == table(local, cache) != []
+
+
+def test_the_dashboard_link_is_printed_when_the_scheduler_serves_one(small, cluster,
+                                                                     monkeypatch):
+    import thematic.engine.cluster
+
+    # The test cluster's scheduler runs in this process, without bokeh: pretend it has it.
+    monkeypatch.setattr(thematic.engine.cluster, "_has_bokeh", lambda: True)
+    result = invoke(small, "code", "auto", "--engine", "dask", "--scheduler",
+                    cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    first, rest = result.output.split("\n", 1)
+    assert first == f"Dask dashboard: {cluster.dashboard_link}"
+    assert first.startswith("Dask dashboard: http://127.0.0.1:")
+    assert rest.startswith("Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found")
