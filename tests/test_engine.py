@@ -344,3 +344,23 @@ def test_the_dashboard_link_is_printed_when_the_scheduler_serves_one(small, clus
     assert first == f"Dask dashboard: {cluster.dashboard_link}"
     assert first.startswith("Dask dashboard: http://127.0.0.1:")
     assert rest.startswith("Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found")
+
+
+def test_semantic_stage_embeds_the_excerpts_on_the_cluster(tmp_path, engine):
+    pytest.importorskip("sklearn")
+    from test_coding_support import prepare
+
+    from thematic.coding.auto import run
+    from thematic.project import init, open_store
+
+    found = []
+    for name, on in (("local", None), ("dask", engine)):
+        root = prepare(init(tmp_path / name))
+        with open_store(root) as store:
+            result = run(store, semantic=True, embedder="tfidf", min_score=0.1, engine=on)
+        found.append((result.found, result.semantic,
+                      table(root, "SELECT excerpt_id, code_id, coder, origin, round(score, 5) "
+                                  "FROM codings ORDER BY id"),
+                      table(root, "SELECT model, text_sha FROM embeddings ORDER BY text_sha")))
+    assert found[0] == found[1]
+    assert found[0][1] > 0 and found[0][3] != []

@@ -117,7 +117,10 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         if callable(getattr(backend, "fit", None)):
             # A corpus-fitted backend (tf-idf) must see the excerpts and the codes together.
             backend.fit([t for _, t in items] + [t for _, t in prototypes(book.codes)])
-        space = CodeSpace(book.codes, backend, encode=_cached(store, backend))
+        # On an engine the excerpts are embedded there (same cache entries); the few code
+        # prototypes here.
+        encoder = engine.encoder(backend) if engine is not None else backend
+        space = CodeSpace(book.codes, backend, encode=_cached(store, encoder))
         threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
