@@ -1,21 +1,24 @@
-"""Candidate-theme quality: topics against the review's themes, for each embedding backend.
+"""Candidate-theme quality: topics against the review's themes, per backend and clusterer.
 
-Builds a throw-away project from the bundled corpus (findings, studies, the peer-support
-codebook and the gold coding, which only feeds labels and nearest codes), then for each
-backend (the packaged all-MiniLM-L6-v2 and TF-IDF + SVD) and each seed runs
-``thematic.topics.propose`` with its defaults and compares the topic of every finding with
-its gold theme (corpus/peer-support/gold.csv, column ``theme``, 1–9):
+For each labelled set (the bundled corpus, corpus/peer-support, and the held-out set,
+corpus/heldout, written blind to the rules) a throw-away project gets its findings, the
+peer-support codebook and **automatic** coding only (auto:rules; the human gold coding is
+never loaded, so the code profiles that the ward clusterer joins to the embeddings are the
+tool's own). Then for each backend (the packaged all-MiniLM-L6-v2, TF-IDF + SVD), each
+clusterer (ward on embeddings + code profiles, ward on embeddings alone, BERTopic's UMAP +
+HDBSCAN) and each seed, ``thematic.topics.propose`` runs with its defaults and the topic of
+every finding is compared with its gold theme (gold.csv, column ``theme``, 1–9):
 
 * ARI and NMI (scikit-learn), over all findings (outliers count as one more cluster);
 * recovered: how many of the 9 themes some candidate recovers — a candidate recovers a theme
   when more than half of its findings carry that theme;
 * seconds per run in this process (the first run of a backend also embeds and fills the
-  cache), and ``--cli`` adds the wall time of a fresh ``thematic topics`` process, cold
-  (empty embedding cache) and warm.
+  cache). ``--timing`` adds the wall time of ``thematic topics`` in a fresh process on both
+  sets together (308 excerpts), first with an empty embedding cache, then cached.
 
 Prints a table and RESULTS.md rows; asserts nothing.
 Run: ``python benchmarks/topics_quality.py [--seeds 0,1,2] [--backends minilm,tfidf]
-[--guided] [--cli]``.
+[--clusters ward,ward-embeddings,hdbscan] [--sets peer-support,heldout] [--timing]``.
 """
 
 from __future__ import annotations
@@ -33,32 +36,30 @@ from pathlib import Path
 from _common import row
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus" / "peer-support"
+CORPUS = REPO / "corpus"
 CODEBOOK = REPO / "codebooks" / "peer-support.yaml"
 RECOVER_ABOVE = 0.5
+CLUSTERS = {"ward": ("ward", True), "ward-embeddings": ("ward", False),
+            "hdbscan": ("hdbscan", False)}
 
 
-def build(root: Path, *, codings: bool = True):
+def build(root: Path, sets: list[str]):
+    from thematic.codebook import load
+    from thematic.coding.auto import run as auto
     from thematic.corpus.importer import import_excerpts, import_studies
     from thematic.project import init, open_store
 
     init(root)
     store = open_store(root)
-    import_studies(store, CORPUS / "studies.csv")
-    import_excerpts(store, [CORPUS / "findings.csv"])
-    if codings and CODEBOOK.exists():
-        try:
-            from thematic.codebook import load
-            from thematic.coding.exchange import import_codings
-        except ImportError:  # the codebook/coding rooms missing: labels from keywords only
-            return store
-        load(store, CODEBOOK)
-        import_codings(store, CORPUS / "gold.csv", coder="gold")
+    import_studies(store, CORPUS / "peer-support" / "studies.csv")
+    import_excerpts(store, [CORPUS / name / "findings.csv" for name in sets])
+    load(store, CODEBOOK)
+    auto(store, codebook="peer-support")
     return store
 
 
-def gold_themes() -> dict[str, str]:
-    with (CORPUS / "gold.csv").open(encoding="utf-8") as handle:
+def gold_themes(name: str) -> dict[str, str]:
+    with (CORPUS / name / "gold.csv").open(encoding="utf-8") as handle:
         return {r["finding_id"]: r["theme"] for r in csv.DictReader(handle)}
 
 
@@ -82,12 +83,12 @@ def score(store, run_id: int, gold: dict[str, str]) -> tuple[float, float, list[
 
 
 def cli_seconds(backend: str) -> tuple[float, float]:
-    """Wall time of `thematic topics` in a fresh process: empty cache, then warm cache."""
+    """Wall time of `thematic topics` in a fresh process on both sets: empty cache, cached."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     exe = Path(sys.executable).with_name("thematic")
     times = []
     with tempfile.TemporaryDirectory() as tmp:
-        build(Path(tmp) / "p").close()
+        build(Path(tmp) / "p", ["peer-support", "heldout"]).close()
         for _ in range(2):
             start = time.perf_counter()
             subprocess.run([str(exe), "--project", str(Path(tmp) / "p"), "topics",
@@ -101,54 +102,60 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--backends", default="minilm,tfidf")
-    parser.add_argument("--guided", action="store_true", help="Also run guided (seeded).")
-    parser.add_argument("--cli", action="store_true", help="Also time fresh CLI processes.")
+    parser.add_argument("--clusters", default="ward,ward-embeddings,hdbscan")
+    parser.add_argument("--sets", default="peer-support,heldout")
+    parser.add_argument("--timing", action="store_true",
+                        help="Also time fresh CLI processes on 308 excerpts.")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from thematic.topics import propose
 
-    gold = gold_themes()
     seeds = [int(s) for s in args.seeds.split(",")]
     summary = []
-    print(f"{'backend':8} {'mode':7} {'seed':>4} {'topics':>6} {'hdbscan-out':>11} "
-          f"{'ARI':>6} {'NMI':>6} {'recovered':>9}  {'s':>6}  method / recovered themes")
-    with tempfile.TemporaryDirectory() as tmp:
-        store = build(Path(tmp) / "bench")
-        for backend in args.backends.split(","):
-            modes = [False, True] if args.guided else [False]
-            for guided in modes:
-                figures = []
-                for seed in seeds:
-                    start = time.perf_counter()
-                    run = propose(store, embeddings=backend, seed=seed, guided=guided)
-                    seconds = time.perf_counter() - start
-                    ari, nmi, recovered = score(store, run.id, gold)
-                    figures.append((ari, nmi, len(recovered), seconds))
-                    print(f"{backend:8} {'guided' if guided else 'plain':7} {seed:>4} "
-                          f"{len(run.topics):>6} {run.hdbscan_outlier_share:>11.0%} "
-                          f"{ari:>6.3f} {nmi:>6.3f} {len(recovered):>7}/9  {seconds:>6.1f}"
-                          f"  {run.method}; themes {','.join(recovered)}", flush=True)
-                mean = [statistics.mean(f[i] for f in figures) for i in range(4)]
-                summary.append((backend, guided, mean))
-        store.close()
+    print(f"{'set':12} {'backend':7} {'cluster':15} {'seed':>4} {'topics':>6} "
+          f"{'ARI':>6} {'NMI':>6} {'recovered':>9}  {'s':>6}  recovered themes")
+    for name in args.sets.split(","):
+        gold = gold_themes(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = build(Path(tmp) / "bench", [name])
+            for backend in args.backends.split(","):
+                for key in args.clusters.split(","):
+                    cluster, profile = CLUSTERS[key]
+                    figures = []
+                    for seed in seeds:
+                        start = time.perf_counter()
+                        run = propose(store, embeddings=backend, seed=seed, cluster=cluster,
+                                      profile=profile)
+                        seconds = time.perf_counter() - start
+                        ari, nmi, recovered = score(store, run.id, gold)
+                        figures.append((ari, nmi, len(recovered), seconds, len(run.topics)))
+                        print(f"{name:12} {backend:7} {key:15} {seed:>4} {len(run.topics):>6} "
+                              f"{ari:>6.3f} {nmi:>6.3f} {len(recovered):>7}/9  {seconds:>6.1f}"
+                              f"  {','.join(recovered)}", flush=True)
+                    mean = [statistics.mean(f[i] for f in figures) for i in range(5)]
+                    summary.append((name, backend, key, mean))
+            store.close()
     print()
     print("mean over seeds:")
-    for backend, guided, (ari, nmi, rec, seconds) in summary:
-        print(f"  {backend:8} {'guided' if guided else 'plain':7} ARI {ari:.3f}  NMI {nmi:.3f}"
-              f"  recovered {rec:.1f}/9  {seconds:.1f} s per run (in process)")
+    for name, backend, key, (ari, nmi, rec, seconds, k) in summary:
+        print(f"  {name:12} {backend:7} {key:15} ARI {ari:.3f}  NMI {nmi:.3f}  recovered "
+              f"{rec:.1f}/9  {k:.1f} topics  {seconds:.1f} s per run (in process)")
     print()
-    for backend, guided, (ari, nmi, rec, _) in summary:
-        mode = " guided" if guided else ""
-        row(f"topics quality: {backend}{mode} vs 9 gold themes",
-            f"ARI {ari:.3f}, NMI {nmi:.3f}, {rec:.1f}/9 themes recovered",
+    span = f"seeds {seeds[0]}–{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    for name, backend, key, (ari, nmi, rec, _, k) in summary:
+        row(f"topics quality: {name}, {backend}, {key} (mean of {span})",
+            f"ARI {ari:.3f}, NMI {nmi:.3f}, {rec:.1f}/9 themes recovered, {k:.1f} topics",
             "one topic per theme: ARI 1, 9/9", ari)
-    if args.cli:
+    if args.timing:
         print()
         for backend in args.backends.split(","):
             cold, warm = cli_seconds(backend)
-            print(f"  thematic topics --embeddings {backend}: {cold:.1f} s cold cache, "
-                  f"{warm:.1f} s warm cache (fresh process each)")
+            print(f"  thematic topics --embeddings {backend} on 308 excerpts: {cold:.1f} s "
+                  f"empty cache, {warm:.1f} s cached (fresh process each)")
+            row(f"topics time: {backend}, 308 excerpts, fresh process",
+                f"{cold:.1f} s empty cache, {warm:.1f} s cached", "goal 30 s / 5 s",
+                cold / 30)
 
 
 if __name__ == "__main__":

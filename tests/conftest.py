@@ -13,6 +13,10 @@ CORPUS = REPO / "corpus" / "peer-support"
 CODEBOOKS = REPO / "codebooks"
 DATA = Path(__file__).resolve().parent / "data"
 
+# Before any test loads torch: the portable kernels that make embeddings machine-independent
+# are chosen by environment variables read when torch loads (see thematic.embeddings).
+import thematic.embeddings  # noqa: E402, F401
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ["THEMATIC_USER"] = "tester"

@@ -174,7 +174,8 @@ def test_model_path_pipeline(proj, tmp_path):
 class FakeBackend:
     """Bag of words over a tiny vocabulary: enough for cosine similarity to mean something."""
 
-    name = "fake"
+    name = key = "fake"
+    portable = True
     vocabulary = ("hope", "optimism", "future", "stigma", "discrimination", "training",
                   "role", "roles", "unclear", "symptoms", "agency", "empowerment")
 

@@ -269,8 +269,8 @@ def test_embeddings_on_the_cluster_fill_the_same_cache(tmp_path, engine):
     pytest.importorskip("sklearn")
     import numpy as np
 
+    from thematic.embeddings import TfidfBackend, embed
     from thematic.project import open_store
-    from thematic.topics.embeddings import TfidfBackend, embed
 
     texts = [f"peer support worker {i} felt hope and stigma {i % 7}" for i in range(300)]
     backend = TfidfBackend(dim=20).fit(texts)

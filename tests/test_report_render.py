@@ -81,7 +81,8 @@ def test_markdown_structure(rendered):
                 if t.type == "heading_open"]
     assert [h for h in headings if h[0] in ("h1", "h2")] == [
         ("h1", "Peer support \\| \\*demo\\*"), ("h2", "Summary"), ("h2", "Methods"),
-        ("h2", "Evidence table"), ("h2", "Themes"), ("h2", "Figures"),
+        ("h2", "Evidence table"), ("h2", "Themes"), ("h2", "Findings through CFIR 2.0"),
+        ("h2", "Figures"),
         ("h2", "Evidence gaps"), ("h2", "Appendix A. Traceability"), ("h2", "References"),
         ("h2", "Notes on this report")]
     tables = _tables(text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from thematic import embeddings as emb
 from thematic.errors import ThematicError
-from thematic.topics import embeddings as emb
 
 TEXTS = ["Peer workers were unclear about their role.",
          "Participants gained hope that recovery was possible.",
@@ -64,7 +64,8 @@ def test_file_is_not_a_model(tmp_path):
 
 
 class Counting:
-    name = "counting-test"
+    name = key = "counting-test"
+    portable = True
 
     def __init__(self):
         self.seen: list[str] = []

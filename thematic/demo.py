@@ -157,6 +157,18 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
             done = import_codings(store, corpus / "gold.csv", coder="gold", root=root)
             return f"{done.added} codings by coder gold (the human reference coding)"
 
+        def valence() -> str:
+            from thematic.cfir.valence import apply_rule
+            from thematic.cfir.view import build as cfir_view
+
+            counts = apply_rule(store)
+            view = cfir_view(store)
+            reached = [d.id for d in view.domains if d.constructs and d.id != "outcomes"]
+            return (f"{counts['barrier']} barrier, {counts['facilitator']} facilitator and "
+                    f"{counts['mixed']} mixed excerpt(s) by the cue-word rule; "
+                    f"{view.excerpts_with_evidence} excerpts reach {len(reached)} of the 5 "
+                    "CFIR 2.0 domains through the codebook's crosswalk")
+
         def agreement() -> str:
             from thematic.agreement import measure
 
@@ -170,9 +182,8 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
             from thematic.topics import propose
 
             run_ = propose(store, embeddings=embeddings, seed=42)
-            return (f"{len(run_.topics)} candidate themes ({run_.method}; HDBSCAN outliers "
-                    f"{run_.hdbscan_outlier_share:.0%}, {run_.outlier_share:.0%} after "
-                    "reassignment)")
+            labels = "; ".join(c.label for c in run_.topics)
+            return f"{len(run_.topics)} candidate themes ({run_.method}): {labels}"
 
         def themes() -> str:
             from thematic.themes import add_theme
@@ -182,6 +193,21 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
                 add_theme(store, spec["name"], spec["codes"], description=spec["description"],
                           level=spec.get("level", "descriptive"), codebook="peer-support")
             return f"{len(plan)} themes from corpus/peer-support/themes.yaml"
+
+        def confidence() -> str:
+            from thematic.findings import add_finding
+            from thematic.findings.cerqual import set_scope
+            from thematic.findings.prisma import import_screening
+            from thematic.themes import list_themes
+
+            plan = _confidence_plan(corpus / "confidence.yaml")
+            for theme in list_themes(store):
+                add_finding(store, theme.description or theme.name, [theme.id])
+            set_scope(store, **plan.get("scope", {}))
+            flow = import_screening(store, corpus / "screening.csv", root=root)
+            return (f"{len(list_themes(store))} findings (one per theme), no study appraised "
+                    f"(the review states no ratings), PRISMA: {flow.counts['included']} "
+                    "studies included (the review reports no other count)")
 
         def network() -> str:
             from thematic.network import build, write
@@ -218,9 +244,11 @@ def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | 
         step("load codebooks", "thematic.codebook", codebooks)
         step("auto-code", "thematic.coding.auto", autocode)
         step("import gold coding", "thematic.coding.manual", gold)
+        step("CFIR barriers and facilitators", "thematic.cfir.valence", valence)
         step("agreement (gold vs auto:rules)", "thematic.agreement.units", agreement)
         step("candidate themes (BERTopic)", "thematic.topics.model", topics)
         step("themes", "thematic.themes", themes)
+        step("findings, CERQual and PRISMA", "thematic.findings", confidence)
         step("network", "thematic.network", network)
         step("report", "thematic.report", report)
         step("audit", "thematic.audit", audit)
@@ -237,3 +265,11 @@ def _theme_plan(path: Path) -> list[dict]:
 
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)["themes"]
+
+
+def _confidence_plan(path: Path) -> dict:
+    """What the review states for GRADE-CERQual and PRISMA (see confidence.yaml)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}

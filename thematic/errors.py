@@ -269,6 +269,78 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "export the project again, with plain-text sources in UTF-8."),
     "E461": (USAGE, "No codebook {value!r} to export.{suggest} Load one with `thematic "
                     "codebook load FILE`; list the loaded ones with `thematic codebook list`."),
+    # --- #22 findings, appraisal, GRADE-CERQual, PRISMA 2020 screening (E590–E629) ------
+    "E590": (USAGE, "A finding must rest on at least one theme: {statement!r} names none. Add "
+                    "--theme THEME (list them with `thematic theme list`)."),
+    "E591": (USAGE, "No finding {value!r}.{suggest} List them with `thematic finding list`."),
+    "E592": (USAGE, "{option}: {problem}"),
+    "E593": (USAGE, "{path}, row {row}, column {column!r}: study {value!r} is not in the "
+                    "project.{suggest} Use the study ids of `thematic studies list`; nothing "
+                    "was imported."),
+    "E594": (USAGE, "{path}, row {row}, column {column!r}: {value!r} is not an appraisal "
+                    "rating. Use one of: {choices}; nothing was imported."),
+    "E595": (USAGE, "{path}: no column {column!r}. The sheet needs the columns {needed} "
+                    "(other columns are kept as appraisal items). Columns in the file: "
+                    "{columns}."),
+    "E596": (USAGE, "{path}, row {row}: study {value!r} is appraised again (first at row "
+                    "{first}). Give each study one row; nothing was imported."),
+    "E597": (USAGE, "{option} {value!r} is not on the GRADE-CERQual scale. Use one of: "
+                    "{choices}."),
+    "E598": (USAGE, "A CERQual judgement needs an explanation: add --why \"...\" (the "
+                    "Summary of Qualitative Findings prints it beside the confidence)."),
+    "E599": (USAGE, "Nothing to record for finding {finding}: give at least one of "
+                    "--limitations, --coherence, --adequacy, --relevance, --overall."),
+    "E600": (USAGE, "{path}: the screening counts do not add up: {sum}. Correct the counts "
+                    "(PRISMA 2020: identified − removed before screening = screened; "
+                    "screened − excluded = sought; sought − not retrieved = assessed; "
+                    "assessed − excluded = included); nothing was imported."),
+    "E601": (USAGE, "{path}, row {row}, column {column!r}: {problem}. {fix} Nothing was "
+                    "imported."),
+    "E602": (USAGE, "{path}: neither a screening log (columns record, source, stage, decision, "
+                    "reason) nor a counts file (columns item, count). Columns in the file: "
+                    "{columns}."),
+    "E603": (USAGE, "Finding {finding} rests on theme {theme!r}, which is no longer in the "
+                    "project. Give the finding a theme again (`thematic finding remove "
+                    "{finding}`, then `thematic finding add … --theme THEME`)."),
+    "E604": (USAGE, "{option}: {problem}"),
+    # --- #24 CFIR as the synthesis lens (E630–E659) -------------------------------------
+    "E630": (USAGE, "Codebook {codebook!r} {version} has no auto-coding rules and the "
+                    "semantic stage is off, so `code auto` can propose nothing. Add `rules:` "
+                    "to its codes (see codebooks/schema.json), run with --semantic (codes are "
+                    "then proposed by similarity to their definitions), or choose a codebook "
+                    "with rules (--codebook, e.g. peer-support or cfir2)."),
+    "E631": (USAGE, "{value!r} is not a CFIR 2.0 construct.{suggest} Construct ids are those "
+                    "of codebooks/cfir2.yaml, e.g. inner-setting.culture; list them with "
+                    "`thematic cfir --all`."),
+    "E632": (USAGE, "{value!r} is not a direction.{suggest} Use one of: {choices}."),
+    "E633": (USAGE, "Coder {coder!r} is the valence rule's own name; record a person's "
+                    "direction under your name (--coder NAME, or THEMATIC_USER)."),
+    "E634": (USAGE, "Rating {value!r} is outside the CFIR rating scale. Use one of: {scale} "
+                    "(-2/-1 barrier, +1/+2 facilitator, 0 neutral, X mixed)."),
+    "E635": (USAGE, "Case {value!r} is not a study in the project.{suggest} Cases are the "
+                    "study ids of the study table (`thematic studies list`)."),
+    "E636": (USAGE, "Rating construct {construct} in case {case} needs a reason: give --why "
+                    "\"…\" (the CFIR rating rules ask for the evidence behind each rating)."),
+    "E637": (USAGE, "No study attribute {value!r}.{suggest} Attributes: {known}."),
+    # --- #19 interviews and surveys: turns, roles, exclusions (E500–E529) -----------------
+    "E500": (USAGE, "{path}: --segment turn found no speaker labels (a label must start a "
+                    "line and occur at least twice). First lines: {lines}. Label styles "
+                    "tried: {styles}. Label the turns like 'Interviewer: …', name one-off "
+                    "speakers with --interviewer/--roles, or import with --segment paragraph."),
+    "E501": (USAGE, "--segment turn cuts documents (TXT, Markdown, DOCX, ODT) at speaker "
+                    "labels; {path} is a sheet. Import sheets with --segment row, paragraph "
+                    "or sentence."),
+    "E502": (USAGE, "{path}, row {row}: {problem}. A roles file is a CSV/TSV with the columns "
+                    "speaker and role (interviewer or participant)."),
+    "E503": (USAGE, "No excerpt {value!r} in the project.{suggest} Nothing was excluded or "
+                    "included; list the excerpts with `thematic excerpts list`."),
+    "E504": (USAGE, "--reason is empty: say why the excerpts leave the analysis (e.g. "
+                    "\"non-answer\", \"out of scope\"); the report's methods quote it."),
+    "E505": (USAGE, "Unknown design {value!r}.{suggest} Use one of: {choices} (report "
+                    "--design)."),
+    "E506": (USAGE, "--by {value!r}: no study or respondent records that attribute.{suggest} "
+                    "Attributes recorded: {known}. Import them with `thematic import studies "
+                    "FILE` (a survey sheet can be imported both ways)."),
     # --- #21 engines: Dask (E560–E589) ---------------------------------------------------
     "E560": (USAGE, "Cannot reach the Dask scheduler at {address} within {seconds} s "
                     "({detail}); nothing was run or written. Check that the scheduler is "

@@ -240,7 +240,8 @@ def load(store: Store, *, coders: list[str] | None = None, codes: list[str] | No
     if not common:
         detail = "; ".join(f"{c} reviewed {len(reviewed.get(c, ()))}" for c in chosen)
         raise ThematicError("E202", coders=", ".join(chosen), detail=detail)
-    excerpts = [e for e in corpus_db.all_excerpt_ids(store) if e in common]
+    # excluded excerpts and interviewer turns are out of the analysis, agreement included
+    excerpts = [e for e in corpus_db.all_excerpt_ids(store, analysed=True) if e in common]
     position = {e: i for i, e in enumerate(excerpts)}
     coder_pos = {c: i for i, c in enumerate(chosen)}
     item_of: dict[str, list[int]] = {}

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from thematic.audit.core import CHECKS, ERROR, WARNING, Audit, AuditResult, Problem, display_path
+from thematic.audit.finding_checks import check_findings
 from thematic.audit.report_checks import (
     check_reports,
     discover,
@@ -42,6 +43,7 @@ def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -
     # One read snapshot: a coder writing meanwhile cannot make the checks disagree.
     with db.snapshot(store):
         check_store(audit)
+        check_findings(audit)
         check_reports(audit, paths)
     return AuditResult(audit.problems, list(CHECKS), [display_path(p, audit.root)
                                                        for p in paths])

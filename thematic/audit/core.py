@@ -33,6 +33,9 @@ CHECKS = {
     "report-broken-anchor": "every #link resolves to an anchor in the report",
     "report-claim-mismatch": "every count a report states equals the store's",
     "report-claim-unchecked": "every claim key is one audit can check (warning)",
+    "report-unknown-finding": "every review finding a report states exists",
+    "finding-unknown-theme": "every review finding rests on themes in the project",
+    "finding-no-evidence": "every review finding has accepted evidence (warning)",
 }
 
 

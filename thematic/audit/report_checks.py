@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic.audit import cfir_checks
 from thematic.audit.core import ERROR, WARNING, Audit, display_path
 from thematic.report.markdown import anchor
 from thematic.store import audit as db
@@ -157,7 +158,6 @@ class _ReportChecker:
         self.counts = db.project_counts(self.store)
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
-        self._phrased: dict[str, bool] = {}   # excerpt id → has a divergence phrase
 
     def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
         """The excerpt an anchor's tail names: usually its id; only an id with characters
@@ -271,6 +271,9 @@ class _ReportChecker:
             return
         if kind in _NOT_RECOMPUTED:
             return
+        if kind in cfir_checks.KINDS:
+            cfir_checks.check_claim(self, line, kind, ident, attrs)
+            return
         subject = "the project" if ident is None else f"{kind} {ident!r}"
         # a report states a theme's figures several times (summary, section, gaps)
         key = (kind, ident, *(attrs.get(q) for q in _QUALIFIERS.get(kind, ())),
@@ -289,7 +292,8 @@ class _ReportChecker:
                          f"checks {', '.join(sorted(actual))}).",
                          "Use those keys, or ask for the figure to be added to audit.")
                 continue
-            ok = _matches(given, actual[key], share=key == "share")
+            ok = (given == actual[key] if isinstance(actual[key], str)
+                  else _matches(given, actual[key], share=key == "share"))
             if ok is None:
                 self.add(ERROR, "report-bad-marker", line, f"claim {key}=\"{given}\" is not "
                          "a number.", "Write the figure as in the text, e.g. 12, 0.42 or 42%.")
@@ -338,6 +342,10 @@ class _ReportChecker:
             return db.coder_counts(self.store, ident)
         if kind == "design":
             return db.design_counts(self.store, ident)
+        from thematic.audit import finding_checks
+
+        if kind in finding_checks.KINDS:
+            return finding_checks.actual(self, line, kind, ident, attrs)
         self.add(WARNING, "report-claim-unchecked", line, f"claim about a {kind}, which audit "
                  "cannot check.", "Use theme, code, codebook, coder, design or project "
                  "claims, or ask for this kind to be added to audit.")
@@ -346,7 +354,7 @@ class _ReportChecker:
     def _divergent(self, theme, ev) -> int:
         """Excerpts matching the report's stated divergence rule: a divergence phrase in
         the text, or an accepted code the codebook lists as contrary to a theme code."""
-        from thematic.report.sections import divergent_phrases
+        from thematic.report.sections import divergent_phrases, theme_terms
         from thematic.store.codebooks import get_codebook
 
         book = get_codebook(self.store, theme.codebook) if theme.codebook else None
@@ -355,12 +363,14 @@ class _ReportChecker:
             found = book.code(code) if book else None
             listed = (found.data.get("contrary") or []) if found else []
             contrary.update([listed] if isinstance(listed, str) else listed)
-        todo = [e for e in ev.excerpts if e not in self._phrased]
-        for eid, (text, _) in db.excerpt_texts(self.store, todo).items():
-            self._phrased[eid] = bool(divergent_phrases(text))
+        terms = theme_terms(book.code(c) for c in dict.fromkeys([*theme.codes, *ev.by_code])
+                            ) if book else ()
+        # a cue counts only beside the theme's own terms, so the memo is per theme
+        phrased = {eid: bool(divergent_phrases(text, terms)) for eid, (text, _) in
+                   db.excerpt_texts(self.store, list(ev.excerpts)).items()}
         codes = db.accepted_codes(self.store, ev.excerpts) if contrary else {}
         return sum(1 for e in ev.excerpts
-                   if self._phrased.get(e) or contrary & codes.get(e, set()))
+                   if phrased.get(e) or contrary & codes.get(e, set()))
 
 
 # Agreement figures depend on the coders the report chose and are the agreement room's

@@ -54,7 +54,7 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine
     from thematic.coding.where import select
 
     store = app.store()
-    chosen = select(store, where)
+    chosen = select(store, where, analysed=True)
     with engine_for(engine, scheduler, workers) as cluster, \
             progress(cluster, len(chosen), "Auto-coding") as bar:
         result = run(store, codebook=codebook, where=where, min_score=min_score,
@@ -69,6 +69,9 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine
                f"skipped).")
     if semantic:
         click.echo(f"Semantic stage: {result.semantic} proposal(s) by auto:semantic.")
+    if result.other_language:
+        click.echo(f"{result.other_language} excerpt(s) in another language than the "
+                   "codebook's were not coded by its rules.")
     if result.proposed:
         click.echo("Review them with `thematic code review`.")
 

@@ -50,22 +50,68 @@ def list_excerpts(app: App, source: str | None, search: str | None, limit: int |
 
 @excerpts.command("show")
 @click.argument("excerpt_id")
+@click.option("--around", default=1, show_default=True, type=click.IntRange(0, 20),
+              help="Transcript turns: how many turns before and after to show.")
 @json_option
 @pass_app
-def show(app: App, excerpt_id: str, as_json: bool) -> None:
-    """Show one excerpt in full, with its provenance."""
+def show(app: App, excerpt_id: str, around: int, as_json: bool) -> None:
+    """Show one excerpt in full, with its provenance (a transcript turn with the turns
+    around it; a survey answer with its question)."""
     from thematic.errors import ThematicError, nearest
-    from thematic.store.corpus import all_excerpt_ids, get_excerpt
+    from thematic.store.corpus import all_excerpt_ids, get_excerpt, neighbours
 
     store = app.store()
     found = get_excerpt(store, excerpt_id)
     if found is None:
         raise ThematicError("E030", value=excerpt_id,
                             suggest=nearest(excerpt_id, all_excerpt_ids(store)))
+    before, after = neighbours(store, found, around) if found.speaker else ([], [])
     if as_json:
-        emit([], as_json=True, document=asdict(found))
+        emit([], as_json=True, document={**asdict(found),
+                                         "before": [asdict(e) for e in before],
+                                         "after": [asdict(e) for e in after]})
         return
     click.echo(f"{found.id}  (study {found.source_id}; {found.file}, {found.location}, "
                f"characters {found.start}-{found.end})")
+    if found.excluded:
+        click.echo(f"Excluded from the analysis: {found.excluded}")
+    if found.context:
+        click.echo(f"Context: {found.context}")
     click.echo("")
-    click.echo(found.text)
+    for other in before:
+        click.echo(f"  {_who(other)}: {other.text}")
+    click.echo(f"> {_who(found)}: {found.text}" if found.speaker else found.text)
+    for other in after:
+        click.echo(f"  {_who(other)}: {other.text}")
+
+
+def _who(excerpt) -> str:
+    role = f", {excerpt.role}" if excerpt.role else ""
+    return f"[{excerpt.speaker or '?'}{role}]"
+
+
+@excerpts.command("exclude")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--reason", required=True, help="Why these excerpts leave the analysis "
+              "(stated in the report's methods).")
+@pass_app
+def exclude(app: App, ids: tuple[str, ...], reason: str) -> None:
+    """Take excerpts out of coding, themes, networks and reports (they stay in the project;
+    `excerpts include` brings them back)."""
+    from thematic.corpus.exclusions import exclude as run
+
+    result = run(app.store(), list(ids), reason)
+    click.echo(f"{len(result.changed)} excerpt(s) excluded ({reason.strip()}); "
+               f"{len(result.unchanged)} already excluded.")
+
+
+@excerpts.command("include")
+@click.argument("ids", nargs=-1, required=True)
+@pass_app
+def include(app: App, ids: tuple[str, ...]) -> None:
+    """Bring excluded excerpts back into the analysis."""
+    from thematic.corpus.exclusions import include as run
+
+    result = run(app.store(), list(ids))
+    click.echo(f"{len(result.changed)} excerpt(s) included again; "
+               f"{len(result.unchanged)} were not excluded.")

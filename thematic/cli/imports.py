@@ -9,7 +9,7 @@ import click
 from thematic.cli.common import App, pass_app, progress, warn
 from thematic.cli.interop import qdpx_command
 
-FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx"])
+FORMATS = click.Choice(["csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx", "odt"])
 
 
 @click.group(name="import")
@@ -55,6 +55,8 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
     if result.already_imported:
         click.echo(f"{result.path}: already imported; nothing added.")
         return
+    for message in result.notes:
+        warn(message)
     click.echo(f"{result.path}: {result.added} studies added, {len(result.changed)} updated, "
                f"{result.unchanged} unchanged.")
 
@@ -69,9 +71,23 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
               "present, else an id made from the study and the text).")
 @click.option("--source", help="Attribute every excerpt of these files to this study "
               "(documents default to a source named after the file).")
-@click.option("--segment", type=click.Choice(["row", "paragraph", "sentence"]),
+@click.option("--segment", type=click.Choice(["row", "paragraph", "sentence", "turn"]),
               default=None, help="Cut the text into excerpts by row (sheets' default), "
-              "paragraph (documents' default) or sentence.")
+              "paragraph (documents' default), sentence, or speaker turn (transcripts).")
+@click.option("--interviewer", "interviewers", multiple=True, metavar="NAMES",
+              help="--segment turn: the speakers who ask the questions, comma-separated "
+              "(e.g. \"Interviewer 1,Interviewer 2\"); their turns are kept for context "
+              "but never coded or counted. Default: labels such as Interviewer, Moderator, "
+              "Facilitator, I, Q, Enquêteur.")
+@click.option("--roles", "roles_file", type=click.Path(dir_okay=False),
+              help="--segment turn: a CSV/TSV with columns speaker and role (interviewer or "
+              "participant).")
+@click.option("--context-column", help="Sheets: the column that gives each answer its "
+              "context, shown beside it (default: question, prompt or item when present; "
+              "else the answer column's header when it is not a generic name).")
+@click.option("--language", default=None,
+              help="Each excerpt's language: auto (detected offline), none, or an ISO 639-1 "
+              "code for all of them (default: auto for documents, none for sheets).")
 @click.option("--create-sources", is_flag=True,
               help="Create studies that the excerpts name but the project lacks.")
 @click.option("--skip-unsupported", is_flag=True,
@@ -79,19 +95,29 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
 @_read_options
 @pass_app
 def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_column,
-             source, segment, create_sources, skip_unsupported, fmt, encoding, sheet) -> None:
+             source, segment, interviewers, roles_file, context_column, language,
+             create_sources, skip_unsupported, fmt, encoding, sheet) -> None:
     """Import excerpts from FILES: sheets (CSV/TSV/XLSX/JSONL, a row each) or documents
     (TXT/Markdown/DOCX, a paragraph each). Folders are read recursively.
 
     All files land in one transaction: if one fails, none is imported.
     """
-    from thematic.corpus.importer import ExcerptOptions, expand, import_excerpts
+    from thematic.corpus.importer import (
+        ExcerptOptions,
+        expand,
+        import_excerpts,
+        roles_map,
+        unknown_speakers,
+    )
 
+    names = [n for item in interviewers for n in item.split(",")]
+    roles = roles_map(names, roles_file) if (names or roles_file) else None
     options = ExcerptOptions(text_column=text_column, source_column=source_column,
                              id_column=id_column, source=source,
                              segment=segment or "row", create_sources=create_sources,
                              fmt=fmt, encoding=encoding, sheet=sheet,
-                             skip_unsupported=skip_unsupported)
+                             skip_unsupported=skip_unsupported, roles=roles,
+                             context_column=context_column, language=language)
     if segment is None:
         options.segment = "row"  # documents are cut into paragraphs whatever this says
     store, root = app.store(), app.root
@@ -101,6 +127,8 @@ def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_co
     for result in results:
         for message in result.warnings:
             warn(message)
+        if result.empty:
+            continue
         if result.already_imported:
             click.echo(f"{result.path}: already imported; nothing added.")
             continue
@@ -108,3 +136,10 @@ def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_co
         extra = f", {n} source{'s' if n != 1 else ''} created" if n else ""
         click.echo(f"{result.path}: {result.added} excerpts added, {result.unchanged} "
                    f"unchanged, {len(result.changed)} changed{extra}.")
+        if result.speakers:
+            who = ", ".join(f"{s} ({r})" for s, r in result.speakers.items())
+            click.echo(f"  speakers: {who}")
+    if roles and any(r.speakers for r in results):
+        for name in unknown_speakers(roles, results):
+            warn(f"the roles name speaker {name!r}, who has no turn in these files; check "
+                 "the spelling against the speakers listed above.")

@@ -31,6 +31,11 @@ COMMANDS = {
     "export": "thematic.cli.interop:export",
     "log": "thematic.cli.project:log",
     "demo": "thematic.cli.demo:demo",
+    "finding": "thematic.cli.findings:finding",
+    "appraise": "thematic.cli.findings:appraise",
+    "cerqual": "thematic.cli.findings:cerqual",
+    "screening": "thematic.cli.findings:screening",
+    "cfir": "thematic.cli.cfir:cfir",
 }
 
 

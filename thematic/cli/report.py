@@ -25,10 +25,18 @@ from thematic.cli.common import App, emit, json_option, pass_app, warn
                               "else \"Thematic synthesis\").")
 @click.option("--agreement-coders", "coders", metavar="A,B",
               help="State the agreement between these coders (default: every human coder).")
+@click.option("--design", type=click.Choice(["review", "interviews", "survey"]),
+              help="Shape the report for this design (default: detected: speaker turns → "
+              "interviews, answers with a question or 40+ bare respondents → survey, "
+              "otherwise review).")
+@click.option("--by", "by", metavar="ATTR[,ATTR]",
+              help="Survey: break each theme down by these one or two respondent attributes "
+              "(default: the two that most respondents record with the fewest values).")
 @json_option
 @pass_app
 def report(app: App, template: str | None, out: str | None, themes: str | None, fmt: str,
-           title: str | None, coders: str | None, as_json: bool) -> None:
+           title: str | None, coders: str | None, design: str | None, by: str | None,
+           as_json: bool) -> None:
     """Render the narrative synthesis: methods and counts, an evidence table, one section
     per theme (prevalence, codes, quotes with citations, co-occurring themes, divergent
     cases), figures, evidence gaps, a traceability appendix and the references.
@@ -41,7 +49,8 @@ def report(app: App, template: str | None, out: str | None, themes: str | None, 
     target = Path(out) if out else root / "reports" / f"report.{'html' if fmt == 'html' else 'md'}"
     wanted = _list(themes)
     result = build_report(app.store(), target, template=template, themes=wanted, fmt=fmt,
-                          title=title, agreement_coders=_list(coders))
+                          title=title, agreement_coders=_list(coders), design=design,
+                          by=_list(by))
     shown = _shown(result.path, root)
     if as_json:
         emit([], as_json=True, document={

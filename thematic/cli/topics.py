@@ -27,10 +27,18 @@ def _codes(c) -> str:
         n["code"] for n in c.nearest_codes[:2])
 
 
+def _label(c) -> str:
+    share = c.data.get("label_share")
+    return c.label if share is None else f"{c.label} ({share:.0%} coded)"
+
+
 def _rows(candidates) -> list[dict]:
-    return [{"topic": c.topic, "size": c.size, "studies": len(c.studies), "label": c.label,
+    return [{"topic": c.topic, "size": c.size, "studies": len(c.studies), "label": _label(c),
              "keywords": ", ".join(w for w, _ in c.keywords[:5]), "codes": _codes(c)}
             for c in candidates]
+
+
+
 
 
 def _share(value: float | None) -> str:
@@ -54,8 +62,16 @@ RUN_OPTIONS = [
     click.option("--codebook", help="The codebook for nearest codes and --guided (default: "
                  "the current one)."),
     click.option("--outliers", type=click.Choice(["auto", "keep", "reduce", "kmeans"]),
-                 default="auto", show_default=True, help="What to do with HDBSCAN outliers: "
-                 "auto = reassign them, or fall back to k-means when they are the majority."),
+                 default="auto", show_default=True, help="What to do with HDBSCAN outliers "
+                 "(--cluster hdbscan): auto = reassign them, or fall back to k-means when "
+                 "they are the majority."),
+    click.option("--cluster", type=click.Choice(["ward", "hdbscan"]), default="ward",
+                 show_default=True, help="ward: Ward clustering of embeddings joined with "
+                 "code profiles, k chosen by stability; the same topics on every machine. "
+                 "hdbscan: BERTopic's UMAP + HDBSCAN (may differ between CPUs); --guided "
+                 "uses it."),
+    click.option("--no-code-profile", "no_profile", is_flag=True, help="Cluster on the "
+                 "embeddings alone, not joined with each excerpt's codings."),
 ]
 
 
@@ -71,7 +87,8 @@ def run_options(f):
 @json_option
 @click.pass_context
 def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, nr_topics,
-           codebook, outliers, engine, scheduler, workers, as_json) -> None:
+           codebook, outliers, cluster, no_profile, engine, scheduler, workers,
+           as_json) -> None:
     """Propose candidate themes with BERTopic (run without a sub-command), and inspect them.
 
     Accept a candidate as a theme with `thematic theme accept TOPIC`.
@@ -84,11 +101,12 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     app: App = ctx.obj
     store = app.store()
     total = counts(store)["excerpts"]
-    with engine_for(engine, scheduler, workers) as cluster, \
-            progress(cluster, total, "Embedding") as step:
+    with engine_for(engine, scheduler, workers) as running, \
+            progress(running, total, "Embedding") as step:
         found = propose(store, embeddings=embeddings, unit=unit, min_topic_size=min_topic_size,
                         seed=seed, guided=guided, nr_topics=nr_topics, codebook=codebook,
-                        outliers=outliers, progress=step, engine=cluster)
+                        outliers=outliers, cluster=cluster, profile=not no_profile,
+                        progress=step, engine=running)
     if as_json:
         emit([], as_json=True, document=asdict(found))
         return
@@ -98,9 +116,12 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     if unit != "excerpt":
         texts += f" as {found.n_documents} {unit}(s)"
     click.echo(f"Topic run {found.id}: {texts}; embeddings {found.model}; {found.method}.")
-    click.echo(f"{len(found.topics)} topic(s); outliers: HDBSCAN "
-               f"{_share(found.hdbscan_outlier_share)}, final {_share(found.outlier_share)}; "
-               f"{found.seconds:.1f} s.")
+    if found.hdbscan_outlier_share is None:
+        click.echo(f"{len(found.topics)} topic(s); {found.seconds:.1f} s.")
+    else:
+        click.echo(f"{len(found.topics)} topic(s); outliers: HDBSCAN "
+                   f"{_share(found.hdbscan_outlier_share)}, final "
+                   f"{_share(found.outlier_share)}; {found.seconds:.1f} s.")
     click.echo("")
     emit(_rows(found.candidates), ["topic", "size", "studies", "label", "keywords", "codes"],
          as_json=False)
@@ -131,15 +152,26 @@ def runs(app: App, as_json: bool) -> None:
 @json_option
 @pass_app
 def list_(app: App, run_id: int | None, as_json: bool) -> None:
-    """List the candidate themes of a run."""
+    """List the candidate themes of a run, with what produced the run and which
+    candidates became themes."""
     from thematic.store import topics as tdb
+    from thematic.themes import list_themes
+    from thematic.topics.run import provenance
 
     store = app.store()
     chosen = _run_id(store, run_id)
+    run = tdb.get_run(store, chosen)
     found = tdb.list_candidates(store, chosen)
     found.sort(key=lambda c: (c.topic < 0, c.topic))
-    emit(_rows(found), ["topic", "size", "studies", "label", "keywords", "codes"],
-         as_json=as_json, document=[asdict(c) for c in found])
+    accepted = {topic: t.name for t in list_themes(store) for r, topic in t.topics
+                if r == chosen}
+    rows = [{**row, "theme": accepted.get(row["topic"], "")} for row in _rows(found)]
+    if not as_json:
+        line = provenance(run)
+        click.echo(line[:1].upper() + line[1:])
+    emit(rows, ["topic", "size", "studies", "label", "keywords", "codes", "theme"],
+         as_json=as_json, document={"run": asdict(run), "candidates": [
+             {**asdict(c), "theme": accepted.get(c.topic)} for c in found]})
 
 
 @topics.command("show")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 # Keys of a code other than id/name/parent/codable/definition: kept in the store's `data`.
 DATA_KEYS = ("include", "exclude", "examples", "cfir", "colour", "rules")
-META_KEYS = ("description", "citation", "licence", "language")
+META_KEYS = ("description", "citation", "licence", "language", "semantic")
 TOP_KEYS = ("name", "version", "title", *META_KEYS, "codes")
 CODE_KEYS = ("id", "parent", "name", "codable", "definition", *DATA_KEYS)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from thematic.coding.common import resolve_codebook, write
 from thematic.coding.rules import RuleSet, coder_for
+from thematic.errors import ThematicError
 from thematic.store import codings as db
 from thematic.store.db import Store
 
@@ -56,6 +57,7 @@ class AutoResult:
     negated: int = 0                 # rule matches vetoed by negation
     excluded: int = 0                # rule matches vetoed by an exclusion rule
     semantic: int = 0                # of ``found``, how many came from the semantic stage
+    other_language: int = 0          # excerpts left out: detected in another language
     codebook: str = ""
     version: str = ""
     codebook_id: int = 0
@@ -96,10 +98,18 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
 
     book = resolve_codebook(store, codebook)
     rules = RuleSet.from_codes(book.codes)
+    if not rules.codes and not semantic:
+        # Coding every excerpt to find nothing would look like "no code applies".
+        raise ThematicError("E630", codebook=book.name, version=book.version)
     coder_for(rules, model)  # compile first: a bad pattern fails before any work
     if excerpts is None:
-        excerpts = select(store, where)
-    items = [(e.id, e.text) for e in excerpts]
+        excerpts = select(store, where, analysed=True)
+    language = str(book.metadata.get("language") or "").strip().lower()[:2]
+    # Rules are written in one language; an excerpt detected in another is not coded by them
+    # (an excerpt too short to detect has no language and is coded).
+    same = [e for e in excerpts if not (language and e.language and e.language != language)]
+    other_language = len(excerpts) - len(same)
+    items = [(e.id, e.text) for e in same]
     if engine is not None:
         total = engine.code(items, rules, model=model, progress=progress)
     else:
@@ -121,7 +131,8 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         # prototypes here.
         encoder = engine.encoder(backend) if engine is not None else backend
         space = CodeSpace(book.codes, backend, encode=_cached(store, encoder))
-        threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+        threshold = min_score if min_score is not None else \
+            _calibrated(book, backend) or DEFAULT_MIN_SCORE
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
         coders.append(SEMANTIC_CODER)
@@ -147,14 +158,23 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     return AutoResult(proposed=added, excerpts=len(ids), per_code=dict(sorted(per_code.items())),
                       found=len(rows), negated=total.negated, excluded=total.excluded,
                       semantic=sum(p.method == "semantic" for p in proposals),
+                      other_language=other_language,
                       codebook=book.name, version=book.version, codebook_id=book.id,
                       coders=coders)
 
 
-def _cached(store: Store, backend):
-    """Encode through the project's embedding cache when the topics room provides one."""
-    try:
-        from thematic.topics.embeddings import embed
-    except ImportError:
+def _calibrated(book, backend) -> float | None:
+    """The threshold the codebook was calibrated at (``semantic: {embedder, min_score}``),
+    when ``backend`` is that embedder; else None."""
+    stated = book.metadata.get("semantic") or {}
+    value, embedder = stated.get("min_score"), str(stated.get("embedder") or "")
+    if not isinstance(value, (int, float)) or not embedder:
         return None
+    return float(value) if embedder in str(getattr(backend, "name", "")).lower() else None
+
+
+def _cached(store: Store, backend):
+    """Encode through the project's embedding cache."""
+    from thematic.embeddings import embed
+
     return lambda texts: embed(store, backend, texts)

@@ -70,7 +70,7 @@ class ReviewSession:
         if code is not None:
             code = resolve_code(self.book, code).id
         pending = db.list_codings(store, status="proposed", codebook_id=self.book.id,
-                                  code=code, coders=proposers)
+                                  code=code, coders=proposers, analysed=True)
         pending = [c for c in pending if c.coder != coder]
         texts = {e.id: e for e in corpus_db.list_excerpts(
             store, ids=sorted({c.excerpt_id for c in pending}))} if pending else {}
@@ -222,12 +222,14 @@ def _show(session: ReviewSession) -> None:
     c = item.coding
     done = len(session.items) - session.remaining + 1
     where = item.excerpt.attributes.get("section")
+    speaker = f", {item.excerpt.speaker}" if item.excerpt.speaker else ""
     head = (f"[{done}/{len(session.items)}] excerpt {item.excerpt.id} (study "
-            f"{item.excerpt.source_id}{', ' + str(where) if where else ''})")
+            f"{item.excerpt.source_id}{', ' + str(where) if where else ''}{speaker})")
     before, span, after = item.parts
     others = session.others()
     print_formatted_text(FormattedText([
         ("", "\n"), ("bold", head), ("", "\n"),
+        ("italic", f"context: {item.excerpt.context}\n" if item.excerpt.context else ""),
         ("", "code: "), ("bold ansicyan", c.code_id), ("", f" — {item.code_name}\n"),
         ("italic", f"  {item.definition}\n" if item.definition else ""),
         ("", f"rule: {c.origin or c.method} (by {c.coder}"

@@ -1,7 +1,7 @@
 """The semantic stage: propose codes whose definition or examples read like the excerpt.
 
 Each codable code gets prototypes — "name: definition" and each positive example — embedded
-with the project's offline embedding backend (thematic.topics.embeddings). An excerpt is
+with the project's offline embedding backend (thematic.embeddings). An excerpt is
 proposed for a code when its cosine similarity to the nearest prototype of that code is at
 least ``min_score``; the coding records origin "semantic" and that score.
 """
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from thematic.errors import ThematicError
 
 DEFAULT_MIN_SCORE = 0.5
 CHUNK = 1024
@@ -27,12 +25,9 @@ class SemanticHit:
 def get_backend(name: str | None = None):
     """The embedding backend (an object with ``.name`` and ``.encode(list[str])``); None
     means the project default (minilm when installed, else tfidf)."""
-    try:
-        from thematic.topics.embeddings import get_backend as topics_backend
-    except ImportError as exc:
-        raise ThematicError("E163", detail=f"thematic.topics.embeddings is unavailable "
-                            f"({exc})") from None
-    return topics_backend(name)
+    from thematic.embeddings import get_backend as backend
+
+    return backend(name)
 
 
 def prototypes(codes: Iterable) -> list[tuple[str, str]]:

@@ -54,14 +54,16 @@ def parse(query: str) -> list[Term]:
     return terms
 
 
-def select(store: Store, query: str | None) -> list[corpus_db.Excerpt]:
-    """The excerpts (in import order) that satisfy ``query`` (all of them when None)."""
+def select(store: Store, query: str | None, *, analysed: bool = False
+           ) -> list[corpus_db.Excerpt]:
+    """The excerpts (in import order) that satisfy ``query`` (all of them when None);
+    ``analysed`` leaves out excluded excerpts and interviewer turns."""
     if query is None or not query.strip():
-        return corpus_db.list_excerpts(store)
+        return corpus_db.list_excerpts(store, analysed=analysed)
     terms = parse(query)
     source = next((t.values[0] for t in terms if t.field == "source" and t.op == "="
                    and len(t.values) == 1), None)
-    excerpts = corpus_db.list_excerpts(store, source=source)
+    excerpts = corpus_db.list_excerpts(store, source=source, analysed=analysed)
     studies = {s.id: s for s in corpus_db.list_sources(store)}
     known = _fields(excerpts, studies)
     for term in terms:
@@ -72,7 +74,7 @@ def select(store: Store, query: str | None) -> list[corpus_db.Excerpt]:
 
 
 def _fields(excerpts: list[corpus_db.Excerpt], studies: dict) -> set[str]:
-    fields = {"id", "source", "text"} | set(corpus_db.SOURCE_FIELDS)
+    fields = {"id", "source", "text", *_OWN} | set(corpus_db.SOURCE_FIELDS)
     for e in excerpts:
         fields.update(k.lower() for k in e.attributes)
     for s in studies.values():
@@ -80,7 +82,12 @@ def _fields(excerpts: list[corpus_db.Excerpt], studies: dict) -> set[str]:
     return fields
 
 
+_OWN = ("speaker", "role", "language", "context")
+
+
 def _value(field: str, excerpt: corpus_db.Excerpt, studies: dict) -> str | None:
+    if field in _OWN:
+        return getattr(excerpt, field)
     if field == "id":
         return excerpt.id
     if field == "source":

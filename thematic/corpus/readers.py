@@ -19,7 +19,7 @@ from thematic.errors import ThematicError
 SHEETS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt_table": "csv", ".xlsx": "xlsx",
           ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 DOCUMENTS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-             ".docx": "docx"}
+             ".docx": "docx", ".odt": "odt"}
 SUPPORTED = ", ".join(sorted(set(SHEETS) - {".txt_table"} | set(DOCUMENTS)))
 SAMPLE = 1 << 16
 
@@ -381,6 +381,7 @@ class Document:
     text: str
     blocks: list[tuple[int, int, dict]]
     encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = None
@@ -390,12 +391,21 @@ def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = 
     kind = kind_of(path, fmt)
     if kind == "docx":
         return _docx(path)
+    if kind == "odt":
+        from thematic.corpus.odt import blocks as odt_blocks
+
+        return _assemble(path, odt_blocks(path))
     if kind not in {"text", "markdown"}:
         raise ThematicError("E018", path=path, suffix=path.suffix, supported=SUPPORTED)
     text = read_text(path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
-    from thematic.corpus.segment import paragraphs
+    from thematic.corpus.segment import paragraphs, single_newline
 
-    doc = Document(path, text, paragraphs(text, markdown=kind == "markdown"), encoding)
+    markdown = kind == "markdown"
+    doc = Document(path, text, paragraphs(text, markdown=markdown), encoding)
+    if single_newline(text):
+        doc.blocks = paragraphs(text, markdown=markdown, lines=True)
+        doc.notes.append(f"no blank lines between paragraphs, so each of its "
+                         f"{len(doc.blocks)} lines is a paragraph")
     if not doc.blocks:
         raise ThematicError("E024", path=path)
     return doc
@@ -413,22 +423,26 @@ def _docx(path: Path) -> Document:
     except Exception as exc:  # python-docx raises several types for a damaged file
         raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
                             kind="DOCX") from None
+    from thematic.corpus.docx_text import blocks as docx_blocks
+
+    return _assemble(path, docx_blocks(document))
+
+
+def _assemble(path: Path, found) -> Document:
+    """A Document from (kind, text, attrs) blocks: headings become the ``section`` of what
+    follows; notes (footnote, endnote) come last and belong to no section."""
     parts, blocks, offset, section = [], [], 0, None
-    for para in document.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name or "").lower() if para.style is not None else ""
+    for kind, text, extra in found:
         if parts:
             offset += 2
         start = offset
         parts.append(text)
         offset += len(text)
-        if style.startswith(("heading", "title")):
+        if kind == "heading":
             section = text
             continue
-        attrs = {"paragraph": len(blocks) + 1}
-        if section:
+        attrs = {"paragraph": len(blocks) + 1, **extra}
+        if section and kind not in ("footnote", "endnote"):
             attrs["section"] = section
         blocks.append((start, offset, attrs))
     if not blocks:

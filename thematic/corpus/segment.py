@@ -6,18 +6,28 @@ import re
 from functools import lru_cache
 
 _BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+_LINE = re.compile(r"[^\s](?:[^\n]*[^\s])?")
+_BLANK = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"#{1,6}\s+(.*)")
 _SPEAKER = re.compile(r"([A-Z][\w .'-]{0,30}):\s")
 
 
-def paragraphs(text: str, *, markdown: bool = False) -> list[tuple[int, int, dict]]:
-    """(start, end, attributes) of each blank-line-separated block.
+def single_newline(text: str) -> bool:
+    """True when the text has several lines but no blank line between any of them: its
+    paragraphs are then its lines (a whole transcript must not become one excerpt)."""
+    return not _BLANK.search(text.strip()) and len(text.strip().splitlines()) > 1
+
+
+def paragraphs(text: str, *, markdown: bool = False, lines: bool = False
+               ) -> list[tuple[int, int, dict]]:
+    """(start, end, attributes) of each blank-line-separated block (of each non-blank line
+    with ``lines``).
 
     Markdown headings are not excerpts; they become the ``section`` of what follows. A
     transcript turn such as ``Participant: ...`` records its ``speaker``.
     """
     blocks, section = [], None
-    for m in _BLOCK.finditer(text):
+    for m in (_LINE if lines else _BLOCK).finditer(text):
         block = m.group(0)
         if markdown:
             heading = _HEADING.fullmatch(block.strip())

@@ -240,6 +240,9 @@ class ClusterEncoder:
         self.engine = engine
         self.backend = backend
         self.name = backend.name
+        # The cache key says which kernels made the vectors; workers must use the same ones.
+        self.key = getattr(backend, "key", backend.name)
+        self.portable = getattr(backend, "portable", True)
         self._remote = None
 
     def _target(self):
@@ -273,6 +276,6 @@ class ClusterEncoder:
             if progress is not None:
                 progress(len(parts[i]))
 
-        vectors = self.engine._map(encode_partition, parts, self._target(),
+        vectors = self.engine._map(encode_partition, parts, self._target(), self.key,
                                    label="thematic-embed", done=done)
         return np.vstack(vectors).astype(np.float32)

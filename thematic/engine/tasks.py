@@ -45,7 +45,7 @@ class EmbedderPlugin(WorkerPlugin):
 def named_backend(spec: str):
     backend = _BACKENDS.get(spec)
     if backend is None:
-        from thematic.topics.embeddings import get_backend
+        from thematic.embeddings import get_backend
 
         backend = _BACKENDS[spec] = get_backend(spec)
     return backend
@@ -70,9 +70,14 @@ def cooccur_partition(matrix):
     return counts(matrix)
 
 
-def encode_partition(texts: list[str], backend):
+def encode_partition(texts: list[str], backend, key: str | None = None):
     """Vectors of ``texts``: ``backend`` is a fitted backend object, or the name or path
-    of a model loaded once per worker."""
+    of a model loaded once per worker; ``key`` the cache key the vectors are stored under,
+    which this worker's backend must give too (the same model on the same kernels)."""
     if isinstance(backend, str):
         backend = named_backend(backend)
+    mine = getattr(backend, "key", None)
+    if key is not None and mine is not None and mine != key:
+        raise RuntimeError(f"this worker embeds as {mine!r}, not {key!r}: start the workers "
+                           "with the same thematic and torch settings as the coordinator")
     return backend.encode(list(texts))

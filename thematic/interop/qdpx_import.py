@@ -142,7 +142,15 @@ class _Writer:
         position = corpus.next_position(self.store)
         taken: set[str] = set()
         rows = []
+        empty = [src.name or src.guid for src in self.p.sources if not src.text.strip()]
+        if empty:
+            # An empty source (NVivo exports them for memos and media) is no excerpt.
+            self.r.warnings.append(f"{self.r.path}: {len(empty)} empty source(s) not "
+                                   f"imported: {', '.join(empty[:5])}"
+                                   + (f" and {len(empty) - 5} more" if len(empty) > 5 else ""))
         for n, src in enumerate(self.p.sources, start=1):
+            if not src.text.strip():
+                continue
             key = guid_key(src.guid)
             case = case_of.get(key)
             sid = _first(src.extra.get("source"), case.name if case else None,
@@ -212,7 +220,9 @@ class _Writer:
         cases = {guid_key(c.guid) for c in self.p.cases}
         out, self.unknown = [], 0
         for src in self.p.sources:
-            eid = self.excerpt_of[guid_key(src.guid)]
+            eid = self.excerpt_of.get(guid_key(src.guid))
+            if eid is None:          # an empty source, left out with a warning
+                continue
             for c in src.codings:
                 code = book.by_guid.get(c.code) if book else None
                 if code is None:
@@ -286,6 +296,8 @@ class _Writer:
         for key in self.p.project_notes:
             targets.setdefault(key, ("project", "-"))
         for src in self.p.sources:
+            if guid_key(src.guid) not in self.excerpt_of:
+                continue
             for key in src.notes:
                 targets.setdefault(key, ("excerpt", self.excerpt_of[guid_key(src.guid)]))
         if self.p.book:

@@ -187,9 +187,10 @@ def incidence(store: Store, level: str = "code", unit: str = "excerpt", *,
         pairs, items, names, attrs, nested = _theme_items(store)
         book = None
         reviewed = set().union(*coverage(store).values())
-        reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted")}
+        reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted",
+                                                        analysed=True)}
     universe = reviewed | {e for e, _ in pairs}
-    rows = [x for x in list_excerpts(store) if x.id in universe]
+    rows = [x for x in list_excerpts(store, analysed=True) if x.id in universe]
     return from_pairs(pairs, excerpts=[x.id for x in rows],
                       study_of=[x.source_id for x in rows], items=items, unit=unit,
                       level=level, names=names, item_attrs=attrs, codebook=book, nested=nested)
@@ -200,7 +201,7 @@ def _code_items(store: Store, codebook: str | None):
     from thematic.store.codings import coverage, list_codings
 
     books = {b.id: b.name for b in list_codebooks(store)}
-    accepted = list_codings(store, status="accepted")
+    accepted = list_codings(store, status="accepted", analysed=True)
     per_book = Counter(books.get(c.codebook_id, "?") for c in accepted)
     if not accepted:
         proposed = len(list_codings(store, status="proposed"))

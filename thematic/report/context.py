@@ -35,7 +35,8 @@ class Built:
 
 def build(store, *, themes: list[str] | None = None, title: str | None = None,
           name: str = "report", few: int = 3, max_quotes: int = 4,
-          max_divergent: int = 3, agreement_coders: list[str] | None = None) -> Built:
+          max_divergent: int = 3, agreement_coders: list[str] | None = None,
+          design: str | None = None, by: list[str] | None = None) -> Built:
     """Read the project and return the report context (see CONTEXT.md)."""
     from thematic import __version__
     from thematic.report import sections
@@ -52,6 +53,9 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
         "methods": _methods(store, index, notes, agreement_coders),
         "evidence_table": evidence_table(index),
     }
+    from thematic.report.scope import scope
+
+    ctx["scope"] = scope(store, index)
     theme_data = components.themes(store)
     built = Built(context=ctx)
     ctx["themes_note"] = None
@@ -74,6 +78,7 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
         ctx["themes_note"] = theme_data.note
         notes.append(theme_data.note)
     ctx["themes_available"] = bool(ctx["themes"])
+    _design(store, index, ctx, design, by)
     ctx["gaps"] = sections.gaps(index, ctx["themes"], theme_data.value if theme_data.ok
                                 else None, few=few)
     ctx["figures"] = []
@@ -81,6 +86,14 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
 
     ctx["candidates"] = candidates.build(
         store, index, ctx["themes"], theme_data.value.evidence if theme_data.ok else {})
+    candidates.annotate_origins(store, ctx["themes"])
+    from thematic.report import confidence
+
+    # before the appendix is filled: the CERQual profile links divergent excerpts there
+    ctx.update(confidence.build(store, index, ctx))
+    from thematic.report import cfir as cfir_section
+
+    ctx["cfir"] = cfir_section.build(store, index)
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)
@@ -94,6 +107,22 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     ctx["notes"] = [n for n in notes if n]
     ctx["project"]["themes"] = len(theme_data.value.themes) if theme_data.ok else 0
     return built
+
+
+def _design(store, index: Index, ctx: dict, setting: str | None, by: list[str] | None
+            ) -> None:
+    """ctx["design"] and the citation lists that move to Appendix B (see design.py)."""
+    from thematic.report import design as des
+
+    kind, detected = des.detect(index, setting)
+    ctx["design"] = {"kind": kind, "detected": detected, "cite_limit": des.CITE_LIMIT,
+                     "table": des.table(index, ctx["themes"], kind, by)}
+    ctx["appendix_sources"] = [
+        {"id": t["id"], "name": t["name"], "anchor": t["anchor"],
+         "list_anchor": t["collapsed"]["anchor"],
+         "studies": t["study_refs"] if t["collapsed"]["studies"] else [],
+         "divergent": t["divergent"]["cases"] if t["collapsed"]["divergent"] else []}
+        for t in des.collapse(ctx["themes"], kind)]
 
 
 def _cooccurrence_rule() -> str:

@@ -64,14 +64,59 @@ def heatmap(themes: list[dict], studies: dict[str, str]) -> Figure:
     ax.set_xticks(range(len(columns)))
     ax.set_xticklabels([studies[s] for s in columns], rotation=90, fontsize=6)
     ax.set_xlabel("study")
-    colourbar = fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    colourbar.set_label("excerpts", fontsize=8)
+    figure.data = _png(fig, image, ax, "excerpts", 0.025)
+    return figure
+
+
+def _png(fig, image, ax, label: str, fraction: float) -> bytes:
+    """The heatmap with its colour bar, laid out, as PNG bytes (no software stamp)."""
+    colourbar = fig.colorbar(image, ax=ax, fraction=fraction, pad=0.01)
+    colourbar.set_label(label, fontsize=8)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=120, metadata={"Software": None})
-    figure.data = buffer.getvalue()
-    return figure
+    return buffer.getvalue()
 
 
 def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: Above this many contributing sources a theme × study heatmap is unreadable; interview and
+#: survey reports then draw themes × the values of a breakdown attribute instead.
+HEATMAP_SOURCES = 40
+
+
+def attribute_heatmap(themes: list[dict], table: dict) -> Figure:
+    """Rows: themes; columns: the groups of the survey's first breakdown attribute; cells:
+    the share of each group's respondents who give the theme evidence."""
+    tables = table.get("tables") or []
+    figure = Figure("theme-attribute-heatmap", "Themes across groups of respondents")
+    if not themes or not tables or not tables[0]["rows"]:
+        figure.note = ("No breakdown attribute is recorded, so there is no theme × attribute "
+                       "heatmap.")
+        return figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    first = tables[0]
+    figure.title = f"Themes by {first['attribute']} (share of respondents)"
+    matrix = [[100 * c["share"] for c in row["cells"]] for row in first["rows"]]
+    fig = MplFigure(figsize=(max(5.0, 2.5 + 1.1 * len(first["groups"])),
+                             max(2.5, 1.2 + 0.42 * len(first["rows"]))), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    image = ax.imshow(matrix, aspect="auto", cmap="Blues", interpolation="nearest", vmin=0,
+                      vmax=100)
+    ax.set_yticks(range(len(first["rows"])))
+    ax.set_yticklabels([_short(r["name"]) for r in first["rows"]], fontsize=8)
+    ax.set_xticks(range(len(first["groups"])))
+    ax.set_xticklabels([f"{g['value']}\n(n = {g['sources']})" for g in first["groups"]],
+                       fontsize=7)
+    ax.set_xlabel(first["attribute"])
+    for y, row in enumerate(first["rows"]):
+        for x, cell in enumerate(row["cells"]):
+            ax.text(x, y, cell["share_text"], ha="center", va="center", fontsize=7,
+                    color="white" if cell["share"] > 0.6 else "black")
+    figure.data = _png(fig, image, ax, "% of respondents", 0.04)
+    return figure

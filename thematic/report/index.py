@@ -28,8 +28,8 @@ class Index:
         from thematic.store.corpus import list_excerpts, list_sources
 
         index = cls(sources={s.id: s for s in list_sources(store)},
-                    excerpts={e.id: e for e in list_excerpts(store)},
-                    accepted=list_codings(store, status="accepted"))
+                    excerpts={e.id: e for e in list_excerpts(store, analysed=True)},
+                    accepted=list_codings(store, status="accepted", analysed=True))
         for book in list_codebooks(store):
             if book.current:
                 index.current[book.name] = get_codebook(store, id=book.id)

@@ -191,7 +191,8 @@ def render(store, out: str | os.PathLike, *, template: str | os.PathLike | None 
 
 def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike | None = None,
                  themes: list[str] | None = None, fmt: str = "md", title: str | None = None,
-                 agreement_coders: list[str] | None = None) -> Result:
+                 agreement_coders: list[str] | None = None, design: str | None = None,
+                 by: list[str] | None = None) -> Result:
     """``render`` with the details the CLI prints: figures written and sections skipped."""
     from thematic.files import atomic_write
     from thematic.report import context as ctx_mod
@@ -205,16 +206,22 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     resolve_template(template)  # fail on a bad template before reading the project
     name = out.name[: -len(out.suffix)] if out.suffix else out.name
     built = ctx_mod.build(store, themes=themes, title=title, name=name,
-                          agreement_coders=agreement_coders)
+                          agreement_coders=agreement_coders, design=design, by=by)
     context = built.context
     labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
     drawn = [fig_mod.network(built.graph, _graph_note(context)),
-             fig_mod.heatmap(context["themes"], labels)] if context["themes"] else []
+             _heatmap(fig_mod, context, labels)] if context["themes"] else []
     folder = out.parent / name
     context["figures"] = [{"id": f.id, "title": f.title, "available": f.data is not None,
                            "note": f.note, "path": f"{name}/{f.id}.png" if f.data else None}
                           for f in drawn]
     context["notes"] += [f.note for f in drawn if f.note and f.note not in context["notes"]]
+    from thematic.report.confidence import figures as confidence_figures
+
+    extra = confidence_figures(context, name)
+    from thematic.report import cfir as cfir_section
+
+    drawn += [f for f in (cfir_section.figure(context, name),) if f is not None]
     text = render_text(context, template)
     if fmt == "html":
         text = to_html(text, context["report"]["title"])
@@ -222,9 +229,20 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     for figure in drawn:
         if figure.data is not None:
             written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
+    written += [atomic_write(folder / file, data) for file, data in extra]
     atomic_write(out, text)
     return Result(path=out, figures=written, notes=list(context["notes"]),
                   themes=len(context["themes"]))
+
+
+def _heatmap(fig_mod, context: dict, labels: dict):
+    """Theme × study, or theme × attribute for a survey with many respondents (a review's
+    report keeps its theme × study heatmap)."""
+    design = context.get("design") or {}
+    sources = context["project"]["studies_with_excerpts"]
+    if design.get("kind") == "survey" and sources > fig_mod.HEATMAP_SOURCES:
+        return fig_mod.attribute_heatmap(context["themes"], design["table"])
+    return fig_mod.heatmap(context["themes"], labels)
 
 
 def _graph_note(context: dict) -> str | None:

@@ -8,40 +8,31 @@ from __future__ import annotations
 
 import re
 
+# The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
+from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
+    DIVERGENT_PHRASES,
+    DIVERGENT_RULE,
+    divergent_phrases,
+    theme_terms,
+)
 from thematic.report.index import Index
 from thematic.report.markdown import anchor, quote_text
 
+#: Excerpts shorter than this ("Nothing.", "Professionalism.") are quoted only when the
+#: theme has nothing longer.
+MIN_QUOTE = 40
+#: Word overlap (Jaccard) at which a candidate quote repeats one already chosen.
+SIMILAR = 0.5
 QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per study, up to "
-              "four: excerpts that match no divergence phrase come first, then those carrying "
-              "more of the theme's codes, then shorter ones, then the order of import; a theme "
+              "four: excerpts that match no divergence phrase come first, then those of at "
+              f"least {MIN_QUOTE} characters, then those carrying "
+              "more of the theme's codes, then shorter ones, then the order of import, skipping "
+              f"one that shares {SIMILAR:.0%} of its words with a quote already chosen; a theme "
               "resting on a single study gets a second quote from that study. A quote is the "
               "excerpt's first line, cut at a word boundary after at most 400 characters "
               "(marked […]). Divergent cases already quoted as illustrative are not quoted "
               "again; at most three more are.")
-#: Phrases that mark a finding as divergent, null or mixed (whole words, any case).
-DIVERGENT_PHRASES = ("no clear", "no effect", "no significant", "not significant",
-                     "no difference", "no improvement", "no evidence", "not reliably",
-                     "did not", "failed to", "mixed", "inconsistent", "contradictory",
-                     "conflicting", "different directions", "null", "limited evidence",
-                     "little evidence", "only in some")
-DIVERGENT_RULE = ("An excerpt counts as a divergent or contrary case when its text contains "
-                  "one of these phrases (whole words, any case): "
-                  + ", ".join(f"\u201c{p}\u201d" for p in DIVERGENT_PHRASES)
-                  + "; or when it carries a code that the codebook lists as contrary to one of "
-                  "the theme's codes (a code's `contrary` field).")
-_PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in
-                                        sorted(DIVERGENT_PHRASES, key=len, reverse=True))
-                      + r")\b", re.IGNORECASE)
 
-
-def divergent_phrases(text: str) -> list[str]:
-    """The divergence phrases in ``text``, lower-cased, in order of first appearance."""
-    out: list[str] = []
-    for match in _PHRASES.finditer(text):
-        phrase = match.group(1).lower()
-        if phrase not in out:
-            out.append(phrase)
-    return out
 
 
 def _pct(share: float) -> str:
@@ -66,7 +57,7 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             sid = index.source_of(eid)
             by_study[sid] = by_study.get(sid, 0) + 1
         share = len(studies) / total if total else 0.0
-        divergent = _divergent(index, theme, excerpts, codes_of)
+        divergent = _divergent(index, theme, excerpts, codes_of, ev.by_code)
         quotes = _quotes(index, theme, ev, excerpts, divergent, max_quotes)
         quoted = {q["id"] for q in quotes}
         out.append({
@@ -82,6 +73,8 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             "by_study": {s: by_study[s] for s in index.study_order(by_study)},
             "codes": _codes(index, theme, ev),
             "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            "topics": [list(pair) for pair in theme.topics],
+            "origins": [],
             "quotes": quotes,
             "cooccurring": _cooccurring(graph, graph_note, theme.id, by_id, shown),
             "divergent": {"count": len(divergent),
@@ -116,16 +109,18 @@ def _codes(index: Index, theme, ev) -> list[dict]:
     return [c for c in out if not (c["group"] and c["excerpts"] == 0)]
 
 
-def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict) -> dict:
+def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict, ev_codes) -> dict:
     contrary: set[str] = set()
     for code_id in theme.codes:
         found = index.code(theme.codebook, code_id)
         if found is not None:
             listed = found.data.get("contrary") or []
             contrary.update([listed] if isinstance(listed, str) else listed)
+    terms = theme_terms(index.code(theme.codebook, c) for c in
+                        dict.fromkeys([*theme.codes, *ev_codes]))
     out = {}
     for eid in excerpts:
-        phrases = divergent_phrases(index.excerpts[eid].text)
+        phrases = divergent_phrases(index.excerpts[eid].text, terms)
         against = sorted(contrary & set(codes_of.get(eid, [])))
         if phrases or against:
             out[eid] = {"phrases": phrases, "contrary": against}
@@ -133,9 +128,10 @@ def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict) -> dict
 
 
 def _quote(index: Index, excerpt_id: str, phrases: list[str] | None = None) -> dict:
-    text, truncated = quote_text(index.excerpts[excerpt_id].text)
+    found = index.excerpts[excerpt_id]
+    text, truncated = quote_text(found.text)
     return {**index.excerpt(excerpt_id), "text": text, "truncated": truncated,
-            "phrases": phrases or []}
+            "phrases": phrases or [], "speaker": found.speaker, "context": found.context}
 
 
 def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
@@ -143,24 +139,37 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     overlap = {e: sum(1 for ids in ev.by_code.values() if e in ids) for e in excerpts}
 
     def rank(eid: str) -> tuple:
-        return (eid in divergent, -overlap[eid], len(index.excerpts[eid].text.strip()),
-                index.position(eid), eid)
+        size = len(index.excerpts[eid].text.strip())
+        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, index.position(eid),
+                eid)
 
     ranked = sorted((e for e in excerpts if index.excerpts[e].text.strip()), key=rank)
     chosen: list[str] = []
     seen: set[str] = set()
+    words: list[set[str]] = []
     for eid in ranked:
         if len(chosen) >= limit:
             break
-        if index.source_of(eid) not in seen:
+        mine = _words(index.excerpts[eid].text)
+        if index.source_of(eid) not in seen and not any(_alike(mine, w) for w in words):
             chosen.append(eid)
             seen.add(index.source_of(eid))
+            words.append(mine)
     for eid in ranked:
         if len(chosen) >= min(2, limit):
             break
         if eid not in chosen:
             chosen.append(eid)
     return [_quote(index, e) for e in chosen]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    """Near-repeats (survey answers built from the same phrase) say nothing new as quotes."""
+    return bool(a and b) and len(a & b) / len(a | b) >= SIMILAR
 
 
 def _cooccurring(graph, note: str | None, theme_id: str, by_id: dict, shown: set) -> dict:

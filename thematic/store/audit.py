@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from thematic.store.corpus import ANALYSED
 from thematic.store.db import Store
 
 EXAMPLES = 5  # example ids a problem lists; the count says how many there are in all
@@ -97,7 +98,7 @@ def code_evidence(store: Store, code_id: str, codebook: str | None = None
     sql = ("SELECT COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), COUNT(*) "
            "FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
            "JOIN codebooks b ON b.id = c.codebook_id "
-           "WHERE c.status = 'accepted' AND c.code_id = ?")
+           f"WHERE c.status = 'accepted' AND c.code_id = ? AND {ANALYSED}")
     params: tuple = (code_id,)
     if codebook is not None:
         sql += " AND b.name = ?"
@@ -115,28 +116,33 @@ def code_known(store: Store, code_id: str, codebook: str | None = None) -> bool:
     return store.one(sql + " LIMIT 1", params) is not None
 
 
+# Accepted codings of excerpts in the analysis (excluded excerpts and interviewer turns
+# count nowhere in a report, so the audit re-derives its figures the same way).
+_ACCEPTED = (f"codings c JOIN excerpts e ON e.id = c.excerpt_id "
+             f"WHERE c.status = 'accepted' AND {ANALYSED}")
+
+
 def project_counts(store: Store) -> dict[str, int]:
     """What a report's project-level claim may state (codings = accepted ones)."""
     return {
         "studies": int(store.scalar("SELECT COUNT(*) FROM sources")),
-        "excerpts": int(store.scalar("SELECT COUNT(*) FROM excerpts")),
+        "excerpts": int(store.scalar(f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED}")),
         "studies_with_excerpts": int(store.scalar("SELECT COUNT(DISTINCT source_id) "
-                                                  "FROM excerpts")),
-        "coded_excerpts": int(store.scalar("SELECT COUNT(DISTINCT excerpt_id) FROM codings "
-                                           "WHERE status = 'accepted'")),
-        "codings": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'accepted'")),
+                                                  f"FROM excerpts e WHERE {ANALYSED}")),
+        "coded_excerpts": int(store.scalar(f"SELECT COUNT(DISTINCT c.excerpt_id) FROM "
+                                           f"{_ACCEPTED}")),
+        "codings": int(store.scalar(f"SELECT COUNT(*) FROM {_ACCEPTED}")),
         "proposed": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'")),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
-        "coders": int(store.scalar("SELECT COUNT(DISTINCT coder) FROM codings "
-                                   "WHERE status = 'accepted'")),
-        "codes": int(store.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT codebook_id, code_id "
-                                  "FROM codings WHERE status = 'accepted')")),
+        "coders": int(store.scalar(f"SELECT COUNT(DISTINCT c.coder) FROM {_ACCEPTED}")),
+        "codes": int(store.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT c.codebook_id, "
+                                  f"c.code_id FROM {_ACCEPTED})")),
     }
 
 
 def coder_counts(store: Store, coder: str) -> dict[str, int]:
-    row = store.one("SELECT COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings "
-                    "WHERE status = 'accepted' AND coder = ?", (coder,))
+    row = store.one(f"SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id) FROM {_ACCEPTED} "
+                    "AND c.coder = ?", (coder,))
     return {"codings": int(row[0]), "excerpts": int(row[1])}
 
 
@@ -150,8 +156,8 @@ def codebook_counts(store: Store, name: str, version: str | None = None
     """codes, codable codes and accepted codings of one version of a codebook: ``version``,
     else the only version with accepted codings, else the current one. None if unknown."""
     versions = store.query(
-        "SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM codings c WHERE "
-        "c.codebook_id = b.id AND c.status = 'accepted') AS n FROM codebooks b "
+        f"SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM {_ACCEPTED} AND "
+        "c.codebook_id = b.id) AS n FROM codebooks b "
         "WHERE b.name = ? ORDER BY b.id", (name,))
     if version is not None:
         chosen = [v for v in versions if v["version"] == version][-1:]

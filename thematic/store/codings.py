@@ -49,8 +49,14 @@ def add_codings(store: Store, codings: list[Coding]) -> int:
 def list_codings(store: Store, *, coder: str | None = None, code: str | None = None,
                  status: str | tuple[str, ...] | None = None, source: str | None = None,
                  excerpt: str | None = None, codebook_id: int | None = None,
-                 coders: list[str] | None = None) -> list[Coding]:
+                 coders: list[str] | None = None, analysed: bool = False) -> list[Coding]:
+    """Codings in excerpt import order; ``analysed`` keeps only those of excerpts in the
+    analysis (not excluded, not an interviewer's turn)."""
+    from thematic.store.corpus import ANALYSED
+
     where, params = [], []
+    if analysed:
+        where.append(ANALYSED)
     for column, value in (("c.coder", coder), ("c.code_id", code), ("c.excerpt_id", excerpt),
                           ("c.codebook_id", codebook_id), ("e.source_id", source)):
         if value is not None:

@@ -47,6 +47,11 @@ class Excerpt:
     sha256: str | None = None
     attributes: dict = field(default_factory=dict)
     position: int = 0
+    speaker: str | None = None
+    role: str | None = None
+    language: str | None = None
+    context: str | None = None
+    excluded: str | None = None          # the reason, when the excerpt is out of the analysis
 
 
 def _source(row) -> Source:
@@ -59,13 +64,22 @@ def _excerpt(row) -> Excerpt:
     return Excerpt(id=row["id"], source_id=row["source_id"], text=row["text"],
                    start=row["start"], end=row["end"], location=row["location"],
                    file=row["path"], sha256=row["sha256"],
-                   attributes=json.loads(row["attributes"]), position=row["position"])
+                   attributes=json.loads(row["attributes"]), position=row["position"],
+                   speaker=row["speaker"], role=row["role"], language=row["language"],
+                   context=row["context"], excluded=row["excluded"])
 
 
 # --- files ------------------------------------------------------------------------------
 
 def find_file(store: Store, path: str, sha256: str) -> int | None:
     return store.scalar("SELECT id FROM files WHERE path = ? AND sha256 = ?", (path, sha256))
+
+
+def file_used_as(store: Store, file_id: int, kind: str) -> bool:
+    """Whether studies (kind 'studies') or excerpts came from this file row already."""
+    table = "sources" if kind == "studies" else "excerpts"
+    return store.scalar(f"SELECT 1 FROM {table} WHERE file_id = ? LIMIT 1",
+                        (file_id,)) is not None
 
 
 def previous_file(store: Store, path: str, kind: str) -> int | None:
@@ -125,8 +139,15 @@ def list_sources(store: Store) -> list[Source]:
 
 # --- excerpts ---------------------------------------------------------------------------
 
-_EXCERPT_SELECT = ("SELECT e.*, f.path, f.sha256 FROM excerpts e "
-                   "LEFT JOIN files f ON f.id = e.file_id")
+#: SQL condition (on alias ``e``) for an excerpt in the analysis: not excluded, and not an
+#: interviewer's turn (kept for context, never evidence). Every count uses it.
+ANALYSED = ("NOT EXISTS (SELECT 1 FROM exclusions x WHERE x.excerpt_id = e.id) "
+            "AND COALESCE(e.role, '') <> 'interviewer'")
+INTERVIEWER = "interviewer"
+
+_EXCERPT_SELECT = ("SELECT e.*, f.path, f.sha256, x.reason AS excluded FROM excerpts e "
+                   "LEFT JOIN files f ON f.id = e.file_id "
+                   "LEFT JOIN exclusions x ON x.excerpt_id = e.id")
 
 
 def existing_excerpts(store: Store, ids: list[str]) -> dict[str, tuple[str, int | None, str]]:
@@ -146,11 +167,13 @@ def next_position(store: Store) -> int:
 
 
 def insert_excerpts(store: Store, rows: list[tuple]) -> None:
-    """rows: (id, source_id, text, text_sha, file_id, start, end, location, position, attrs)."""
+    """rows: (id, source_id, text, text_sha, file_id, start, end, location, position, attrs,
+    speaker, role, language, context); the last four may be left off."""
+    rows = [tuple(r) + (None,) * (14 - len(r)) for r in rows]
     store.executemany(
         "INSERT INTO excerpts (id, source_id, text, text_sha, file_id, start, end, location, "
-        "position, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        f"'{now()}')", rows)
+        "position, attributes, speaker, role, language, context, created_at) "
+        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now()}')", rows)
 
 
 def excerpt_ids_of_file(store: Store, file_id: int) -> set[str]:
@@ -158,8 +181,12 @@ def excerpt_ids_of_file(store: Store, file_id: int) -> set[str]:
 
 
 def list_excerpts(store: Store, *, source: str | None = None, ids: list[str] | None = None,
-                  search: str | None = None, limit: int | None = None) -> list[Excerpt]:
+                  search: str | None = None, limit: int | None = None,
+                  analysed: bool = False) -> list[Excerpt]:
+    """Excerpts in import order; ``analysed`` leaves out excluded ones and interviewer turns."""
     where, params = [], []
+    if analysed:
+        where.append(ANALYSED)
     if source is not None:
         where.append("e.source_id = ?")
         params.append(source)
@@ -181,8 +208,64 @@ def get_excerpt(store: Store, excerpt_id: str) -> Excerpt | None:
     return _excerpt(row) if row else None
 
 
-def all_excerpt_ids(store: Store) -> list[str]:
-    return [r[0] for r in store.query("SELECT id FROM excerpts ORDER BY position")]
+def all_excerpt_ids(store: Store, analysed: bool = False) -> list[str]:
+    """Every excerpt id in import order (``analysed``: only those in the analysis)."""
+    where = f" WHERE {ANALYSED}" if analysed else ""
+    return [r[0] for r in store.query(f"SELECT e.id FROM excerpts e{where} "
+                                      "ORDER BY e.position")]
+
+
+def neighbours(store: Store, excerpt: Excerpt, n: int = 1) -> tuple[list[Excerpt],
+                                                                     list[Excerpt]]:
+    """Up to ``n`` excerpts before and after ``excerpt`` in the same file (import order)."""
+    if excerpt.file is None:
+        return [], []
+    base = _EXCERPT_SELECT + " WHERE e.file_id = (SELECT file_id FROM excerpts WHERE id = ?)"
+    before = store.query(base + " AND e.position < ? ORDER BY e.position DESC LIMIT ?",
+                         (excerpt.id, excerpt.position, n))
+    after = store.query(base + " AND e.position > ? ORDER BY e.position LIMIT ?",
+                        (excerpt.id, excerpt.position, n))
+    return [_excerpt(r) for r in reversed(before)], [_excerpt(r) for r in after]
+
+
+# --- exclusions -------------------------------------------------------------------------
+
+def exclude(store: Store, ids: list[str], reason: str, actor: str) -> list[str]:
+    """Take excerpts out of the analysis; returns the ids that were not excluded before."""
+    done = {r[0] for r in store.query("SELECT excerpt_id FROM exclusions")}
+    fresh = [i for i in dict.fromkeys(ids) if i not in done]
+    store.executemany("INSERT INTO exclusions (excerpt_id, reason, actor, excluded_at) "
+                      "VALUES (?, ?, ?, ?)", [(i, reason, actor, now()) for i in fresh])
+    return fresh
+
+
+def include(store: Store, ids: list[str]) -> list[str]:
+    """Bring excluded excerpts back; returns the ids that were excluded."""
+    done = {r[0] for r in store.query("SELECT excerpt_id FROM exclusions")}
+    back = [i for i in dict.fromkeys(ids) if i in done]
+    store.executemany("DELETE FROM exclusions WHERE excerpt_id = ?", [(i,) for i in back])
+    return back
+
+
+def exclusions(store: Store) -> list[dict]:
+    """{"excerpt_id", "reason", "actor", "excluded_at"} of every exclusion, import order."""
+    return [dict(r) for r in store.query(
+        "SELECT x.excerpt_id, x.reason, x.actor, x.excluded_at FROM exclusions x "
+        "JOIN excerpts e ON e.id = x.excerpt_id ORDER BY e.position")]
+
+
+def role_counts(store: Store) -> dict[str, int]:
+    """role → excerpts (turns without a role count under 'none')."""
+    return {r[0] or "none": int(r[1]) for r in store.query(
+        "SELECT role, COUNT(*) FROM excerpts GROUP BY role ORDER BY role")}
+
+
+def language_counts(store: Store, analysed: bool = True) -> dict[str, int]:
+    """language code → excerpts in the analysis ('' when not detected)."""
+    where = f" WHERE {ANALYSED}" if analysed else ""
+    return {r[0] or "": int(r[1]) for r in store.query(
+        f"SELECT e.language, COUNT(*) FROM excerpts e{where} GROUP BY e.language "
+        "ORDER BY e.language")}
 
 
 def counts(store: Store) -> dict[str, int]:

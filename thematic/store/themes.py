@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from thematic.store.corpus import ANALYSED
 from thematic.store.db import Store, now
 
 
@@ -138,7 +139,7 @@ def accepted_codings(store: Store, codebook: str, code_ids: list[str]
     rows = store.query(
         "SELECT DISTINCT c.excerpt_id, c.code_id, e.source_id, e.position FROM codings c "
         "JOIN codebooks b ON b.id = c.codebook_id JOIN excerpts e ON e.id = c.excerpt_id "
-        f"WHERE c.status = 'accepted' AND b.name = ? AND c.code_id IN ({marks}) "
+        f"WHERE c.status = 'accepted' AND b.name = ? AND c.code_id IN ({marks}) AND {ANALYSED} "
         "ORDER BY e.position, c.code_id", (codebook, *code_ids))
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -149,7 +150,8 @@ def topic_members(store: Store, pairs: list[tuple[int, int]]) -> list[tuple[str,
     for run_id, topic in pairs:
         for r in store.query(
                 "SELECT m.excerpt_id, e.source_id, e.position FROM topic_members m "
-                "JOIN excerpts e ON e.id = m.excerpt_id WHERE m.run_id = ? AND m.topic = ?",
+                "JOIN excerpts e ON e.id = m.excerpt_id WHERE m.run_id = ? AND m.topic = ? "
+                f"AND {ANALYSED}",
                 (run_id, topic)):
             out[r[0]] = (r[0], r[1], r[2])
     return sorted(out.values(), key=lambda t: t[2])

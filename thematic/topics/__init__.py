@@ -1,6 +1,7 @@
-"""Candidate themes from topic models: embeddings (backends + cache), BERTopic, labels.
+"""Candidate themes from topic models: clustering, BERTopic, labels.
 
-Nothing heavy is imported here; ``thematic.topics.propose(store, ...)`` loads on first use.
+Embeddings live in thematic.embeddings. Nothing heavy is imported here;
+``thematic.topics.propose(store, ...)`` loads on first use.
 """
 
 from __future__ import annotations
@@ -8,8 +9,6 @@ from __future__ import annotations
 _LAZY = {
     "propose": ("thematic.topics.run", "propose"),
     "TopicRun": ("thematic.topics.run", "TopicRun"),
-    "get_backend": ("thematic.topics.embeddings", "get_backend"),
-    "embed": ("thematic.topics.embeddings", "embed"),
 }
 
 

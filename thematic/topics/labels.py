@@ -1,10 +1,11 @@
 """Readable labels for topic candidates, from their keywords and nearest codebook codes.
 
 A candidate is named after the code its members carry most (weighed with how close the
-code's definition is to the topic), e.g. "Role ambiguity"; a second code nearly as strong
-joins with "and" ("Hope and empowerment"). With no code near enough, the label comes from
-the keywords, skipping words that nearly every topic shares (e.g. "peer support" in a
-review of peer support).
+code's definition is to the topic), e.g. "Role ambiguity", but only when enough of its
+members carry that code; a second code nearly as strong joins with "and" ("Hope and
+empowerment"). Otherwise the label comes from the keywords, skipping words that nearly every
+topic shares (e.g. "peer support" in a review of peer support). Negations stay in keywords
+("did not answer"), and no two candidates of a run share a label.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-MIN_SHARE = 0.2            # a code must be carried by this share of members to name it
+MIN_SHARE = 0.3            # a code must be carried by this share of members to name it
 SIMILARITY_WEIGHT = 0.5    # ranking: share of members coded + this × definition similarity
 JOIN_RATIO = 0.9           # a second code this close to the first joins the label
-STRONG_SIMILARITY = 0.45   # without codings: code definition this close to the centroid
 MAX_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _STOP = {"and", "or", "of", "the", "in", "to", "for", "with", "a", "an", "on", "as", "by"}
+# content_words keeps negations: "not" tells "did not answer" from "did answer"
 
 
 def content_words(text: str) -> set[str]:
@@ -61,39 +62,59 @@ def _score(code: dict) -> float:
     return (code.get("share") or 0.0) + SIMILARITY_WEIGHT * (code.get("similarity") or 0.0)
 
 
-def suggest(keywords: list[str], codes: list[dict], common: set[str] = frozenset()
-            ) -> tuple[str, list[str]]:
-    """(label, code ids the label was built from). ``codes``: nearest codes, each {"code",
-    "name", "share" (of members coded with it, None without codings), "similarity"}.
+def options(keywords: list[str], codes: list[dict], common: set[str] = frozenset()
+            ) -> list[tuple[str, list[str]]]:
+    """Every label the topic could take, best first: (label, code ids it was built from).
 
-    A code names the topic when enough members carry it (or, without codings, when its
-    definition is close to the centroid); codings and similarity are combined to rank
-    them. A second code almost as strong joins with "and" when both names are short.
+    A code names the topic only when at least ``MIN_SHARE`` of its members carry it (the
+    share is what makes the name true); codings and the similarity of the code's definition
+    rank those codes. A second code almost as strong joins with "and" when both names are
+    short. Then the keywords: the first two-word phrase not shared by most topics, else one
+    word joined with a second. Without codings a topic is named by its keywords only: a code
+    whose definition merely resembles the topic says nothing about what its members say.
     """
-    have_codings = any(c.get("share") is not None for c in codes)
-    if have_codings:
-        eligible = [c for c in codes if (c.get("share") or 0) >= MIN_SHARE]
-    else:
-        eligible = [c for c in codes if (c.get("similarity") or 0) >= STRONG_SIMILARITY]
-    ranked = sorted(eligible, key=lambda c: (-_score(c), c["code"]))
-    if ranked:
-        first = ranked[0]
-        label, used = first["name"], [first["code"]]
-        if len(ranked) > 1:
+    ranked = sorted((c for c in codes if (c.get("share") or 0) >= MIN_SHARE),
+                    key=lambda c: (-_score(c), c["code"]))
+    out: list[tuple[str, list[str]]] = []
+    for i, first in enumerate(ranked):
+        if i == 0 and len(ranked) > 1:
             second = ranked[1]
             joined = f"{first['name']} and {_lower(second['name'])}"
             if (_score(second) >= JOIN_RATIO * _score(first)
                     and " and " not in f" {first['name']} {second['name']} ".lower()
                     and len(joined.split()) <= 6):
-                label, used = joined, [first["code"], second["code"]]
-        return _trim(_capital(label)), used
-    first = _phrase(keywords, common, set(), two_words=True) or _phrase(
-        keywords, common, set(), two_words=False)
-    if first is None:
-        return (_capital(keywords[0]) if keywords else "Unlabelled topic"), []
-    extra = _phrase(keywords, common, content_words(first), two_words=False)
-    label = f"{first} and {extra}" if extra and len(first.split()) < 2 else first
-    return _trim(_capital(label)), []
+                out.append((_trim(_capital(joined)), [first["code"], second["code"]]))
+        out.append((_trim(_capital(first["name"])), [first["code"]]))
+    for two_words in (True, False):
+        seen: set[str] = set()
+        while True:
+            phrase = _phrase(keywords, common, seen, two_words)
+            if phrase is None:
+                break
+            seen |= content_words(phrase)
+            extra = (None if two_words or len(phrase.split()) > 1 else
+                     _phrase(keywords, common, content_words(phrase), two_words=False))
+            label = f"{phrase} and {extra}" if extra else phrase
+            out.append((_trim(_capital(label)), []))
+    if keywords:
+        out.append((_trim(_capital(keywords[0])), []))
+    return out or [("Unlabelled topic", [])]
+
+
+def suggest(keywords: list[str], codes: list[dict], common: set[str] = frozenset(),
+            taken: set[str] = frozenset()) -> tuple[str, list[str]]:
+    """(label, code ids the label was built from): the best of ``options`` not in ``taken``
+    (compared case-insensitively); when all are taken, the best one numbered."""
+    choices = options(keywords, codes, common)
+    used = {t.lower() for t in taken}
+    for label, built in choices:
+        if label.lower() not in used:
+            return label, built
+    label, built = choices[0]
+    n = 2
+    while f"{label} ({n})".lower() in used:
+        n += 1
+    return f"{label} ({n})", built
 
 
 def _trim(label: str) -> str:

@@ -1,21 +1,24 @@
 """BERTopic wired for the corpora of a systematic review (100 to 5,000 excerpts).
 
-The embeddings come in precomputed (from the project's cache); BERTopic still gets the
-backend as its embedding model because guided topics, KeyBERTInspired and outlier reduction
-embed seed words and keywords with it. Components:
+Two clustering paths, both ending in BERTopic's c-TF-IDF and KeyBERTInspired keywords:
 
-- UMAP: 5 dimensions, cosine, ``n_neighbors`` 10 (15 above 500 texts), ``min_dist`` 0,
-  ``random_state=seed`` (which also makes UMAP single-threaded and so reproducible).
-- HDBSCAN: ``min_cluster_size = min_topic_size``, ``min_samples`` half that and "leaf"
-  cluster selection: on review-sized corpora "eom" tends to lump most findings into one or
-  two big clusters (benchmarks/topics_quality.py recovers more review themes with "leaf").
-  When it leaves more than half of the texts
-  as outliers the run falls back to k-means on the same UMAP space (a BERTopic-supported
-  ``hdbscan_model``); when it leaves some, they are reassigned with
-  ``BERTopic.reduce_outliers(strategy="embeddings")`` if the share is above
-  ``REDUCE_ABOVE``. The HDBSCAN outlier share and the path taken are returned.
-- c-TF-IDF over 1–2-grams (no English stop words, none in fewer than 2 or more than 30% of
-  the texts), then KeyBERTInspired keywords.
+- ``ward`` (the default): the excerpts are clustered by ``thematic.topics.cluster`` on their
+  embeddings joined with their code profiles (Ward's method, k chosen by stability), and
+  handed to BERTopic as fixed topics (its documented manual mode: an empty dimensionality
+  reduction and ``BaseCluster`` with ``y``). No outliers; the same input gives the same
+  topics on any machine.
+- ``hdbscan``: BERTopic's own UMAP (5 dimensions, cosine, ``n_neighbors`` 10, 15 above 500
+  texts, ``min_dist`` 0, ``random_state=seed``) and HDBSCAN (``min_cluster_size =
+  min_topic_size``, ``min_samples`` half that, "leaf" selection). UMAP's numba kernels
+  round differently on different CPUs, so its topics can differ between machines. When
+  HDBSCAN leaves more than half of the texts as outliers the run falls back to k-means on the
+  same UMAP space; when it leaves some, they are reassigned with
+  ``BERTopic.reduce_outliers(strategy="embeddings")`` (``REDUCE_ABOVE``). Guided topics
+  (``seed_topics``) use this path.
+
+c-TF-IDF counts words and two-word phrases without English stop words, and keeps negations
+with what they negate ("no improvement", "did not answer"); none in fewer than 2 or more
+than 30% of the texts.
 """
 
 from __future__ import annotations
@@ -64,9 +67,10 @@ class Fit:
     representative: dict[int, list[int]]               # text indices, most central first
     centroids: dict[int, list[float]]                  # mean (unit) embedding per topic
     method: str
-    hdbscan_outlier_share: float
+    hdbscan_outlier_share: float | None               # None: no HDBSCAN in this run
     outlier_share: float
     notes: list[str] = field(default_factory=list)
+    stability: dict[int, float] = field(default_factory=dict)   # ward: k → mean ARI
 
 
 def _embedder(backend):
@@ -77,6 +81,53 @@ def _embedder(backend):
             return backend.encode(list(documents))
 
     return Embedder()
+
+
+NEGATIONS = frozenset({"not", "no", "nor", "never", "none", "nothing", "nobody", "cannot",
+                       "without", "neither"})
+_TOKEN = r"(?u)\b\w\w+\b"   # scikit-learn's default: "peer-support" is "peer", "support"
+
+
+AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "can", "could",
+                         "would", "should", "will", "has", "have", "had", "need", "needs"})
+
+
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words and the auxiliary verbs, less the negations, which
+    change what a text says."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset((ENGLISH_STOP_WORDS | AUXILIARIES) - NEGATIONS)
+
+
+def ngrams(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
+    """Words and two-word phrases without stop words (as scikit-learn's English analyzer
+    gives), plus the phrases a negation makes: "no improvement", "did not answer"."""
+    import re
+
+    tokens = re.findall(_TOKEN, text.lower())
+    out = []
+    for i, word in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word not in stop and word not in NEGATIONS:
+            out.append(word)
+            if nxt and nxt not in stop and nxt not in NEGATIONS:
+                out.append(f"{word} {nxt}")
+        if word in NEGATIONS and nxt and nxt not in stop and nxt not in NEGATIONS:
+            out.append(f"{word} {nxt}")
+            if i and tokens[i - 1] in stop:
+                out.append(f"{tokens[i - 1]} {word} {nxt}")
+    return out
+
+
+class _Analyzer:
+    """A picklable analyzer for CountVectorizer (BERTopic copies its vectorizer)."""
+
+    def __init__(self) -> None:
+        self.stop = stop_words()
+
+    def __call__(self, text: str) -> list[str]:
+        return ngrams(text, self.stop)
 
 
 def _vectorizer(texts: list[str]):
@@ -90,26 +141,28 @@ def _vectorizer(texts: list[str]):
     words: list[str] = []
     for max_df in (MAX_DF, 1.0):
         try:
-            vocab = CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2,
-                                    max_df=max_df).fit(texts)
+            vocab = CountVectorizer(analyzer=_Analyzer(), min_df=2, max_df=max_df).fit(texts)
             words = sorted(vocab.vocabulary_)
         except ValueError:  # too few texts for any n-gram to recur
             words = []
         if words:
             break
     if not words:
-        return CountVectorizer(stop_words="english", ngram_range=(1, 2))
-    return CountVectorizer(stop_words="english", ngram_range=(1, 2), vocabulary=words)
+        return CountVectorizer(analyzer=_Analyzer())
+    return CountVectorizer(analyzer=_Analyzer(), vocabulary=words)
 
 
-def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics):
+def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None):
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
-    from umap import UMAP
 
     n = len(texts)
-    umap_model = UMAP(n_neighbors=min(10 if n <= 500 else 15, n - 1), n_components=5,
+    if reduce is None:
+        from umap import UMAP
+
+        reduce = UMAP(n_neighbors=min(10 if n <= 500 else 15, n - 1), n_components=5,
                       min_dist=0.0, metric="cosine", random_state=seed, low_memory=False)
+    umap_model = reduce
     return BERTopic(embedding_model=_embedder(backend), umap_model=umap_model,
                     hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
                     representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
@@ -118,11 +171,18 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics):
                     top_n_words=TOP_WORDS, calculate_probabilities=False, verbose=False)
 
 
+CLUSTERS = ("ward", "hdbscan")
+
+
 def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int = 0,
         seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
-        outliers: str = "auto") -> Fit:
-    """Topics for ``texts`` (rows of ``embeddings``). ``outliers``: auto | keep | reduce |
-    kmeans (force one path; auto chooses as the module says)."""
+        outliers: str = "auto", profile=None, cluster: str = "ward") -> Fit:
+    """Topics for ``texts`` (rows of ``embeddings``; ``profile``: their code profiles, see
+    topics.cluster). ``cluster``: ward | hdbscan. ``outliers`` (hdbscan only): auto | keep |
+    reduce | kmeans (force one path; auto chooses as the module says)."""
+    if cluster == "ward" and not seed_topics:
+        return _fit_ward(texts, embeddings, backend, min_topic_size=min_topic_size, seed=seed,
+                         nr_topics=nr_topics, profile=profile)
     with warnings.catch_warnings():
         # UMAP warns that a random_state means one thread: that is the point of the seed
         warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state")
@@ -178,6 +238,27 @@ def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_to
     return _describe(model, texts, vectors, topics, probs, method, share0, notes)
 
 
+def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, profile) -> Fit:
+    import numpy as np
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    from thematic.topics.cluster import Ward, features
+
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    joined = features(vectors, profile)
+    found = Ward().cluster(joined, min_size=int(min_topic_size), seed=seed, k=nr_topics)
+    model = _bertopic(backend, texts, cluster=BaseCluster(), seed=seed, seed_topics=None,
+                      nr_topics=None, reduce=BaseDimensionalityReduction())
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
+    topics, _ = model.fit_transform(texts, vectors.copy(), y=np.asarray(found.labels))
+    method = found.method + (" on embeddings + code profiles" if profile is not None
+                             else " on embeddings")
+    fitted = _describe(model, texts, vectors, [int(t) for t in topics], None, method, None, [])
+    fitted.stability = found.stability
+    return fitted
+
+
 def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fit:
     import numpy as np
 
@@ -194,7 +275,8 @@ def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fi
         centre = vectors[index].mean(axis=0)
         norm = float(np.linalg.norm(centre)) or 1.0
         centre = centre / norm
-        closeness = vectors[index] @ centre
+        # rounded, so that last-bit differences between BLAS kernels cannot reorder ties
+        closeness = np.round(vectors[index].astype(np.float64) @ centre, 5)
         order = np.argsort(-closeness, kind="stable")[:REPRESENTATIVE]
         representative[topic] = [index[i] for i in order]
         centroids[topic] = [round(float(x), 6) for x in centre]
@@ -205,8 +287,8 @@ def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fi
     share = sum(t == -1 for t in topics) / len(topics)
     return Fit(topics=topics, probabilities=probabilities, keywords=keywords, ctfidf=ctfidf,
                representative=representative, centroids=centroids, method=method,
-               hdbscan_outlier_share=round(share0, 4), outlier_share=round(share, 4),
-               notes=notes)
+               hdbscan_outlier_share=None if share0 is None else round(share0, 4),
+               outlier_share=round(share, 4), notes=notes)
 
 
 def layout(centroids: dict[int, list[float]], seed: int = 0) -> dict[int, tuple[float, float]]:

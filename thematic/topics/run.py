@@ -34,6 +34,13 @@ class TopicRun:
         return [c for c in self.candidates if c.topic >= 0]
 
 
+def provenance(run) -> str:
+    """What produced a stored run, in one line: model, clustering, seed, date."""
+    params = run.params or {}
+    return (f"run {run.id} of {run.created_at[:10]}: {run.model}; {params.get('method', '?')}"
+            f"; seed {params.get('seed')}; min topic size {params.get('min_topic_size')}")
+
+
 def seed_words(codes, per_topic: int = 15) -> list[list[str]]:
     """Seed-word lists for guided BERTopic, one per top-level branch of the codebook (one
     per code in a flat codebook): the words of the branch's name, its codes' names and rule
@@ -93,17 +100,20 @@ def _documents(excerpts, unit: str) -> tuple[list[str], list[int]]:
 def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt",
             min_topic_size: int | None = None, seed: int = 0, guided: bool = False,
             nr_topics: int | None = None, codebook: str | None = None,
-            outliers: str = "auto", progress: Callable[[int], None] | None = None,
-            engine=None) -> TopicRun:
+            outliers: str = "auto", cluster: str = "ward", profile: bool = True,
+            progress: Callable[[int], None] | None = None, engine=None) -> TopicRun:
     """Run BERTopic over the excerpts and store the candidates (see topics.model).
-    ``engine`` (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
+    ``profile``: join each excerpt's code profile (its accepted and proposed codings in the
+    codebook) to its embedding for clustering (ward only). ``engine``
+    (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
+    from thematic import embeddings as emb
     from thematic.store.codebooks import get_codebook
     from thematic.store.corpus import list_excerpts
-    from thematic.topics import embeddings as emb
     from thematic.topics import model
+    from thematic.topics.cluster import code_profile
 
     started = time.perf_counter()
-    excerpts = list_excerpts(store)
+    excerpts = list_excerpts(store, analysed=True)
     texts, owner = _documents(excerpts, unit)
     size = int(min_topic_size) if min_topic_size else model.default_min_topic_size(len(texts))
     if size < 2:
@@ -116,24 +126,36 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     codes = [c for c in (book.codes if book else []) if c.codable]
     if guided and not codes:
         raise ThematicError("E275")
+    if cluster not in model.CLUSTERS:
+        raise ThematicError("E257", option="--cluster", problem=f"{cluster!r} is not a "
+                            f"clusterer; use {' or '.join(model.CLUSTERS)}.")
     seeds = seed_words(book.codes) if guided else None
+    coded = _coded(store, book)
+    parents = {c.id: c.parent for c in (book.codes if book else [])}
+    profiles = (code_profile([coded.get(excerpts[i].id, ()) for i in owner], parents)
+                if profile and cluster == "ward" and coded else None)
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
     encoder = engine.encoder(backend) if engine is not None else backend
     vectors = emb.embed(store, encoder, texts, progress=_scaled(progress, len(excerpts),
                                                                   len(texts)))
-    fitted = model.fit(texts, vectors, backend, min_topic_size=size, seed=seed,
-                       seed_topics=seeds,
-                       nr_topics=nr_topics, outliers=outliers)
+    fitted = model.fit(texts, vectors, emb.Cached(store, backend), min_topic_size=size,
+                       seed=seed,
+                       seed_topics=seeds, nr_topics=nr_topics, outliers=outliers,
+                       profile=profiles, cluster=cluster)
     members = _members(excerpts, owner, fitted.topics)
     code_vectors = (emb.embed(store, encoder, [f"{c.name}: {c.definition}".strip(": ")
                                                for c in codes]) if codes else None)
-    candidates = _candidates(store, excerpts, owner, fitted, members, book, codes,
+    candidates = _candidates(excerpts, owner, fitted, members, book, codes, coded,
                              code_vectors, seed)
     params = {"unit": unit, "min_topic_size": size, "seed": seed, "guided": guided,
               "nr_topics": nr_topics, "embeddings": embeddings or emb.default_name(),
               "codebook": book.name if book else None, "method": fitted.method,
+              "cluster": "hdbscan" if guided else cluster,
+              "code_profile": profiles is not None,
+              "stability": {str(k): v for k, v in fitted.stability.items()},
+              "kernels": "portable" if backend.portable else "native",
               "hdbscan_outlier_share": fitted.hdbscan_outlier_share, "outliers": outliers,
               "documents": len(texts), "excerpts": len(excerpts), "versions": _versions()}
     share = round(sum(t == -1 for t in members.values()) / max(1, len(members)), 4)
@@ -191,26 +213,33 @@ def _probabilities(owner: list[int], fitted) -> dict[int, float]:
     return out
 
 
-def _candidates(store, excerpts, owner, fitted, members, book, codes, code_vectors, seed
-                ) -> list[Candidate]:
+def _coded(store, book) -> dict[str, set[str]]:
+    """excerpt id → codes of the codebook (any version) in its accepted or proposed codings."""
+    from thematic.store.codebooks import list_codebooks
     from thematic.store.codings import list_codings
+
+    coded: dict[str, set[str]] = {}
+    if book is None:
+        return coded
+    versions = {b.id for b in list_codebooks(store) if b.name == book.name}
+    for c in list_codings(store, status=("accepted", "proposed")):
+        if c.codebook_id in versions:
+            coded.setdefault(c.excerpt_id, set()).add(c.code_id)
+    return coded
+
+
+def _candidates(excerpts, owner, fitted, members, book, codes, coded, code_vectors, seed
+                ) -> list[Candidate]:
     from thematic.topics import labels
     from thematic.topics.model import layout
 
-    coded: dict[str, set[str]] = {}
-    if book is not None:
-        from thematic.store.codebooks import list_codebooks
-
-        versions = {b.id for b in list_codebooks(store) if b.name == book.name}
-        for c in list_codings(store, status=("accepted", "proposed")):
-            if c.codebook_id in versions:
-                coded.setdefault(c.excerpt_id, set()).add(c.code_id)
     names = {c.id: c.name for c in codes}
     topics = sorted(set(members.values()))
     common = labels.common_words([[w for w, _ in fitted.keywords.get(t, [])]
                                   for t in topics if t >= 0])
     xy = layout(fitted.centroids, seed)
     out = []
+    taken: set[str] = set()
     for topic in topics:
         index = [i for i, t in sorted(members.items()) if t == topic]
         ids = [excerpts[i].id for i in index]
@@ -225,9 +254,11 @@ def _candidates(store, excerpts, owner, fitted, members, book, codes, code_vecto
         if topic < 0:
             label, used = "Outliers (no topic)", []
         else:
-            label, used = labels.suggest(words, nearest, common)
-        data = {"studies": studies, "ctfidf": [[w, round(s, 6)] for w, s in
-                                               fitted.ctfidf.get(topic, [])],
+            label, used = labels.suggest(words, nearest, common, taken)
+            taken.add(label)
+        carried = {n["code"]: n["share"] for n in nearest}
+        data = {"label_share": carried.get(used[0]) if used else None, "studies": studies,
+                "ctfidf": [[w, round(s, 6)] for w, s in fitted.ctfidf.get(topic, [])],
                 "suggested_codes": used, "codebook": book.name if book else None,
                 "xy": list(xy.get(topic, ())) or None}
         out.append(Candidate(run_id=0, topic=topic, label=label,

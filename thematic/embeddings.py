@@ -11,8 +11,17 @@ key) and ``.encode(texts) -> np.ndarray`` (float32 rows, L2-normalised):
 - ``"tfidf"``: TF-IDF + truncated SVD (LSA) fitted on the texts given to ``fit`` (else on the
   first texts it encodes). Needs only scikit-learn; deterministic.
 
-``embed(store, backend, texts)`` reads and fills the cache (model, sha256 of text), so
+``embed(store, backend, texts)`` reads and fills the cache (model key, sha256 of text), so
 a second run over the same excerpts does not encode anything.
+
+Transformer embeddings are computed with portable CPU kernels so that the same text gives
+the same bits on any x86-64 machine: oneDNN (which picks AVX2/AVX-512 code at run time)
+is switched off, so matrix products go to MKL in conditional-numerical-reproducibility mode
+(``MKL_CBWR=COMPATIBLE``); ATen's own kernels run their portable build
+(``ATEN_CPU_CAPABILITY=default``); one thread. That costs about 2× in speed on a review-sized
+corpus, once (the cache keeps the vectors). Both variables must be set before torch loads,
+which importing this module does; when torch was loaded earlier with vectorised kernels the
+backend says so (``portable`` False) and caches under a different key.
 """
 
 from __future__ import annotations
@@ -21,10 +30,16 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Protocol
 
 from thematic.errors import ThematicError, nearest
+
+# Read by torch (ATen) and MKL when they load; set here, before any import of torch.
+PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
+os.environ.update(PORTABLE_ENV)
 
 # sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2 at revision
 # 1110a243fdf4706b3f48f1d95db1a4f5529b4d41 (the file the packaged copy must equal).
@@ -37,6 +52,16 @@ ALIASES = {"minilm": "minilm", "default": "minilm", "all-minilm-l6-v2": "minilm"
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 
 
+class EmbeddingBackend(Protocol):
+    """What coding and topics need of a backend: a stable model id, the cache key, whether
+    its kernels are the portable ones, and unit-length float32 rows for texts."""
+    name: str
+    key: str
+    portable: bool
+
+    def encode(self, texts: list[str]) -> Any: ...
+
+
 def default_name() -> str:
     """'minilm' when the packaged model and sentence-transformers are installed, else 'tfidf'."""
     if importlib.util.find_spec(MINILM_PACKAGE) and importlib.util.find_spec(
@@ -45,7 +70,7 @@ def default_name() -> str:
     return "tfidf"
 
 
-def get_backend(name_or_path: str | os.PathLike | None = None):
+def get_backend(name_or_path: str | os.PathLike | None = None) -> EmbeddingBackend:
     """A backend by name ('minilm', 'tfidf') or by the path of a model folder."""
     value = str(name_or_path) if name_or_path is not None else default_name()
     key = ALIASES.get(value.strip().lower())
@@ -109,6 +134,18 @@ class SentenceTransformerBackend:
         self._model = None
 
     @property
+    def key(self) -> str:
+        """The cache key: the model, and whether its kernels were the portable ones."""
+        return f"{self.name}|{'portable' if self.portable else 'native'}"
+
+    @property
+    def portable(self) -> bool:
+        """True when torch runs its portable kernels (see the module docstring)."""
+        import torch
+
+        return torch.backends.cpu.get_cpu_capability() == "DEFAULT"
+
+    @property
     def faithful_minilm(self) -> bool:
         return self.weights_sha256 == MINILM_SHA256
 
@@ -136,9 +173,28 @@ class SentenceTransformerBackend:
 
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = self.model().encode(list(texts), batch_size=32, show_progress_bar=False,
-                                      convert_to_numpy=True, normalize_embeddings=True)
+        model = self.model()
+        with _portable_kernels():
+            vectors = model.encode(list(texts), batch_size=32, show_progress_bar=False,
+                                   convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
+
+
+@contextmanager
+def _portable_kernels():
+    """One thread, no oneDNN: MKL's reproducible mode then gives the same bits on every CPU
+    (and MKL only promises that for a fixed thread count)."""
+    import torch
+
+    threads, onednn = torch.get_num_threads(), torch.backends.mkldnn.enabled
+    torch.set_num_threads(1)
+    torch.backends.mkldnn.enabled = False
+    try:
+        with torch.inference_mode():
+            yield
+    finally:
+        torch.backends.mkldnn.enabled = onednn
+        torch.set_num_threads(threads)
 
 
 def _quiet_transformers() -> None:
@@ -165,6 +221,10 @@ class TfidfBackend:
     def name(self) -> str:
         # The vectors depend on the corpus the SVD was fitted on, so the cache key does too.
         return f"tfidf-svd{self.dim}:{self._fingerprint or 'unfitted'}"
+
+    key = name
+    # Not bit-for-bit across BLAS kernels; topics.cluster rounds far above that noise.
+    portable = True
 
     def fit(self, corpus: list[str]) -> TfidfBackend:
         from sklearn.decomposition import TruncatedSVD
@@ -196,11 +256,23 @@ class TfidfBackend:
         return vectors / np.where(norms == 0, 1, norms)
 
 
+class Cached:
+    """``backend`` with its ``encode`` going through the project's cache (for the keywords
+    and documents BERTopic embeds while describing topics, which recur from run to run)."""
+
+    def __init__(self, store, backend: EmbeddingBackend) -> None:
+        self.store, self.backend = store, backend
+        self.name, self.key, self.portable = backend.name, backend.key, backend.portable
+
+    def encode(self, texts: list[str]):
+        return embed(self.store, self.backend, list(texts))
+
+
 def text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def embed(store, backend, texts: list[str], *,
+def embed(store, backend: EmbeddingBackend, texts: list[str], *,
           progress: Callable[[int], None] | None = None):
     """Vectors for ``texts``: from the project's cache, encoding (and caching) the rest."""
     import numpy as np
@@ -208,7 +280,8 @@ def embed(store, backend, texts: list[str], *,
     from thematic.store import topics as tdb
 
     shas = [text_sha(t) for t in texts]
-    cached = tdb.cached_vectors(store, backend.name, shas)
+    key = backend.key
+    cached = tdb.cached_vectors(store, key, shas)
     missing = sorted({s: t for s, t in zip(shas, texts) if s not in cached}.items())
     many = getattr(backend, "encode_many", None)   # an engine's encoder: all at once
     if missing and many is not None:
@@ -225,9 +298,9 @@ def embed(store, backend, texts: list[str], *,
             if progress:
                 progress(len(chunk))
     if missing:
-        with store.transaction(f"embed {backend.name}"):
-            tdb.cache_vectors(store, backend.name, fresh)
-            store.log("cache embeddings", backend.name, {"added": len(fresh)})
+        with store.transaction(f"embed {key}"):
+            tdb.cache_vectors(store, key, fresh)
+            store.log("cache embeddings", key, {"added": len(fresh)})
         cached.update({s: (d, b) for s, d, b in fresh})
     elif progress:
         progress(len(texts))
