@@ -283,7 +283,12 @@ def embed(store, backend: EmbeddingBackend, texts: list[str], *,
     key = backend.key
     cached = tdb.cached_vectors(store, key, shas)
     missing = sorted({s: t for s, t in zip(shas, texts) if s not in cached}.items())
-    if missing:
+    many = getattr(backend, "encode_many", None)   # an engine's encoder: all at once
+    if missing and many is not None:
+        vectors = many([t for _, t in missing], progress=progress)
+        fresh = [(s, int(v.shape[0]), v.astype("<f4").tobytes())
+                 for (s, _), v in zip(missing, vectors)]
+    elif missing:
         fresh = []
         for start in range(0, len(missing), 64):
             chunk = missing[start:start + 64]
@@ -292,6 +297,7 @@ def embed(store, backend: EmbeddingBackend, texts: list[str], *,
                          for (s, _), v in zip(chunk, vectors))
             if progress:
                 progress(len(chunk))
+    if missing:
         with store.transaction(f"embed {key}"):
             tdb.cache_vectors(store, key, fresh)
             store.log("cache embeddings", key, {"added": len(fresh)})

@@ -407,6 +407,26 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "A,B (or `thematic evidence set A,B`)."),
     "E701": (USAGE, "`thematic evidence set` takes either coders (A,B) or --default, not both "
                     "and not neither. Example: thematic evidence set ana,ben"),
+    # --- #21 engines: Dask (E560–E589) ---------------------------------------------------
+    "E560": (USAGE, "Cannot reach the Dask scheduler at {address} within {seconds} s "
+                    "({detail}); nothing was run or written. Check that the scheduler is "
+                    "running (`dask scheduler`) and has workers, and that HOST:PORT is the "
+                    "address it printed, or leave out --scheduler to run on a local "
+                    "cluster."),
+    "E561": (USAGE, "--engine dask needs Dask's distributed scheduler, which is not "
+                    "installed. Install it with pip install 'thematic[engine]' (or "
+                    "'dask[distributed]'), or use --engine local."),
+    "E562": (USAGE, "No engine {value!r}.{suggest} Use one of: {choices}."),
+    "E563": (USAGE, "{option} applies to --engine dask only. Add --engine dask, or leave "
+                    "out {option}."),
+    "E564": (USAGE, "The Dask workers kept dying on {task} ({detail}); nothing was "
+                    "written. A worker is usually killed for running out of memory: give "
+                    "workers more memory or run fewer per machine (--workers), then run "
+                    "the command again."),
+    "E565": (USAGE, "--workers sizes the local cluster; with --scheduler the remote "
+                    "cluster's own workers run the tasks. Leave out one of the two."),
+    "E566": (USAGE, "--scheduler {address!r} is not a scheduler address ({detail}). Give "
+                    "it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786."),
 }
 
 

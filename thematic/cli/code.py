@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app, progress
+from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.engine import engine_for, engine_options, progress
 from thematic.coding import STATUSES as CODING_STATUSES
 
 STATUSES = click.Choice(CODING_STATUSES)
@@ -40,22 +41,26 @@ def code() -> None:
               "the built-in rules pipeline; nothing is downloaded.")
 @click.option("--embedder", help="Semantic stage: the embedding backend, minilm, tfidf or a "
               "model folder (default: minilm when installed, else tfidf).")
+@engine_options
 @json_option
 @pass_app
-def auto(app: App, codebook, where, semantic, min_score, model, embedder, as_json) -> None:
+def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine, scheduler,
+         workers, as_json) -> None:
     """Propose codes for excerpts from the codebook's rules (status proposed, coder
     auto:rules). Phrases match on lemmas, ignoring case; a negated mention does not code
     unless the code keeps negated mentions; exclusion rules veto a code in their sentence.
-    Running it again adds no duplicates."""
+    Running it again adds no duplicates. With --engine dask the rules run on a Dask
+    cluster, with the same proposals; they are written here, at the end, in one go."""
     from thematic.coding.auto import run
     from thematic.coding.where import select
 
     store = app.store()
     chosen = select(store, where, analysed=True)
-    with progress(len(chosen), "Auto-coding") as bar:
+    with engine_for(engine, scheduler, workers) as cluster, \
+            progress(cluster, len(chosen), "Auto-coding") as bar:
         result = run(store, codebook=codebook, where=where, min_score=min_score,
                      semantic=semantic, progress=bar, model=model, embedder=embedder,
-                     excerpts=chosen)
+                     excerpts=chosen, engine=cluster)
     if as_json:
         emit([], as_json=True, document=asdict(result))
         return

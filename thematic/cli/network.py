@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from thematic.cli.common import App, emit, json_option, non_negative, pass_app, warn
+from thematic.cli.engine import engine_for, engine_options
 from thematic.network import FORMATS, LEVELS, METHODS, UNITS, WEIGHTS
 
 NODE_COLUMNS = ("id", "name", "count", "studies", "community", "degree", "betweenness",
@@ -40,11 +41,13 @@ EDGE_COLUMNS = ("source", "target", "count", "weight", "p", "q", "sig")
               help="Seed for communities and the figure's layout.")
 @click.option("--top", type=int, default=15, show_default=True, callback=non_negative,
               help="How many of the strongest links to list (0: all).")
+@engine_options
 @json_option
 @pass_app
 def network(app: App, level: str | None, unit: str, weight: str, min_weight: float,
             codebook: str | None, method: str, fmt: str | None, out: str | None, seed: int,
-            top: int, as_json: bool) -> None:
+            top: int, engine: str, scheduler: str | None, workers: int | None,
+            as_json: bool) -> None:
     """Map which codes or themes occur together, with communities, central and bridging
     nodes, and a test of each link against chance (hypergeometric, Benjamini–Hochberg).
 
@@ -62,8 +65,9 @@ def network(app: App, level: str | None, unit: str, weight: str, min_weight: flo
         path = Path(out) if out else app.root / "reports" / f"network-{level}.{fmt}"
         fmt = format_of(path, fmt)
         check_writable(path)
-    graph = build(store, level=level, unit=unit, weight=weight, min_weight=min_weight,
-                  seed=seed, codebook=codebook, communities=method)
+    with engine_for(engine, scheduler, workers) as cluster:
+        graph = build(store, level=level, unit=unit, weight=weight, min_weight=min_weight,
+                      seed=seed, codebook=codebook, communities=method, engine=cluster)
     if path is not None:
         export(graph, path, fmt)
     facts = summary(graph, top=top if top > 0 else graph.number_of_edges())

@@ -6,15 +6,8 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import (
-    App,
-    emit,
-    json_option,
-    non_negative,
-    pass_app,
-    progress,
-    warn,
-)
+from thematic.cli.common import App, emit, json_option, non_negative, pass_app, warn
+from thematic.cli.engine import engine_for, engine_options, progress
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -84,10 +77,12 @@ def run_options(f):
 
 @click.group(invoke_without_command=True)
 @run_options
+@engine_options
 @json_option
 @click.pass_context
 def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, nr_topics,
-           codebook, outliers, cluster, no_profile, as_json) -> None:
+           codebook, outliers, cluster, no_profile, engine, scheduler, workers,
+           as_json) -> None:
     """Propose candidate themes with BERTopic (run without a sub-command), and inspect them.
 
     Accept a candidate as a theme with `thematic theme accept TOPIC`.
@@ -100,11 +95,12 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
     app: App = ctx.obj
     store = app.store()
     total = counts(store)["excerpts"]
-    with progress(total, "Embedding") as step:
+    with engine_for(engine, scheduler, workers) as running, \
+            progress(running, total, "Embedding") as step:
         found = propose(store, embeddings=embeddings, unit=unit, min_topic_size=min_topic_size,
                         seed=seed, guided=guided, nr_topics=nr_topics, codebook=codebook,
                         outliers=outliers, cluster=cluster, profile=not no_profile,
-                        progress=step)
+                        progress=step, engine=running)
     if as_json:
         emit([], as_json=True, document=asdict(found))
         return

@@ -82,15 +82,17 @@ def code_batch(items: Sequence[tuple[str, str]], rules: RuleSet, *, model: str |
 def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         min_score: float | None = None, semantic: bool = False,
         progress: Callable[[int], None] | None = None, model: str | None = None,
-        embedder: str | None = None, backend=None, excerpts: list | None = None
-        ) -> AutoResult:
+        embedder: str | None = None, backend=None, excerpts: list | None = None,
+        engine=None) -> AutoResult:
     """Propose codes for the excerpts ``where`` selects (all by default) with the rules of
     ``codebook`` (default: the current one loaded last) and, with ``semantic``, the codes
     whose prototypes score at least ``min_score`` (default 0.5) against the excerpt.
 
     ``model`` names an installed spaCy pipeline instead of the built-in rules pipeline;
     ``embedder`` (or an already built ``backend``) chooses the embedding backend;
-    ``excerpts`` passes the excerpts already selected (``where`` is then only recorded).
+    ``excerpts`` passes the excerpts already selected (``where`` is then only recorded);
+    ``engine`` (``thematic.engine.open_engine``) runs the rules stage elsewhere, e.g. on a
+    Dask cluster, with the same result; the writing stays here, in one transaction.
     Re-running stores no duplicates; every excerpt coded counts as reviewed by the coder.
     """
     from thematic.coding.where import select
@@ -109,11 +111,14 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     same = [e for e in excerpts if not (language and e.language and e.language != language)]
     other_language = len(excerpts) - len(same)
     items = [(e.id, e.text) for e in same]
-    total = BatchResult()
-    for lo in range(0, len(items), BATCH):
-        total = total.merge(code_batch(items[lo:lo + BATCH], rules, model=model))
-        if progress is not None:
-            progress(len(items[lo:lo + BATCH]))
+    if engine is not None:
+        total = engine.code(items, rules, model=model, progress=progress)
+    else:
+        total = BatchResult()
+        for lo in range(0, len(items), BATCH):
+            total = total.merge(code_batch(items[lo:lo + BATCH], rules, model=model))
+            if progress is not None:
+                progress(len(items[lo:lo + BATCH]))
     proposals = list(total.proposals)
     coders = [RULES_CODER]
     if semantic:
@@ -123,7 +128,10 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         if callable(getattr(backend, "fit", None)):
             # A corpus-fitted backend (tf-idf) must see the excerpts and the codes together.
             backend.fit([t for _, t in items] + [t for _, t in prototypes(book.codes)])
-        space = CodeSpace(book.codes, backend, encode=_cached(store, backend))
+        # On an engine the excerpts are embedded there (same cache entries); the few code
+        # prototypes here.
+        encoder = engine.encoder(backend) if engine is not None else backend
+        space = CodeSpace(book.codes, backend, encode=_cached(store, encoder))
         threshold = min_score if min_score is not None else \
             _calibrated(book, backend) or DEFAULT_MIN_SCORE
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
@@ -143,7 +151,8 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         store.log("code auto", book.name, {
             "codebook_id": book.id, "version": book.version, "where": where,
             "excerpts": len(ids), "found": len(rows), "added": added, "coders": coders,
-            "model": model, "min_score": min_score if semantic else None})
+            "model": model, "min_score": min_score if semantic else None,
+            "engine": getattr(engine, "name", "local")})
         return added
 
     added = write(store, "code auto", save)

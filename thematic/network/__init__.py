@@ -35,20 +35,22 @@ __all__ = ["ALPHA", "FORMATS", "LEVELS", "METHODS", "UNITS", "WEIGHTS", "build",
 
 def build(store: Store, *, level: str = "theme", unit: str = "excerpt", weight: str = "count",
           min_weight: float = 0.0, seed: int = 0, codebook: str | None = None,
-          communities: str = "louvain", alpha: float = ALPHA) -> nx.Graph:
+          communities: str = "louvain", alpha: float = ALPHA, engine=None) -> nx.Graph:
     """The co-occurrence graph of ``level`` items within ``unit``s.
 
     Nodes (item ids) carry name, level, count (units), studies, prevalence (share of the
     studies in the analysis), colour, community, degree, strength, degree_centrality,
     betweenness, eigenvector, participation and bridging. Edges carry count, weight,
     excerpts (supporting excerpt ids), p_value, q_value and significant (q < ``alpha``).
+    ``engine`` (``thematic.engine``) sums ``AᵀA`` over partitions of the units elsewhere.
     """
     from thematic.network import analyse, cooccur
 
     check_choice("weight", weight, WEIGHTS)
     check_choice("communities", communities, METHODS)
     inc = cooccur.incidence(store, level, unit, codebook=codebook)
-    table = cooccur.edge_table(inc, weight, min_weight, alpha=alpha)
+    total = engine.cooccur(inc.matrix) if engine is not None else None
+    table = cooccur.edge_table(inc, weight, min_weight, alpha=alpha, total=total)
     graph = analyse.to_graph(inc, table, min_weight=min_weight, seed=seed, alpha=alpha)
     return analyse.annotate(graph, seed=seed, method=communities)
 

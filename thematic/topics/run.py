@@ -101,10 +101,11 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
             min_topic_size: int | None = None, seed: int = 0, guided: bool = False,
             nr_topics: int | None = None, codebook: str | None = None,
             outliers: str = "auto", cluster: str = "ward", profile: bool = True,
-            progress: Callable[[int], None] | None = None) -> TopicRun:
+            progress: Callable[[int], None] | None = None, engine=None) -> TopicRun:
     """Run BERTopic over the excerpts and store the candidates (see topics.model).
     ``profile``: join each excerpt's code profile (its accepted and proposed codings in the
-    codebook) to its embedding for clustering (ward only)."""
+    codebook) to its embedding for clustering (ward only). ``engine``
+    (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
     from thematic import embeddings as emb
     from thematic.store.codebooks import get_codebook
     from thematic.store.corpus import list_excerpts
@@ -136,14 +137,15 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
-    vectors = emb.embed(store, backend, texts, progress=_scaled(progress, len(excerpts),
+    encoder = engine.encoder(backend) if engine is not None else backend
+    vectors = emb.embed(store, encoder, texts, progress=_scaled(progress, len(excerpts),
                                                                   len(texts)))
     fitted = model.fit(texts, vectors, emb.Cached(store, backend), min_topic_size=size,
                        seed=seed,
                        seed_topics=seeds, nr_topics=nr_topics, outliers=outliers,
                        profile=profiles, cluster=cluster)
     members = _members(excerpts, owner, fitted.topics)
-    code_vectors = (emb.embed(store, backend, [f"{c.name}: {c.definition}".strip(": ")
+    code_vectors = (emb.embed(store, encoder, [f"{c.name}: {c.definition}".strip(": ")
                                                for c in codes]) if codes else None)
     candidates = _candidates(excerpts, owner, fitted, members, book, codes, coded,
                              code_vectors, seed)
