@@ -117,3 +117,18 @@ def test_two_close_codes_join():
     nearest = [code("hope", "Hope", 0.8), code("empowerment", "Empowerment", 0.78)]
     assert labels.suggest(["hope"], nearest) == ("Hope and empowerment",
                                                  ["hope", "empowerment"])
+
+
+def test_an_uncoded_excerpt_borrows_its_neighbours_profile():
+    rng = np.random.RandomState(0)
+    near_a = np.array([1.0, 0.0]) + rng.normal(scale=0.05, size=(6, 2))
+    near_b = np.array([0.0, 1.0]) + rng.normal(scale=0.05, size=(6, 2))
+    embeddings = np.vstack([near_a, near_b])
+    profile = np.zeros((12, 2))
+    profile[:5, 0] = 1.0      # five excerpts near A coded A, five near B coded B,
+    profile[6:11, 1] = 1.0    # and one of each left uncoded (rows 5 and 11)
+    joined = features(embeddings, profile)
+    # an uncoded excerpt takes the profile of the coded excerpts that say what it says,
+    # not a zero profile that would group every uncoded excerpt together
+    assert joined[5, 2:].tolist() == [1.0, 0.0]
+    assert joined[11, 2:].tolist() == [0.0, 1.0]

@@ -71,13 +71,35 @@ def code_profile(coded: list[Iterable[str]], parents: Mapping[str, str | None]):
 
 
 def features(embeddings, profile=None, weight: float = PROFILE_WEIGHT):
-    """Embeddings (made unit length) joined with ``weight`` × the code profile, rounded."""
+    """Embeddings (made unit length) joined with ``weight`` × the code profile, rounded.
+    An excerpt with no coding borrows the profile of its ``NEIGHBOURS`` nearest coded
+    excerpts (by embedding): a zero profile would set every uncoded excerpt apart together,
+    whatever it says."""
     import numpy as np
 
     vectors = _unit(np.asarray(embeddings, dtype=np.float64))
     if profile is not None and weight:
-        vectors = np.hstack([vectors, weight * np.asarray(profile, dtype=np.float64)])
+        profile = _borrow(vectors, np.asarray(profile, dtype=np.float64))
+        vectors = np.hstack([vectors, weight * profile])
     return np.round(vectors, DECIMALS)
+
+
+NEIGHBOURS = 5
+
+
+def _borrow(vectors, profile):
+    import numpy as np
+
+    coded = np.flatnonzero(profile.any(axis=1))
+    empty = np.flatnonzero(~profile.any(axis=1))
+    if not len(coded) or not len(empty):
+        return profile
+    # rounded, so that last-bit differences between BLAS kernels cannot reorder neighbours
+    similarity = np.round(vectors[empty] @ vectors[coded].T, DECIMALS)
+    nearest = np.argsort(-similarity, axis=1, kind="stable")[:, :NEIGHBOURS]
+    filled = profile.copy()
+    filled[empty] = _unit(profile[coded][nearest].mean(axis=1))
+    return filled
 
 
 def _unit(matrix):
