@@ -169,3 +169,41 @@ def test_the_coverage_query_groups_by_the_primary_key(store):
     assert "TEMP B-TREE" not in plan, plan
     assert np.array_equal(cdb.coverage_columns(store, [], [1]).get("x", np.zeros(0)),
                           np.zeros(0))
+
+
+def _reference_incidence(store, unit: str):
+    """Code-level incidence the row-by-row way (the path network used before)."""
+    from collections import Counter
+
+    from thematic.network.cooccur import from_pairs
+    from thematic.store.codebooks import get_codebook, list_codebooks
+    from thematic.store.corpus import list_excerpts
+
+    books = {b.id: b.name for b in list_codebooks(store)}
+    accepted = cdb.list_codings(store, status="accepted")
+    per_book = Counter(books.get(c.codebook_id, "?") for c in accepted)
+    codebook = sorted(per_book.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    versions = [i for i, name in books.items() if name == codebook]
+    pairs = [(c.excerpt_id, c.code_id) for c in accepted if c.codebook_id in versions]
+    known = [c.id for c in get_codebook(store, codebook).codes]
+    used = {code for _, code in pairs}
+    items = [c for c in known if c in used] + sorted(used - set(known))
+    reviewed: set[str] = set()
+    for version in versions:
+        reviewed |= set().union(*cdb.coverage(store, codebook_id=version).values())
+    universe = reviewed | {e for e, _ in pairs}
+    rows = [x for x in list_excerpts(store) if x.id in universe]
+    return from_pairs(pairs, excerpts=[x.id for x in rows],
+                      study_of=[x.source_id for x in rows], items=items, unit=unit)
+
+
+@pytest.mark.parametrize("unit", ["excerpt", "study"])
+def test_network_incidence_is_that_of_the_row_by_row_path(messy, unit):
+    from thematic.network.cooccur import incidence
+
+    new, old = incidence(messy, "code", unit), _reference_incidence(messy, unit)
+    assert new.codebook == "demo"
+    for name in ("units", "items", "excerpts", "studies"):
+        assert getattr(new, name) == getattr(old, name), name
+    assert (new.matrix != old.matrix).nnz == 0 and new.matrix.nnz > 0
+    assert new.study_of.tolist() == old.study_of.tolist()

@@ -205,6 +205,7 @@ class CodingGroup:
     status: str
     method: str
     excerpts: np.ndarray  # sorted, distinct indexes into CodingColumns.excerpt_ids
+    rows: int = 0         # codings in the group (a coding per span: may exceed excerpts)
 
 
 @dataclass
@@ -275,7 +276,8 @@ def coding_columns_sql(*, codebook_ids: Sequence[int] | None = None,
     else:
         member, join = "group_concat(c.excerpt_id, ?)", ""
         params = [_SEP, *params]
-    return (f"SELECT c.codebook_id, c.code_id, c.coder, c.status, c.method, {member} "
+    return (f"SELECT c.codebook_id, c.code_id, c.coder, c.status, c.method, {member}, "
+            "COUNT(*) "
             f"FROM codings c{join}{where} "
             "GROUP BY c.codebook_id, c.code_id, c.coder, c.status, c.method"), tuple(params)
 
@@ -302,11 +304,11 @@ def coding_columns(store: Store, *, codebook_ids: Sequence[int] | None = None,
     sql, params = coding_columns_sql(codebook_ids=codebook_ids, statuses=statuses,
                                      coders=coders, by_rowid=by_rowid)
     groups = []
-    for codebook_id, code_id, coder, status, method, members in store.query(sql, params):
+    for codebook_id, code_id, coder, status, method, members, n in store.query(sql, params):
         keys = (map(int, members.split(",")) if by_rowid else members.split(_SEP))
         index = np.fromiter(map(lookup.__getitem__, keys), dtype=np.int64)
         groups.append(CodingGroup(codebook_id, code_id, coder, status, method,
-                                  np.unique(index)))
+                                  np.unique(index), n))
     return CodingColumns(excerpt_ids=excerpt_ids, groups=groups)
 
 
