@@ -153,6 +153,29 @@ def time_read(root: Path, repeat: int) -> tuple[float, float]:
     return best_of(run, repeat)[0]
 
 
+def time_network(root: Path) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``thematic network --level code`` end to end, and its read of the evidence
+    (``incidence``, through the columnar path) alone."""
+    from click.testing import CliRunner
+
+    from thematic import project
+    from thematic.cli.main import cli
+    from thematic.network.cooccur import incidence
+
+    runner = CliRunner()
+
+    def command() -> None:
+        result = runner.invoke(cli, ["--project", str(root), "network", "--level", "code"],
+                               catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+    def read() -> None:
+        with project.open_store(root) as store:
+            incidence(store, "code")
+
+    return best_of(command, 1)[0], best_of(read, 1)[0]
+
+
 def time_rows(root: Path) -> tuple[float, float]:
     """The read ``agree`` used before the columnar path: one Coding object per row."""
     from thematic import project
@@ -172,6 +195,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", action="store_true",
                         help="also time list_codings, the row-by-row read agree used before")
+    parser.add_argument("--network", action="store_true",
+                        help="also time `thematic network --level code` (slow: its "
+                             "betweenness centrality is O(codes × links))")
     parser.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/thematic-e2e")
     args = parser.parse_args()
     base = Path(args.dir)
@@ -202,12 +228,21 @@ def main() -> None:
         if t_rows:
             line("list_codings (the old read alone)", t_rows,
                  f"{t_rows[1] / t_cmd[1]:.1f}× the whole command")
+        if args.network:
+            t_net, t_inc = time_network(root)
+            figures[n] += (t_net, t_inc)
+            line("thematic network --level code", t_net)
+            line("  its read: incidence()", t_inc,
+                 f"{t_inc[1] / t_net[1]:.0%} of the command")
     if len(sizes) == 2:
         small, large = (figures[n] for n in sizes)
         print(f"growth {sizes[0]:,} → {sizes[1]:,} (CPU): command "
               f"{large[0][1] / small[0][1]:.1f}×, kernel {large[1][1] / small[1][1]:.1f}×, "
               f"bare read {large[2][1] / small[2][1]:.1f}× (goal ≤ 11× for the command); "
               f"wall: command {large[0][0] / small[0][0]:.1f}×")
+        if args.network:
+            print(f"growth (CPU): network {large[3][1] / small[3][1]:.1f}×, its read "
+                  f"{large[4][1] / small[4][1]:.1f}×")
 
 if __name__ == "__main__":
     main()

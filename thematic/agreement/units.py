@@ -111,7 +111,8 @@ def _work(store: Store, book: cb_db.Codebook, statuses: Sequence[str] | None) ->
         coded.setdefault(g.coder, []).append(g.excerpts)
         methods.setdefault(g.coder, set()).add(g.method)
     for coder, parts in coded.items():  # a coder who coded an excerpt has reviewed it
-        reviewed[coder] = np.unique(np.concatenate([reviewed.get(coder, parts[0]), *parts]))
+        seen = np.concatenate([reviewed.get(coder, parts[0]), *parts])
+        reviewed[coder] = codings_db.sorted_unique(seen)
     return _Work(columns.excerpt_ids, reviewed, columns.groups, methods)
 
 
@@ -267,7 +268,7 @@ def load(store: Store, *, coders: list[str] | None = None, codes: list[str] | No
         units = units[units >= 0]
         for i in item_of[g.code_id]:
             keys.append((coder_pos[g.coder] * n_units + units) * n_items + i)
-    key = np.unique(np.concatenate(keys))
+    key = codings_db.sorted_unique(np.concatenate(keys))
     coder_idx, rest = np.divmod(key, n_units * n_items or 1)
     excerpt_idx, item_idx = np.divmod(rest, n_items or 1)
     return Decisions(codebook=book.name, version=book.version, codebook_id=book.id,

@@ -197,17 +197,17 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
     import numpy as np
     import scipy.sparse as sp
 
+    from thematic.store import codings as cdb
     from thematic.store.codebooks import get_codebook, list_codebooks
-    from thematic.store.codings import coding_columns, coverage_columns, list_codings
     from thematic.store.corpus import list_excerpts
 
     books = {b.id: b.name for b in list_codebooks(store)}
-    columns = coding_columns(store, statuses=["accepted"])
+    columns = cdb.coding_columns(store, statuses=["accepted"])
     per_book: Counter = Counter()
     for g in columns.groups:
         per_book[books.get(g.codebook_id, "?")] += g.rows
     if not columns.groups:
-        proposed = len(list_codings(store, status="proposed"))
+        proposed = len(cdb.list_codings(store, status="proposed"))
         fix = (f"{proposed} proposed coding(s) await review: accept them with "
                "`thematic code review`." if proposed else
                "Code the excerpts first (`thematic code auto` then `thematic code review`, "
@@ -228,8 +228,8 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
     names = {c.id: c.name for c in current.codes} if current else {}
     column = {c: j for j, c in enumerate(items)}
     coded = [g.excerpts for g in chosen]
-    reviewed = coverage_columns(store, columns.excerpt_ids, versions).values()
-    universe = np.unique(np.concatenate([*coded, *reviewed]))
+    reviewed = cdb.coverage_columns(store, columns.excerpt_ids, versions).values()
+    universe = cdb.sorted_unique(np.concatenate([*coded, *reviewed]))
     source_of = {x.id: x.source_id for x in list_excerpts(store)}
     row = np.full(len(columns.excerpt_ids), -1, dtype=np.int64)
     row[universe] = np.arange(len(universe))
