@@ -199,7 +199,7 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
 
     from thematic.store import codings as cdb
     from thematic.store.codebooks import get_codebook, list_codebooks
-    from thematic.store.corpus import list_excerpts
+    from thematic.store.corpus import excerpt_sources
 
     books = {b.id: b.name for b in list_codebooks(store)}
     columns = cdb.coding_columns(store, statuses=["accepted"])
@@ -230,7 +230,7 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
     coded = [g.excerpts for g in chosen]
     reviewed = cdb.coverage_columns(store, columns.excerpt_ids, versions).values()
     universe = cdb.sorted_unique(np.concatenate([*coded, *reviewed]))
-    source_of = {x.id: x.source_id for x in list_excerpts(store)}
+    source_of = excerpt_sources(store)
     row = np.full(len(columns.excerpt_ids), -1, dtype=np.int64)
     row[universe] = np.arange(len(universe))
     r = np.concatenate([row[e] for e in coded])
