@@ -86,40 +86,47 @@ def _versions(store: Store, book: cb_db.Codebook) -> list[int]:
     return [b.id for b in cb_db.list_codebooks(store) if b.name == book.name]
 
 
-def _work(store: Store, book: cb_db.Codebook, statuses: Sequence[str] | None
-          ) -> tuple[dict[str, set[str]], list[codings_db.Coding]]:
-    """Every coder's reviewed excerpts and codings in any version of the codebook."""
+@dataclass
+class _Work:
+    """Every coder's reviewed excerpts and codings in any version of the codebook, read
+    through the store's columnar path (indexes into ``excerpt_ids``, import order)."""
+    excerpt_ids: list[str]
+    reviewed: dict[str, np.ndarray]          # coder → sorted excerpt indexes
+    groups: list[codings_db.CodingGroup]
+    methods: dict[str, set[str]]             # coder → the methods of their codings
+
+
+def _work(store: Store, book: cb_db.Codebook, statuses: Sequence[str] | None) -> _Work:
     versions = _versions(store, book)
-    reviewed: dict[str, set[str]] = {}
-    for version in versions:
-        for coder, excerpt, _ in codings_db.coverage_rows(store, version):
-            reviewed.setdefault(coder, set()).add(excerpt)
-    codings = [c for c in codings_db.list_codings(store, status=tuple(statuses) if statuses
-                                                  else None)
-               if c.codebook_id in versions]
-    for c in codings:
-        reviewed.setdefault(c.coder, set()).add(c.excerpt_id)
-    return reviewed, codings
-
-
-def default_coders(reviewed: dict[str, set[str]], codings: list[codings_db.Coding]
-                   ) -> list[str]:
-    """The human coders: everyone with reviewed excerpts except automatic coders
-    ('auto:…') and coders recorded by ``agree reconcile``."""
+    columns = codings_db.coding_columns(store, codebook_ids=versions,
+                                        statuses=tuple(statuses) if statuses else None)
+    reviewed = codings_db.coverage_columns(store, columns.excerpt_ids, versions)
+    coded: dict[str, list[np.ndarray]] = {}
     methods: dict[str, set[str]] = {}
-    for c in codings:
-        methods.setdefault(c.coder, set()).add(c.method)
+    for g in columns.groups:
+        coded.setdefault(g.coder, []).append(g.excerpts)
+        methods.setdefault(g.coder, set()).add(g.method)
+    for coder, parts in coded.items():  # a coder who coded an excerpt has reviewed it
+        seen = np.concatenate([reviewed.get(coder, parts[0]), *parts])
+        reviewed[coder] = codings_db.sorted_unique(seen)
+    return _Work(columns.excerpt_ids, reviewed, columns.groups, methods)
+
+
+def default_coders(reviewed: dict[str, object], methods: dict[str, set[str]]) -> list[str]:
+    """The human coders: everyone with reviewed excerpts except automatic coders
+    ('auto:…') and coders recorded by ``agree reconcile`` (whose codings' ``methods`` are
+    all 'reconcile')."""
     return sorted(who for who in reviewed
                   if not who.startswith(AUTOMATIC_PREFIX)
                   and methods.get(who) != {RECONCILE_METHOD})
 
 
-def _check_coders(store: Store, coders: list[str] | None, reviewed: dict[str, set[str]],
-                  codings: list[codings_db.Coding]) -> list[str]:
+def _check_coders(store: Store, coders: list[str] | None, reviewed: dict[str, np.ndarray],
+                  methods: dict[str, set[str]]) -> list[str]:
     everyone = codings_db.coders(store)
     listing = ", ".join(everyone) or "(none)"
     if coders is None:
-        chosen = default_coders(reviewed, codings)
+        chosen = default_coders(reviewed, methods)
         if len(chosen) < 2:
             found = (f"found {len(chosen)} human coder(s) with reviewed excerpts"
                      + (f" ({', '.join(chosen)})" if chosen else ""))
@@ -225,31 +232,47 @@ def load(store: Store, *, coders: list[str] | None = None, codes: list[str] | No
         raise ThematicError("E207", option="--level",
                             problem=f"{level!r} is not one of {', '.join(LEVELS)}")
     book = resolve_codebook(store, codebook)
-    reviewed, codings = _work(store, book, statuses)
-    chosen = _check_coders(store, coders, reviewed, codings)
+    work = _work(store, book, statuses)
+    reviewed = work.reviewed
+    chosen = _check_coders(store, coders, reviewed, work.methods)
     if level == "code":
         items, names, members = _code_items(book, codes)
     else:
         items, names, members = _theme_items(store, book, codes)
-    common = set.intersection(*(reviewed.get(c, set()) for c in chosen))
-    if not common:
+    common = reviewed.get(chosen[0], np.zeros(0, dtype=np.int64))
+    for c in chosen[1:]:
+        common = np.intersect1d(common, reviewed.get(c, np.zeros(0, dtype=np.int64)),
+                                assume_unique=True)
+    if not len(common):
         detail = "; ".join(f"{c} reviewed {len(reviewed.get(c, ()))}" for c in chosen)
         raise ThematicError("E202", coders=", ".join(chosen), detail=detail)
     # excluded excerpts and interviewer turns are out of the analysis, agreement included
-    excerpts = [e for e in corpus_db.all_excerpt_ids(store, analysed=True) if e in common]
-    position = {e: i for i, e in enumerate(excerpts)}
+    analysed = set(corpus_db.all_excerpt_ids(store, analysed=True))
+    common = np.asarray([i for i in common.tolist() if work.excerpt_ids[i] in analysed],
+                        dtype=np.int64)
+    excerpts = [work.excerpt_ids[i] for i in common.tolist()]
+    position = np.full(len(work.excerpt_ids), -1, dtype=np.int64)
+    position[common] = np.arange(len(common))
     coder_pos = {c: i for i, c in enumerate(chosen)}
     item_of: dict[str, list[int]] = {}
     for i, code_ids in enumerate(members):
         for code_id in code_ids:
             item_of.setdefault(code_id, []).append(i)
-    triples = {(coder_pos[c.coder], position[c.excerpt_id], i)
-               for c in codings
-               if c.coder in coder_pos and c.excerpt_id in position
-               for i in item_of.get(c.code_id, ())}
-    arr = np.array(sorted(triples), dtype=np.int64).reshape(-1, 3)
+    n_units, n_items = len(excerpts), len(items)
+    # One int64 key per (coder, excerpt, item): unique keys sort like the triples.
+    keys = [np.zeros(0, dtype=np.int64)]
+    for g in work.groups:
+        if g.coder not in coder_pos or g.code_id not in item_of:
+            continue
+        units = position[g.excerpts]
+        units = units[units >= 0]
+        for i in item_of[g.code_id]:
+            keys.append((coder_pos[g.coder] * n_units + units) * n_items + i)
+    key = codings_db.sorted_unique(np.concatenate(keys))
+    coder_idx, rest = np.divmod(key, n_units * n_items or 1)
+    excerpt_idx, item_idx = np.divmod(rest, n_items or 1)
     return Decisions(codebook=book.name, version=book.version, codebook_id=book.id,
                      level=level, coders=chosen, excerpts=excerpts, items=items,
-                     names=names, coder_idx=arr[:, 0], excerpt_idx=arr[:, 1],
-                     item_idx=arr[:, 2],
+                     names=names, coder_idx=coder_idx, excerpt_idx=excerpt_idx,
+                     item_idx=item_idx,
                      reviewed={c: len(reviewed.get(c, ())) for c in chosen})

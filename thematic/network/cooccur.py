@@ -180,30 +180,40 @@ def incidence(store: Store, level: str = "code", unit: str = "excerpt", *,
     from thematic.store.corpus import list_excerpts
 
     if level == "code":
-        pairs, items, names, attrs, reviewed, book = _code_items(store, codebook)
-        nested: set[tuple[str, str]] = set()
-    else:
-        pairs, items, names, attrs, nested = _theme_items(store)
-        book = None
-        reviewed = set().union(*coverage(store).values())
-        reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted",
-                                                        analysed=True)}
+        return _code_incidence(store, codebook, unit)
+    pairs, items, names, attrs, nested = _theme_items(store)
+    reviewed = set().union(*coverage(store).values())
+    reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted", analysed=True)}
     universe = reviewed | {e for e, _ in pairs}
     rows = [x for x in list_excerpts(store, analysed=True) if x.id in universe]
     return from_pairs(pairs, excerpts=[x.id for x in rows],
                       study_of=[x.source_id for x in rows], items=items, unit=unit,
-                      level=level, names=names, item_attrs=attrs, codebook=book, nested=nested)
+                      level=level, names=names, item_attrs=attrs, codebook=None, nested=nested)
 
 
-def _code_items(store: Store, codebook: str | None):
+def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
+    """Code-level incidence through the store's columnar read (no object per coding)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from thematic.store import codings as cdb
     from thematic.store.codebooks import get_codebook, list_codebooks
-    from thematic.store.codings import coverage, list_codings
+    from thematic.store.corpus import all_excerpt_ids, excerpt_sources
 
     books = {b.id: b.name for b in list_codebooks(store)}
-    accepted = list_codings(store, status="accepted", analysed=True)
-    per_book = Counter(books.get(c.codebook_id, "?") for c in accepted)
-    if not accepted:
-        proposed = len(list_codings(store, status="proposed"))
+    columns = cdb.coding_columns(store, statuses=["accepted"])
+    # excluded excerpts and interviewer turns are out of the analysis, the network included
+    analysed = set(all_excerpt_ids(store, analysed=True))
+    keep = np.fromiter((e in analysed for e in columns.excerpt_ids), dtype=bool,
+                       count=len(columns.excerpt_ids))
+    for g in columns.groups:
+        g.excerpts = g.excerpts[keep[g.excerpts]]
+    columns.groups = [g for g in columns.groups if len(g.excerpts)]
+    per_book: Counter = Counter()
+    for g in columns.groups:
+        per_book[books.get(g.codebook_id, "?")] += g.rows
+    if not columns.groups:
+        proposed = len(cdb.list_codings(store, status="proposed"))
         fix = (f"{proposed} proposed coding(s) await review: accept them with "
                "`thematic code review`." if proposed else
                "Code the excerpts first (`thematic code auto` then `thematic code review`, "
@@ -216,16 +226,33 @@ def _code_items(store: Store, codebook: str | None):
         raise ThematicError("E307", value=codebook, suggest=nearest(codebook, list(per_book)),
                             names=", ".join(sorted(per_book)))
     versions = [i for i, name in books.items() if name == codebook]
-    pairs = [(c.excerpt_id, c.code_id) for c in accepted if c.codebook_id in versions]
+    chosen = [g for g in columns.groups if g.codebook_id in versions]
     current = get_codebook(store, codebook)
     known = [c.id for c in current.codes] if current else []
-    used = {code for _, code in pairs}
+    used = {g.code_id for g in chosen}
     items = [c for c in known if c in used] + sorted(used - set(known))
     names = {c.id: c.name for c in current.codes} if current else {}
-    reviewed: set[str] = set()
-    for version in versions:
-        reviewed |= set().union(*coverage(store, codebook_id=version).values())
-    return pairs, items, {i: names.get(i, i) for i in items}, {}, reviewed, codebook
+    column = {c: j for j, c in enumerate(items)}
+    coded = [g.excerpts for g in chosen]
+    reviewed = [r[keep[r]] for r in
+                cdb.coverage_columns(store, columns.excerpt_ids, versions).values()]
+    universe = cdb.sorted_unique(np.concatenate([*coded, *reviewed]))
+    source_of = excerpt_sources(store)
+    row = np.full(len(columns.excerpt_ids), -1, dtype=np.int64)
+    row[universe] = np.arange(len(universe))
+    r = np.concatenate([row[e] for e in coded])
+    c = np.repeat(np.asarray([column[g.code_id] for g in chosen], dtype=np.int64),
+                  [len(e) for e in coded])
+    matrix = sp.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)),
+                           shape=(len(universe), len(items)))
+    excerpts = [columns.excerpt_ids[i] for i in universe.tolist()]
+    study_of = [source_of[e] for e in excerpts]
+    studies = list(dict.fromkeys(study_of))
+    index = {s: i for i, s in enumerate(studies)}
+    return make(matrix, excerpts=excerpts, items=items, studies=studies,
+                study_of=[index[s] for s in study_of], unit=unit, level="code",
+                names={i: names.get(i, i) for i in items}, item_attrs={}, codebook=codebook,
+                nested=set())
 
 
 def _theme_items(store: Store):

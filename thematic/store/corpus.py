@@ -281,3 +281,8 @@ def counts(store: Store) -> dict[str, int]:
         except Exception:  # a table a later migration adds
             out[label] = 0
     return out
+
+
+def excerpt_sources(store: Store) -> dict[str, str]:
+    """excerpt id → its study, without loading texts (bulk readers such as the network)."""
+    return dict(store.query("SELECT id, source_id FROM excerpts"))

@@ -3,6 +3,25 @@
 The store is the single source of truth. Every command that changes it does so inside one
 ``Store.transaction()``, which also appends to the hash-chained event log, so a failed or
 interrupted command leaves the database as it was and an edited history can be detected.
+
+Settings for bulk work (every connection; chosen so that a finished command is on disk):
+
+* ``journal_mode = WAL`` — readers (``agree``, ``report``) never block the one writer, and
+  a write transaction appends pages to the WAL instead of copying them to a rollback
+  journal first.
+* ``synchronous = FULL`` — kept at SQLite's safe default on purpose: every COMMIT fsyncs
+  the WAL, so a command that returned has survived a power cut. Bulk commands (import,
+  auto-coding) write everything in ONE transaction with ``executemany`` over prepared
+  tuples, so they pay for one fsync, not one per row; ``NORMAL`` would save nothing
+  there and could lose the last command.
+* ``cache_size = -65536`` (64 MiB, a ceiling, not an allocation) — a large import or
+  proposal write touches several B-trees at once (table, primary key, indexes); with
+  SQLite's 2 MiB default their dirty pages spill to the WAL mid-transaction and are
+  written again later. Memory stays flat: the cache never grows beyond this.
+* ``foreign_keys = ON`` and a 30 s ``busy_timeout`` (correctness, not speed).
+
+Bulk readers use one grouped query per need over a covering index (see
+``codings.coding_columns``), not one Python object per row.
 """
 
 from __future__ import annotations
@@ -23,6 +42,7 @@ from pathlib import Path
 from thematic.errors import ThematicError
 
 BUSY_SECONDS = 30.0
+CACHE_KIB = 65536  # the page cache's ceiling (see the module docstring)
 GENESIS = "0" * 64
 
 
@@ -135,6 +155,8 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         self._wal()
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
 
     def _open_readonly(self, why: str) -> None:
