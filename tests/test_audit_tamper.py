@@ -63,8 +63,10 @@ def test_update_of_codings_behind_the_log_is_named_even_after_a_new_report(built
 
 def test_deleted_and_inserted_rows_are_named(built, run):
     shell(built, "DELETE FROM theme_codes WHERE code_id = 'stigma'",
-          "INSERT INTO excerpts SELECT 'F99', source_id, 'Invented.', text_sha, file_id, "
-          "start, end, location, 99, attributes, created_at FROM excerpts WHERE id = 'F1'")
+          "INSERT INTO excerpts (id, source_id, text, text_sha, file_id, start, end, location, "
+          "position, attributes, created_at) SELECT 'F99', source_id, 'Invented.', text_sha, "
+          "file_id, start, end, location, 99, attributes, created_at FROM excerpts "
+          "WHERE id = 'F1'")
     _, found = audit(run)
     where = [p["where"] for p in found if p["check"] == "row-without-event"]
     assert {"table": "excerpts", "rows": ["F99"]} in where

@@ -18,7 +18,7 @@ NOT_YET_TESTED = {"E017", "E019", "E022", "E025", "E031", "E104", "E273", "E274"
                   "E358", "E452",
                   # raised by the interview/survey, CERQual and CFIR rooms; tests to come
                   "E502", "E504", "E505", "E592", "E595", "E596", "E599", "E602", "E604",
-                  "E632", "E633", "E533", "E536"}
+                  "E632", "E633", "E533", "E536", "E561", "E564", "E701"}
 # Not raised by the package yet, but kept for the readers and corpus work under way.
 NOT_YET_RAISED = {"E025", "E031"}
 

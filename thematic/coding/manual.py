@@ -35,6 +35,7 @@ class Decision:
     previous: str                     # its status before
     absorbed_into: int | None = None  # the reviewer's own coding, when they had it already
     covered: bool = False             # whether this made the excerpt reviewed by the coder
+    created: int | None = None        # a blind coder's own coding (coding.assign), to undo
 
 
 def add_coding(store: Store, excerpt_id: str, code_id: str, *, coder: str,

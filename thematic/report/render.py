@@ -248,18 +248,31 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     text += trailer(seq, digest, options)
     folder = out.parent / name
     key = project_path(store, out)
-    with store.transaction(f"report {key}"):
+    def write() -> list[Path]:
         written = []
         for figure in drawn:
             if figure.data is not None:
                 written.append(atomic_write(folder / f"{figure.id}.png", figure.data))
         written += [atomic_write(folder / file, data) for file, data in extra]
         atomic_write(out, text)
-        rdb.record(store, rdb.ReportRecord(path=key, format=fmt, options=options,
-                                           head_seq=seq, head_hash=digest,
-                                           sha256=_sha256(text)))
-        store.log(rdb.RENDER, key, {"head_seq": seq, "head_hash": digest,
-                                    "sha256": _sha256(text)})
+        return written
+
+    try:
+        with store.transaction(f"report {key}"):
+            written = write()
+            rdb.record(store, rdb.ReportRecord(path=key, format=fmt, options=options,
+                                               head_seq=seq, head_hash=digest,
+                                               sha256=_sha256(text)))
+            store.log(rdb.RENDER, key, {"head_seq": seq, "head_hash": digest,
+                                        "sha256": _sha256(text)})
+    except ThematicError as exc:
+        if exc.code != "E668":
+            raise
+        # a project on a read-only disk can still be reported on, elsewhere; the report
+        # keeps its trailer, but the project cannot record it
+        written = write()
+        context["notes"].append("The project is read-only: this report is not recorded in "
+                                "it, so `thematic audit` does not know it was rendered.")
     return Result(path=out, figures=written, notes=list(context["notes"]),
                   themes=len(context["themes"]))
 

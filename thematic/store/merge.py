@@ -52,11 +52,11 @@ def insert(store: Store, table: str, items: list[dict], *, skip_id: bool = False
         return 0
     columns = [c for c in COLUMNS[table] if not (skip_id and c == "id")]
     quoted = ", ".join(f'"{c}"' for c in columns)
-    before = store.conn.total_changes
-    store.executemany(f"INSERT OR IGNORE INTO {table} ({quoted}) VALUES "
+    # rowcount: this statement's rows only (total_changes adds the ledger's trigger writes)
+    cur = store.executemany(f"INSERT OR IGNORE INTO {table} ({quoted}) VALUES "
                       f"({', '.join('?' * len(columns))})",
                       [tuple(item[c] for c in columns) for item in items])
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
 
 
 def insert_one(store: Store, table: str, item: dict) -> int:
@@ -104,13 +104,13 @@ def verify_chain(store: Store, tip: str) -> tuple[int, str | None]:
 def add_conflicts(store: Store, other: str, items: list[tuple[str, str, object, object]]
                   ) -> int:
     """(kind, key, ours, theirs) conflicts; one already recorded is not added again."""
-    before = store.conn.total_changes
     stamp = now()
-    store.executemany(
+    # rowcount: this statement's rows only (total_changes adds the ledger's trigger writes)
+    cur = store.executemany(
         "INSERT OR IGNORE INTO merge_conflicts (kind, key, other, ours, theirs, found_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(k, key, other, _json(o), _json(t), stamp) for k, key, o, t in items])
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
 
 
 def conflicts(store: Store) -> list[dict]:

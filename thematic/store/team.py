@@ -117,9 +117,10 @@ def decisions(store: Store) -> list[dict]:
 
 
 def add_decision_rows(store: Store, rows: list[dict]) -> int:
-    before = store.conn.total_changes
-    store.executemany("INSERT OR IGNORE INTO blind_decisions (coder, excerpt_id, codebook_id, "
+    # rowcount: this statement's rows only (total_changes adds the ledger's trigger writes)
+    cur = store.executemany(
+        "INSERT OR IGNORE INTO blind_decisions (coder, excerpt_id, codebook_id, "
                       "code_id, proposer, start, end, decision, decided_at) VALUES "
                       "(:coder, :excerpt_id, :codebook_id, :code_id, :proposer, :start, :end, "
                       ":decision, :decided_at)", rows)
-    return store.conn.total_changes - before
+    return max(cur.rowcount, 0)
