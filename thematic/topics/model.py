@@ -279,6 +279,7 @@ def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, pr
     # BERTopic renumbers topics by size with an unstable sort, so equal sizes come out in a
     # different order on different CPUs (and its representations can then follow the old
     # numbers): describe the topics again under the clusterer's own numbering.
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its manual-topics warning
     model.update_topics(texts, topics=list(found.labels), top_n_words=TOP_WORDS,
                         vectorizer_model=_vectorizer(texts), ctfidf_model=_ctfidf(),
                         representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
