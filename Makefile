@@ -14,12 +14,13 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install demo test test-fast lint report bench clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml .ci/constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# CPU torch first: here this pin takes the CPU wheel; unpinned, pip would pull CUDA.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[all,dev]'
+	# the versions the example report was made with (.ci/constraints.txt)
+	$(PY) -m pip install --quiet -c .ci/constraints.txt -e '.[all,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
