@@ -55,9 +55,15 @@ WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 class EmbeddingBackend(Protocol):
     """What coding and topics need of a backend: a stable model id, the cache key, whether
     its kernels are the portable ones, and unit-length float32 rows for texts."""
-    name: str
-    key: str
-    portable: bool
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def portable(self) -> bool: ...
 
     def encode(self, texts: list[str]) -> Any: ...
 
@@ -214,7 +220,7 @@ class TfidfBackend:
     def __init__(self, dim: int = 100, seed: int = 0) -> None:
         self.dim = dim
         self.seed = seed
-        self._pipeline = None
+        self._pipeline: tuple[Any, Any] | None = None
         self._fingerprint = ""
 
     @property
@@ -250,6 +256,7 @@ class TfidfBackend:
 
         if self._pipeline is None:
             self.fit(texts)
+        assert self._pipeline is not None
         vectorizer, svd = self._pipeline
         vectors = svd.transform(vectorizer.transform(list(texts))).astype(np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)

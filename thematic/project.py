@@ -7,6 +7,7 @@ the working folders ``codebooks/``, ``corpus/`` and ``reports/``.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from thematic.errors import ThematicError
@@ -61,7 +62,7 @@ def _version() -> str:
     return __version__
 
 
-def database_error(exc: Exception, path: Path) -> Exception:
+def database_error(exc: sqlite3.Error, path: Path) -> Exception:
     """The numbered error for what SQLite said about the project file (busy, full, damaged,
     read-only), or ``exc`` unchanged."""
     from thematic.store.db import translate

@@ -155,6 +155,7 @@ def list_(app: App, run_id: int | None, as_json: bool) -> None:
     store = app.store()
     chosen = _run_id(store, run_id)
     run = tdb.get_run(store, chosen)
+    assert run is not None  # _run_id found it
     found = tdb.list_candidates(store, chosen)
     found.sort(key=lambda c: (c.topic < 0, c.topic))
     accepted = {topic: t.name for t in list_themes(store) for r, topic in t.topics

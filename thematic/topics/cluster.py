@@ -156,7 +156,7 @@ def _renumber(labels) -> list[int]:
     from collections import Counter
 
     counts = Counter(int(x) for x in labels)
-    first = {}
+    first: dict[int, int] = {}
     for i, x in enumerate(labels):
         first.setdefault(int(x), i)
     order = sorted(counts, key=lambda c: (-counts[c], first[c]))
