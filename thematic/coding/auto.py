@@ -131,7 +131,9 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         # On an engine the excerpts are embedded there (same cache entries); the few code
         # prototypes here.
         encoder = engine.encoder(backend) if engine is not None else backend
-        space = CodeSpace(book.codes, backend, encode=_cached(store, encoder))
+        from thematic.embeddings import Cached
+
+        space = CodeSpace(book.codes, backend, encode=Cached(store, encoder).encode)
         threshold = min_score if min_score is not None else \
             _calibrated(book, backend) or DEFAULT_MIN_SCORE
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
@@ -173,9 +175,3 @@ def _calibrated(book, backend) -> float | None:
         return None
     return float(value) if embedder in str(getattr(backend, "name", "")).lower() else None
 
-
-def _cached(store: Store, backend):
-    """Encode through the project's embedding cache."""
-    from thematic.embeddings import embed
-
-    return lambda texts: embed(store, backend, texts)

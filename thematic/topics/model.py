@@ -183,8 +183,7 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=N
 
         reduce = UMAP(n_neighbors=min(10 if n <= 500 else 15, n - 1), n_components=5,
                       min_dist=0.0, metric="cosine", random_state=seed, low_memory=False)
-    umap_model = reduce
-    return BERTopic(embedding_model=_embedder(backend), umap_model=umap_model,
+    return BERTopic(embedding_model=_embedder(backend), umap_model=reduce,
                     hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
                     ctfidf_model=_ctfidf(),
                     representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
