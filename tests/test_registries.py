@@ -89,3 +89,178 @@ def test_unregistering_restores_the_output(demo, run, scott):
     unregister("scott_pi")
     text = run("agree", "--coders", "alice,bob", "--boot", "0", "--codes", "hope")
     assert " pi " not in text.output
+
+
+# --- a corpus reader ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def lines_reader():
+    """A toy document format: every non-empty line is a paragraph."""
+    from thematic.corpus import formats
+    from thematic.corpus.readers import assemble, read_text
+
+    def read(path, *, encoding=None, **_):
+        text = read_text(path, encoding=encoding)
+        return assemble(path, [("paragraph", line.strip(), {})
+                               for line in text.splitlines() if line.strip()])
+
+    formats.register(formats.Reader("lines", (".lines",), False, read))
+    yield
+    formats.unregister("lines")
+
+
+def test_the_builtin_readers_keep_their_order_and_suffixes():
+    from thematic.corpus import formats
+
+    assert formats.kinds() == ("csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx",
+                               "odt")
+    assert formats.supported() == (".csv, .docx, .jsonl, .markdown, .md, .ndjson, .odt, "
+                                   ".tab, .text, .tsv, .txt, .xlsm, .xlsx")
+
+
+def test_a_registered_reader_is_a_format_choice_and_reads_by_suffix(run, tmp_path,
+                                                                    lines_reader):
+    path = tmp_path / "notes.lines"
+    path.write_text("The forum helped.\nSupervision mattered.\n", encoding="utf-8")
+    assert "lines" in run("import", "excerpts", "--help").output
+    result = run("import", "excerpts", path)
+    assert result.exit_code == 0, result.output
+    assert "2 excerpts added" in result.output
+    again = tmp_path / "notes.txt"
+    again.write_text("One.\nTwo.\nThree.\n", encoding="utf-8")
+    forced = run("import", "excerpts", "--format", "lines", again)
+    assert "3 excerpts added" in forced.output
+
+
+def test_an_unknown_suffix_lists_the_registered_ones(run, tmp_path, lines_reader):
+    path = tmp_path / "notes.xyz"
+    path.write_text("text\n", encoding="utf-8")
+    result = run("import", "excerpts", path)
+    assert result.exit_code == 2
+    assert ".lines" in result.output and ".odt" in result.output
+
+
+# --- an embedding backend and a topic model ----------------------------------------------
+
+
+class Letters:
+    """A toy backend: the letter frequencies of a text, unit length (deterministic)."""
+
+    name = key = "letters-26"
+    portable = True
+
+    def encode(self, texts):
+        import numpy as np
+
+        rows = np.zeros((len(texts), 26), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for ch in text.lower():
+                if "a" <= ch <= "z":
+                    rows[i, ord(ch) - 97] += 1
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
+
+
+class Halves:
+    """A toy topic model: the first half of the texts is topic 0, the rest topic 1."""
+
+    name = "halves"
+
+    def fit(self, texts, embeddings, backend, *, min_topic_size, seed=0, seed_topics=None,
+            nr_topics=None, outliers="auto", profile=None):
+        import numpy as np
+
+        from thematic.topics.model import Fit
+
+        half = len(texts) // 2
+        topics = [0 if i < half else 1 for i in range(len(texts))]
+        vectors = np.asarray(embeddings)
+        members = {t: [i for i, x in enumerate(topics) if x == t] for t in (0, 1)}
+        return Fit(topics=topics, probabilities=[None] * len(texts),
+                   keywords={0: [("first", 1.0)], 1: [("second", 1.0)]},
+                   ctfidf={0: [("first", 1.0)], 1: [("second", 1.0)]},
+                   representative={t: m[:3] for t, m in members.items()},
+                   centroids={t: vectors[m].mean(axis=0).tolist()
+                              for t, m in members.items()},
+                   method="halves", hdbscan_outlier_share=None, outlier_share=0.0)
+
+
+@pytest.fixture
+def toys():
+    from thematic import embeddings
+    from thematic.topics import base
+
+    embeddings.register_backend("letters", Letters, aliases=("abc",))
+    base.register(Halves())
+    yield
+    embeddings.unregister_backend("letters")
+    base.unregister("halves")
+
+
+def test_the_builtin_backends_and_models():
+    from thematic import embeddings
+    from thematic.topics import base
+
+    assert embeddings.names() == ("minilm", "tfidf")
+    assert base.names() == ("ward", "hdbscan")
+    assert isinstance(base.get("ward"), base.TopicModel)
+
+
+def test_a_registered_backend_and_model_run_thematic_topics(run, project, toys):
+    from test_themes_fixtures import build
+
+    from thematic.topics import base
+
+    assert isinstance(Halves(), base.TopicModel)
+    with open_store(project) as store:
+        build(store)
+    assert "halves" in run("topics", "--help").output
+    result = run("topics", "--embeddings", "abc", "--cluster", "halves", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["model"] == "letters-26" and doc["method"] == "halves"
+    assert sorted(c["size"] for c in doc["candidates"]) == [30, 30]
+
+
+def test_an_unknown_backend_lists_the_registered_ones(toys):
+    from thematic.embeddings import get_backend
+    from thematic.errors import ThematicError
+
+    with pytest.raises(ThematicError) as caught:
+        get_backend("nope")
+    assert "(minilm, tfidf, letters)" in caught.value.message
+    assert isinstance(get_backend("ABC"), Letters)
+
+
+# --- an exporter -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dot_exporter():
+    from thematic.exporters import Exporter
+    from thematic.files import atomic_write
+    from thematic.network.export import EXPORTERS
+
+    def write(graph, path):
+        lines = [f'  "{a}" -- "{b}";' for a, b in sorted(graph.edges)]
+        return atomic_write(path, "graph {\n" + "\n".join(lines) + "\n}\n")
+
+    EXPORTERS.register(Exporter("dot", (".dot", ".gv"), write, "Graphviz"))
+    yield
+    EXPORTERS.unregister("dot")
+
+
+def test_a_registered_network_exporter_is_a_format_and_a_suffix(project, run, tmp_path,
+                                                                dot_exporter):
+    from test_network_fixtures import tiny
+
+    with open_store(project) as store:
+        tiny(store)
+    assert "graphml|gexf|json|csv|png|dot" in run("network", "--help").output
+    out = tmp_path / "codes.gv"
+    result = run("network", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"\nWrote {out} (dot).\n")
+    assert out.read_text(encoding="utf-8") == ('graph {\n  "a" -- "b";\n  "a" -- "c";\n'
+                                               '  "b" -- "c";\n}\n')

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from thematic.cfir import framework as fw
+from thematic.store.codings import Status
 
 CFIR_CODEBOOK = "cfir2"
 
@@ -87,7 +88,7 @@ def build(store, *, empty: bool = False) -> CfirView:
     study_pos = {s: i for i, s in enumerate(studies)}
     books: dict[int, object] = {}
     links: dict[tuple[str, str, str], CodeLink] = {}     # (construct, book, code)
-    for coding in list_codings(store, status="accepted"):
+    for coding in list_codings(store, status=Status.ACCEPTED):
         if coding.codebook_id not in books:
             books[coding.codebook_id] = get_codebook(store, id=coding.codebook_id)
         book = books[coding.codebook_id]

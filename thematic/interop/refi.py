@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from thematic.codebook.exports import EXPORTERS
 from thematic.errors import ThematicError
+from thematic.exporters import Exporter
 from thematic.interop import safe
 from thematic.interop.qdc import (
     ReadBook,
@@ -152,3 +154,8 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
     return store_codebook(store, read.data, source_path=display_path(Path(path), root),
                           guids=read.guids)
 
+
+
+# REFI-QDA is a codebook export format; GUIDs are kept stable across exports.
+EXPORTERS.register(Exporter("qdc", (".qdc",), render_qdc,
+                            "REFI-QDA, for NVivo, ATLAS.ti, MAXQDA, QualCoder"))
