@@ -11,6 +11,10 @@ beside every figure. Overall:
   defined (the codes left out are counted);
 * Krippendorff's alpha of the pooled decisions at the nominal, ordinal, interval and ratio
   levels (equal for presence/absence data; the same functions serve rating scales).
+
+The statistics are those of :mod:`thematic.agreement.registry` (one module each in
+``agreement/measures``): a statistic registered there is in every item, the pooled
+figures and the means without a change here.
 """
 
 from __future__ import annotations
