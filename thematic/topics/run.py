@@ -121,7 +121,8 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     model.require()
     minimum = model.minimum_documents(size)
     if len(texts) < minimum:
-        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum, size=size)
+        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum, size=size,
+                            why=_too_few_why(minimum, size, given=bool(min_topic_size)))
     book = get_codebook(store, codebook)
     codes = [c for c in (book.codes if book else []) if c.codable]
     if guided and not codes:
@@ -176,6 +177,16 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
                     hdbscan_outlier_share=fitted.hdbscan_outlier_share,
                     n_documents=len(texts), params=params, candidates=ordered,
                     notes=fitted.notes, seconds=round(time.perf_counter() - started, 2))
+
+
+def _too_few_why(minimum: int, size: int, *, given: bool) -> str:
+    """Why E270's minimum is what it is, naming the minimum topic size only as the user set
+    it (a default the user never typed would send them looking for an option they lack)."""
+    if minimum != 2 * size:   # the floor of minimum_documents, whatever the size
+        return f"no topic model runs on fewer than {minimum}"
+    if given:
+        return f"two topics of --min-topic-size {size}"
+    return f"two topics of the default minimum topic size, {size}"
 
 
 def _scaled(progress, excerpts: int, texts: int):
