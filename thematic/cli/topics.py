@@ -59,11 +59,12 @@ RUN_OPTIONS = [
                  default="auto", show_default=True, help="What to do with HDBSCAN outliers "
                  "(--cluster hdbscan): auto = reassign them, or fall back to k-means when "
                  "they are the majority."),
-    click.option("--cluster", type=click.Choice(["ward", "hdbscan"]), default="ward",
-                 show_default=True, help="ward: Ward clustering of embeddings joined with "
-                 "code profiles, k chosen by stability; the same topics on every machine. "
-                 "hdbscan: BERTopic's UMAP + HDBSCAN (may differ between CPUs); --guided "
-                 "uses it."),
+    click.option("--cluster", type=click.Choice(["ward", "average", "hdbscan"]),
+                 default="ward", show_default=True, help="ward: Ward clustering of "
+                 "embeddings joined with code profiles, k chosen by stability; average: the "
+                 "same with average linkage of cosine distances (Ward without code "
+                 "profiles); both give the same topics on every machine. hdbscan: "
+                 "BERTopic's UMAP + HDBSCAN (may differ between CPUs); --guided uses it."),
     click.option("--no-code-profile", "no_profile", is_flag=True, help="Cluster on the "
                  "embeddings alone, not joined with each excerpt's codings."),
 ]

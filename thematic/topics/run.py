@@ -104,7 +104,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
             progress: Callable[[int], None] | None = None, engine=None) -> TopicRun:
     """Run BERTopic over the excerpts and store the candidates (see topics.model).
     ``profile``: join each excerpt's code profile (its accepted and proposed codings in the
-    codebook) to its embedding for clustering (ward only). ``engine``
+    codebook) to its embedding for clustering (ward and average). ``engine``
     (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
     from thematic import embeddings as emb
     from thematic.store.codebooks import get_codebook
@@ -134,7 +134,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     coded = _coded(store, book)
     parents = {c.id: c.parent for c in (book.codes if book else [])}
     profiles = (code_profile([coded.get(excerpts[i].id, ()) for i in owner], parents)
-                if profile and cluster == "ward" and coded else None)
+                if profile and cluster in ("ward", "average") and coded else None)
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
