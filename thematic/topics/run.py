@@ -121,7 +121,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     model.require()
     minimum = model.minimum_documents(size)
     if len(texts) < minimum:
-        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum, size=size,
+        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum,
                             why=_too_few_why(minimum, size, given=bool(min_topic_size)))
     book = get_codebook(store, codebook)
     codes = [c for c in (book.codes if book else []) if c.codable]
