@@ -3,22 +3,21 @@
 For each labelled set (the bundled corpus, corpus/peer-support, and the held-out set,
 corpus/heldout, written blind to the rules) a throw-away project gets its findings, the
 peer-support codebook and **automatic** coding only (auto:rules; the human gold coding is
-never loaded, so the code profiles that the ward clusterer joins to the embeddings are the
+never loaded, so the code profiles that the clusterers join to the embeddings are the
 tool's own). Then for each backend (the packaged all-MiniLM-L6-v2, TF-IDF + SVD), each
-clusterer (ward on embeddings + code profiles, ward on embeddings alone, BERTopic's UMAP +
-HDBSCAN) and each seed, ``thematic.topics.propose`` runs with its defaults and the topic of
+clusterer (ward on embeddings + code profiles, the default; average linkage on the same;
+ward on embeddings alone; BERTopic's UMAP + HDBSCAN) and each seed, ``thematic.topics.propose`` runs with its defaults and the topic of
 every finding is compared with its gold theme (gold.csv, column ``theme``, 1–9):
 
 * ARI and NMI (scikit-learn), over all findings (outliers count as one more cluster);
 * recovered: how many of the 9 themes some candidate recovers — a candidate recovers a theme
   when more than half of its findings carry that theme;
 * seconds per run in this process (the first run of a backend also embeds and fills the
-  cache). ``--timing`` adds the wall time of ``thematic topics`` in a fresh process on both
-  sets together (308 excerpts), first with an empty embedding cache, then cached.
+  cache). The time of ``thematic topics`` in a fresh process is benchmarks/topics_time.py.
 
 Prints a table and RESULTS.md rows; asserts nothing.
 Run: ``python benchmarks/topics_quality.py [--seeds 0,1,2] [--backends minilm,tfidf]
-[--clusters ward,ward-embeddings,hdbscan] [--sets peer-support,heldout] [--timing]``.
+[--clusters ward,average,ward-embeddings,hdbscan] [--sets peer-support,heldout]``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ import argparse
 import csv
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 CODEBOOK = REPO / "codebooks" / "peer-support.yaml"
 RECOVER_ABOVE = 0.5
-CLUSTERS = {"ward": ("ward", True), "ward-embeddings": ("ward", False),
+CLUSTERS = {"ward": ("ward", True), "average": ("average", True), "ward-embeddings": ("ward", False),
             "hdbscan": ("hdbscan", False)}
 
 
@@ -82,30 +80,12 @@ def score(store, run_id: int, gold: dict[str, str]) -> tuple[float, float, list[
             sorted(recovered, key=int))
 
 
-def cli_seconds(backend: str) -> tuple[float, float]:
-    """Wall time of `thematic topics` in a fresh process on both sets: empty cache, cached."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    exe = Path(sys.executable).with_name("thematic")
-    times = []
-    with tempfile.TemporaryDirectory() as tmp:
-        build(Path(tmp) / "p", ["peer-support", "heldout"]).close()
-        for _ in range(2):
-            start = time.perf_counter()
-            subprocess.run([str(exe), "--project", str(Path(tmp) / "p"), "topics",
-                            "--embeddings", backend], check=True, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times.append(time.perf_counter() - start)
-    return times[0], times[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--backends", default="minilm,tfidf")
-    parser.add_argument("--clusters", default="ward,ward-embeddings,hdbscan")
+    parser.add_argument("--clusters", default="ward,average,ward-embeddings,hdbscan")
     parser.add_argument("--sets", default="peer-support,heldout")
-    parser.add_argument("--timing", action="store_true",
-                        help="Also time fresh CLI processes on 308 excerpts.")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -147,15 +127,6 @@ def main() -> None:
         row(f"topics quality: {name}, {backend}, {key} (mean of {span})",
             f"ARI {ari:.3f}, NMI {nmi:.3f}, {rec:.1f}/9 themes recovered, {k:.1f} topics",
             "one topic per theme: ARI 1, 9/9", ari)
-    if args.timing:
-        print()
-        for backend in args.backends.split(","):
-            cold, warm = cli_seconds(backend)
-            print(f"  thematic topics --embeddings {backend} on 308 excerpts: {cold:.1f} s "
-                  f"empty cache, {warm:.1f} s cached (fresh process each)")
-            row(f"topics time: {backend}, 308 excerpts, fresh process",
-                f"{cold:.1f} s empty cache, {warm:.1f} s cached", "goal 30 s / 5 s",
-                cold / 30)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from thematic.topics import labels
-from thematic.topics.cluster import Ward, code_profile, features
+from thematic.topics.cluster import Average, Ward, code_profile, features
 from thematic.topics.model import ngrams, stop_words
 
 
@@ -42,6 +42,20 @@ def test_ward_with_a_fixed_k():
     found = Ward().cluster(features(points), min_size=6, k=2)
     assert found.k == 2 and sorted(set(found.labels)) == [0, 1]
     assert found.labels.count(0) >= found.labels.count(1)     # largest first
+
+
+def test_average_linkage_finds_groups_of_unequal_size():
+    rng = np.random.RandomState(2)
+    sizes = (30, 12, 8, 6)
+    centres = np.eye(8)[:len(sizes)] * 10
+    points = np.vstack([c + rng.normal(scale=0.3, size=(n, 8)) for c, n in zip(centres, sizes)])
+    truth = [i for i, n in enumerate(sizes) for _ in range(n)]
+    found = Average().cluster(features(points), min_size=5, seed=0)
+    assert found.k == 4 and found.method.startswith("Average linkage (cosine) (k=4")
+    # the truth, numbered by size: the 30 first, the 6 last
+    assert found.labels == truth
+    noisy = points + np.random.RandomState(7).normal(scale=1e-9, size=points.shape)
+    assert Average().cluster(features(noisy), min_size=5, seed=0).labels == found.labels
 
 
 def test_code_profile_rolls_codes_up_to_their_ancestors():

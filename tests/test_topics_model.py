@@ -156,7 +156,7 @@ def test_sentence_unit(modelled):
 @pytest.mark.parametrize("args, code, text", [
     (("topics", "--embeddings", "tfidf", "--min-topic-size", "40"), "E270",
      "Error: [E270] Too few texts for a topic model: 60 excerpt(s), and at least 80 are "
-     "needed (with --min-topic-size 40). Import more findings, use --unit sentence, or lower "
+     "needed (two topics of --min-topic-size 40). Import more findings, use --unit sentence, or lower "
      "--min-topic-size.\n"),
     (("topics", "--embeddings", "tfdif"), "E272",
      "Error: [E272] Unknown embedding backend 'tfdif': neither a backend name (minilm, tfidf) "
@@ -186,6 +186,12 @@ def test_too_few_and_guided_need(project):
         with pytest.raises(ThematicError) as err:
             propose(store, embeddings="tfidf")
         assert err.value.code == "E270" and err.value.fields["minimum"] == 20
+        # the default size was never typed: the message must not name the option's value
+        assert "--min-topic-size 5" not in err.value.message
+        assert "no topic model runs on fewer than 20" in err.value.message
+        with pytest.raises(ThematicError) as err:
+            propose(store, embeddings="tfidf", min_topic_size=12)
+        assert "(two topics of --min-topic-size 12)" in err.value.message
         assert dump(project) == before
 
 

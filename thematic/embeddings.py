@@ -182,7 +182,13 @@ class SentenceTransformerBackend:
 
     @property
     def portable(self) -> bool:
-        """True when torch runs its portable kernels (see the module docstring)."""
+        """True when torch runs its portable kernels (see the module docstring). Asked
+        without loading torch while it is not loaded: it will then load under
+        ``PORTABLE_ENV``, so a run whose vectors are all cached never imports it."""
+        import sys
+
+        if "torch" not in sys.modules:
+            return all(os.environ.get(k) == v for k, v in PORTABLE_ENV.items())
         import torch
 
         return torch.backends.cpu.get_cpu_capability() == "DEFAULT"

@@ -169,7 +169,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E261": (USAGE, "The project has no codebook yet, so codes {codes} cannot be checked. "
                     "Load one with `thematic codebook load FILE` first."),
     "E270": (USAGE, "Too few texts for a topic model: {count} {unit}(s), and at least "
-                    "{minimum} are needed (with --min-topic-size {size}). Import more "
+                    "{minimum} are needed ({why}). Import more "
                     "findings, use --unit sentence, or lower --min-topic-size."),
     "E271": (USAGE, "{path} is not a sentence-transformers model folder ({why}). Give a folder "
                     "holding config.json and the model weights (as saved by "

@@ -70,9 +70,10 @@ RUN_OPTIONS = [
                  "they are the majority."),
     click.option("--cluster", type=LiveChoice(topic_models.names), default="ward",
                  show_default=True, help="ward: Ward clustering of embeddings joined with "
-                 "code profiles, k chosen by stability; the same topics on every machine. "
-                 "hdbscan: BERTopic's UMAP + HDBSCAN (may differ between CPUs); --guided "
-                 "uses it."),
+                 "code profiles, k chosen by stability; average: the same with average "
+                 "linkage of cosine distances (Ward without code profiles); both give the "
+                 "same topics on every machine. hdbscan: BERTopic's UMAP + HDBSCAN (may "
+                 "differ between CPUs); --guided uses it."),
     click.option("--no-code-profile", "no_profile", is_flag=True, help="Cluster on the "
                  "embeddings alone, not joined with each excerpt's codings."),
 ]

@@ -2,9 +2,10 @@
 
 A :class:`TopicModel` has a ``name`` (the ``--cluster`` choice of ``thematic topics``) and
 ``fit(texts, embeddings, backend, ...)`` returning a :class:`~thematic.topics.model.Fit`:
-a topic per text (-1 an outlier), keywords, representative texts and centroids. The two
-built-in models, ``ward`` (deterministic Ward clustering joined with code profiles) and
-``hdbscan`` (BERTopic's UMAP + HDBSCAN), are both ``topics.model.fit``.
+a topic per text (-1 an outlier), keywords, representative texts and centroids. The three
+built-in models, ``ward`` (deterministic Ward clustering joined with code profiles),
+``average`` (the same with average linkage) and ``hdbscan`` (BERTopic's UMAP +
+HDBSCAN), are all ``topics.model.fit``.
 
 A new model is one module that calls :func:`register` (and its test); an installed package
 can also offer one through the entry-point group ``thematic.topic_models`` (an object, or a
@@ -59,7 +60,8 @@ class _Builtin:
                          outliers=outliers, profile=profile, cluster=self.name)
 
 
-_MODELS: dict[str, TopicModel] = {"ward": _Builtin("ward"), "hdbscan": _Builtin("hdbscan")}
+_MODELS: dict[str, TopicModel] = {name: _Builtin(name) for name in ("ward", "average",
+                                                                   "hdbscan")}
 _loaded = False
 
 

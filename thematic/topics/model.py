@@ -1,12 +1,13 @@
 """BERTopic wired for the corpora of a systematic review (100 to 5,000 excerpts).
 
-Two clustering paths, both ending in BERTopic's c-TF-IDF and KeyBERTInspired keywords:
+Two clustering paths, both ending in c-TF-IDF and KeyBERTInspired keywords:
 
-- ``ward`` (the default): the excerpts are clustered by ``thematic.topics.cluster`` on their
-  embeddings joined with their code profiles (Ward's method, k chosen by stability), and
-  handed to BERTopic as fixed topics (its documented manual mode: an empty dimensionality
-  reduction and ``BaseCluster`` with ``y``). No outliers; the same input gives the same
-  topics on any machine.
+- ``ward`` (the default) and ``average``: the excerpts are clustered by
+  ``thematic.topics.cluster`` on their embeddings joined with their code profiles (Ward's
+  method, or average linkage on cosine distances; k chosen by stability; Ward when there
+  are no code profiles), and described by ``thematic.topics.represent`` (BERTopic's c-TF-IDF
+  and KeyBERTInspired, re-done without importing BERTopic). No outliers; the same input
+  gives the same topics on any machine.
 - ``hdbscan``: BERTopic's own UMAP (5 dimensions, cosine, ``n_neighbors`` 10, 15 above 500
   texts, ``min_dist`` 0, ``random_state=seed``) and HDBSCAN (``min_cluster_size =
   min_topic_size``, ``min_samples`` half that, "leaf" selection). UMAP's numba kernels
@@ -70,7 +71,7 @@ class Fit:
     hdbscan_outlier_share: float | None               # None: no HDBSCAN in this run
     outlier_share: float
     notes: list[str] = field(default_factory=list)
-    stability: dict[int, float] = field(default_factory=dict)   # ward: k → mean ARI
+    stability: dict[int, float] = field(default_factory=dict)   # average/ward: k → mean ARI
 
 
 def _embedder(backend):
@@ -172,8 +173,7 @@ def _ctfidf():
     return TieFree()
 
 
-def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None,
-              represent: bool = True):
+def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=None):
     from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired
 
@@ -187,24 +187,23 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=N
                     hdbscan_model=cluster, vectorizer_model=_vectorizer(texts),
                     ctfidf_model=_ctfidf(),
                     representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
-                                                         random_state=seed)
-                    if represent else None,
+                                                         random_state=seed),
                     seed_topic_list=seed_topics or None, nr_topics=nr_topics,
                     top_n_words=TOP_WORDS, calculate_probabilities=False, verbose=False)
 
 
-CLUSTERS = ("ward", "hdbscan")
+CLUSTERS = ("ward", "average", "hdbscan")
 
 
 def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int = 0,
         seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
         outliers: str = "auto", profile=None, cluster: str = "ward") -> Fit:
     """Topics for ``texts`` (rows of ``embeddings``; ``profile``: their code profiles, see
-    topics.cluster). ``cluster``: ward | hdbscan. ``outliers`` (hdbscan only): auto | keep |
-    reduce | kmeans (force one path; auto chooses as the module says)."""
-    if cluster == "ward" and not seed_topics:
+    topics.cluster). ``cluster``: ward | average | hdbscan. ``outliers`` (hdbscan only):
+    auto | keep | reduce | kmeans (force one path; auto chooses as the module says)."""
+    if cluster in ("average", "ward") and not seed_topics:
         return _fit_ward(texts, embeddings, backend, min_topic_size=min_topic_size, seed=seed,
-                         nr_topics=nr_topics, profile=profile)
+                         nr_topics=nr_topics, profile=profile, linkage=cluster)
     with warnings.catch_warnings():
         # UMAP warns that a random_state means one thread: that is the point of the seed
         warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state")
@@ -257,43 +256,44 @@ def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_to
         probs = None
         method += " + reduce_outliers(embeddings)"
     topics = [int(t) for t in topics]
-    return _describe(model, texts, vectors, topics, probs, method, share0, notes)
+    keywords, ctfidf = _bertopic_words(model, topics)
+    return _describe(keywords, ctfidf, vectors, topics, probs, method, share0, notes)
 
 
-def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, profile) -> Fit:
+def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, profile,
+              linkage: str = "ward") -> Fit:
     import numpy as np
-    from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
-    from bertopic.representation import KeyBERTInspired
 
-    from thematic.topics.cluster import Ward, features
+    from thematic.topics import represent
+    from thematic.topics.cluster import CLUSTERERS, Ward, features
 
     vectors = np.asarray(embeddings, dtype=np.float32)
     joined = features(vectors, profile)
-    found = Ward().cluster(joined, min_size=int(min_topic_size), seed=seed, k=nr_topics)
-    model = _bertopic(backend, texts, cluster=BaseCluster(), seed=seed, seed_topics=None,
-                      nr_topics=None, reduce=BaseDimensionalityReduction(), represent=False)
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)
-    model.fit_transform(texts, vectors.copy(), y=np.asarray(found.labels))
-    # BERTopic renumbers topics by size with an unstable sort, so equal sizes come out in a
-    # different order on different CPUs (and its representations can then follow the old
-    # numbers): describe the topics again under the clusterer's own numbering.
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # its manual-topics warning
-    model.update_topics(texts, topics=list(found.labels), top_n_words=TOP_WORDS,
-                        vectorizer_model=_vectorizer(texts), ctfidf_model=_ctfidf(),
-                        representation_model=KeyBERTInspired(top_n_words=TOP_WORDS,
-                                                             random_state=seed))
+    # average linkage chains embeddings alone into one cluster: without code profiles, Ward
+    clusterer = CLUSTERERS[linkage]() if profile is not None else Ward()
+    found = clusterer.cluster(joined, min_size=int(min_topic_size), seed=seed, k=nr_topics)
+    # The topics are fixed, so BERTopic would only describe them: topics.represent does
+    # that without importing it (and with it torch and UMAP), in a fraction of the time.
+    vectorizer = _vectorizer(texts)
+    try:
+        vectorizer.fit(texts)        # a fixed vocabulary stays as it is
+    except ValueError:               # no word at all: no keywords either
+        pass
+    words = (represent.describe(texts, list(found.labels), vectors, vectorizer, backend.encode)
+             if hasattr(vectorizer, "vocabulary_") else represent.Words({}, {}))
     method = found.method + (" on embeddings + code profiles" if profile is not None
                              else " on embeddings")
-    fitted = _describe(model, texts, vectors, list(found.labels), None, method, None, [])
+    fitted = _describe(words.keywords, words.ctfidf, vectors, list(found.labels), None,
+                       method, None, [])
     fitted.stability = found.stability
     return fitted
 
 
-def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fit:
+def _bertopic_words(model, topics) -> tuple[dict, dict]:
+    """A fitted BERTopic's keywords and c-TF-IDF top words per topic."""
     import numpy as np
 
-    keywords, ctfidf, representative, centroids = {}, {}, {}, {}
+    keywords, ctfidf = {}, {}
     words = model.vectorizer_model.get_feature_names_out()
     offset = model._outliers  # c_tf_idf_ rows start at the outlier topic when there is one
     for topic in sorted(set(topics)):
@@ -302,6 +302,16 @@ def _describe(model, texts, vectors, topics, probs, method, share0, notes) -> Fi
         row = model.c_tf_idf_[topic + offset].toarray().ravel()
         best = [i for i in np.argsort(-row, kind="stable")[:TOP_WORDS] if row[i] > 0]
         ctfidf[topic] = [(str(words[i]), float(row[i])) for i in best]
+    return keywords, ctfidf
+
+
+def _describe(keywords, ctfidf, vectors, topics, probs, method, share0, notes) -> Fit:
+    import numpy as np
+
+    representative, centroids = {}, {}
+    for topic in sorted(set(topics)):
+        keywords.setdefault(topic, [])
+        ctfidf.setdefault(topic, [])
         index = [i for i, t in enumerate(topics) if t == topic]
         centre = vectors[index].mean(axis=0)
         norm = float(np.linalg.norm(centre)) or 1.0

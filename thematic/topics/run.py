@@ -104,7 +104,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
             progress: Callable[[int], None] | None = None, engine=None) -> TopicRun:
     """Run BERTopic over the excerpts and store the candidates (see topics.model).
     ``profile``: join each excerpt's code profile (its accepted and proposed codings in the
-    codebook) to its embedding for clustering (ward only). ``engine``
+    codebook) to its embedding for clustering (ward and average). ``engine``
     (``thematic.engine``) computes the embeddings not yet cached elsewhere."""
     from thematic import embeddings as emb
     from thematic.store.codebooks import get_codebook
@@ -121,7 +121,8 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     model.require()
     minimum = model.minimum_documents(size)
     if len(texts) < minimum:
-        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum, size=size)
+        raise ThematicError("E270", count=len(texts), unit=unit, minimum=minimum,
+                            why=_too_few_why(minimum, size, given=bool(min_topic_size)))
     book = get_codebook(store, codebook)
     codes = [c for c in (book.codes if book else []) if c.codable]
     if guided and not codes:
@@ -133,7 +134,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     coded = _coded(store, book)
     parents = {c.id: c.parent for c in (book.codes if book else [])}
     profiles = (code_profile([coded.get(excerpts[i].id, ()) for i in owner], parents)
-                if profile and cluster == "ward" and coded else None)
+                if profile and cluster in ("ward", "average") and coded else None)
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
@@ -177,6 +178,16 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
                     hdbscan_outlier_share=fitted.hdbscan_outlier_share,
                     n_documents=len(texts), params=params, candidates=ordered,
                     notes=fitted.notes, seconds=round(time.perf_counter() - started, 2))
+
+
+def _too_few_why(minimum: int, size: int, *, given: bool) -> str:
+    """Why E270's minimum is what it is, naming the minimum topic size only as the user set
+    it (a default the user never typed would send them looking for an option they lack)."""
+    if minimum != 2 * size:   # the floor of minimum_documents, whatever the size
+        return f"no topic model runs on fewer than {minimum}"
+    if given:
+        return f"two topics of --min-topic-size {size}"
+    return f"two topics of the default minimum topic size, {size}"
 
 
 def _scaled(progress, excerpts: int, texts: int):
