@@ -41,6 +41,10 @@ PSEUDO_NEGATION = frozenset({("not", "only"), ("not", "just"), ("not", "merely")
 SCOPE_BREAK = frozenset({"but", "however", "although", "though", "yet", "whereas", "while",
                          "except", ";", ":", "(", ")"})
 CASED_ATTRS = ("LEMMA", "LOWER")
+# doc.user_data keys where the built-in components leave what they computed: attribute id
+# → every token's value (LOWER, LEMMA), and the sentence starts
+COLUMNS = "thematic_columns"
+SENTENCES = "thematic_sentences"
 MAX_PHRASES_PER_PATTERN = 2000   # a longer expansion stays with the Matcher
 _HIT_ORDER = attrgetter("start", "code")
 
@@ -129,6 +133,7 @@ def build_pipeline(model: str | None = None, *, stock: bool = False):
             nlp.add_pipe("thematic_lemmas", name="lemmatizer")
             nlp.initialize()
         return nlp
+    _register_components()   # a saved copy of the built-in pipeline names them
     try:
         nlp = spacy.load(model)
     except OSError as exc:
@@ -176,9 +181,10 @@ class LowerLemmas:
         from spacy.attrs import LEMMA, LOWER
 
         lowers = doc.to_array(LOWER).tolist()
-        get = self.lemma.get
-        doc.from_array([LEMMA], np.fromiter(map(get, lowers, lowers), dtype=np.uint64,
-                                            count=len(lowers)).reshape(-1, 1))
+        lemmas = list(map(self.lemma.get, lowers, lowers))
+        doc.from_array([LEMMA], np.array(lemmas, dtype=np.uint64).reshape(-1, 1))
+        # Kept for the coder, which would otherwise read them back token by token.
+        doc.user_data[COLUMNS] = {LOWER: lowers, LEMMA: lemmas}
         return doc
 
 
@@ -202,15 +208,17 @@ class Sentences:
         n = len(doc)
         if not n:
             return doc
-        stops, flags, seen = self.stops, [self.NO] * n, False
+        stops, flags, seen, starts = self.stops, [self.NO] * n, False, [0]
         flags[0] = 1
         for i, (orth, punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
             if orth in stops:
                 seen = True
             elif seen and not punct:
                 flags[i] = 1
+                starts.append(i)
                 seen = False
         doc.from_array([SENT_START], np.array(flags, dtype=np.uint64).reshape(-1, 1))
+        doc.user_data[SENTENCES] = starts
         return doc
 
 
@@ -395,17 +403,22 @@ class RuleCoder:
             hits.sort(key=_HIT_ORDER)
         return TextResult(hits, negated, excluded)
 
-    def _arrays(self, doc):
+    def _arrays(self, doc) -> tuple[list[int], list[int]]:
+        """(every token's lemma hash, the sentence starts)."""
         from spacy.attrs import LEMMA, SENT_START
 
+        data = doc.user_data
+        starts, columns = data.get(SENTENCES), data.get(COLUMNS)
+        if starts is not None and columns is not None:
+            return columns[LEMMA], starts
         arr = doc.to_array([LEMMA, SENT_START])
-        return arr[:, 0], (arr[:, 1] == 1).nonzero()[0].tolist() or [0]
+        return arr[:, 0].tolist(), (arr[:, 1] == 1).nonzero()[0].tolist() or [0]
 
     def _negated(self, lemmas, start: int, sent_start: int) -> bool:
         """A negation cue within NEGATION_WINDOW tokens before ``start`` in its sentence,
         with no contrast or clause break in between ("not only" and the like excepted)."""
         lo = max(sent_start, start - NEGATION_WINDOW)
-        window = lemmas[lo:start + 1].tolist()
+        window = lemmas[lo:start + 1]
         cues, breaks, pseudo = self._cues
         for i in range(len(window) - 2, -1, -1):
             lemma = window[i]

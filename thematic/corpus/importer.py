@@ -287,6 +287,10 @@ def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
 
+# json.dumps(attrs, sort_keys=True, ensure_ascii=False) without building an encoder per row
+_attributes_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
 def _text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -313,8 +317,7 @@ class _Batch:
             return
         self.pending_at[eid] = row
         self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
-                             location, 0, json.dumps(attrs, sort_keys=True,
-                                                     ensure_ascii=False), row,
+                             location, 0, _attributes_json(attrs), row,
                              speaker, role, None, context))
         if len(self.pending) >= CHUNK:
             self.flush()
