@@ -57,3 +57,24 @@ def test_a_failed_bulk_write_rolls_back_and_keeps_the_trigger(store):
         raise RuntimeError("interrupted")
     assert store.scalar("SELECT COUNT(*) FROM sqlite_temp_master WHERE "
                         "name = 'ledger_excerpts_insert'") == 1
+
+
+def test_attribute_json_is_json_dumps():
+    import json
+
+    from thematic.corpus.importer import _attributes_json
+
+    for attrs in ({}, {"b": "x", "a": "é \"q\" \\ \n\t\x01 \u2028 😀"}, {"paragraph": 3},
+                  {"z": "1", "y": None}, {"section": "Outcomes", "Section": "ß"}):
+        assert _attributes_json(attrs) == json.dumps(attrs, sort_keys=True, ensure_ascii=False)
+
+
+def test_sheet_cells_with_nul_or_surrogates_are_still_refused(tmp_path):
+    from thematic.corpus.readers import _checked
+    from thematic.errors import ThematicError
+
+    assert _checked(tmp_path, 2, {"a": "fine", "b": "é😀"}) == {"a": "fine", "b": "é😀"}
+    for bad, column in (({"a": "ok", "b": "x\x00y"}, "b"), ({"a": "\ud800", "b": ""}, "a")):
+        with pytest.raises(ThematicError) as err:
+            _checked(tmp_path, 2, bad)
+        assert err.value.code == "E663" and column in str(err.value)

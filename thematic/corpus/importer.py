@@ -287,8 +287,18 @@ def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
 
-# json.dumps(attrs, sort_keys=True, ensure_ascii=False) without building an encoder per row
-_attributes_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_encode_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
+def _attributes_json(attrs: dict) -> str:
+    """json.dumps(attrs, sort_keys=True, ensure_ascii=False), the same text, without an
+    encoder per row: a sheet row's attributes are all text, quoted by json's own C
+    function."""
+    if all(type(k) is str and type(v) is str for k, v in attrs.items()):
+        quote = json.encoder.encode_basestring
+        return "{" + ", ".join(f"{quote(k)}: {quote(v)}" for k, v in sorted(attrs.items())) \
+            + "}"
+    return _encode_json(attrs)
 
 
 def _text_sha(text: str) -> str:
