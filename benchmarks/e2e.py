@@ -1,20 +1,26 @@
-"""Benchmark: ``thematic agree`` end to end on generated projects of 10k and 100k excerpts.
+"""Benchmark: the commands a user runs, end to end, on generated projects of 10k and 100k
+excerpts: ``thematic agree``, ``network``, ``code auto``, ``import excerpts``, ``report``
+and ``audit``, each through click's CliRunner in this process, next to its library kernel
+and a bare baseline measured in the same run:
 
-Builds seeded projects directly through the store API (one study, N excerpts, a codebook
-of C codes, 3 coders who reviewed every excerpt and gave each about 4 codes out of 200 —
-a survey-coding density — with code-specific prevalence and coder error), then times
+* agree / network: a project built through the store API (one study, N excerpts, 200
+  codes, 3 coders who reviewed every excerpt and gave each about 4 codes — a survey-coding
+  density); kernel: tally + statistics (agree), ``incidence`` (network's read); bare: one
+  SELECT of the coding columns;
+* code auto: N synthetic findings imported, the bundled peer-support codebook; a fresh copy
+  of the project per run; kernel: ``code_batch`` over the same texts (no store); bare:
+  ``nlp.pipe`` of spaCy's stock components (sentencizer, lookup lemmatizer);
+* import: an N-row findings sheet into a fresh project; kernel: ``insert_excerpts`` of the
+  prepared rows; bare: a ``csv.reader`` pass over the file;
+* report / audit: benchmarks/audit.py's project (50 codes, ~2.5 accepted codings per
+  excerpt, 10 themes); kernels: ``report.render`` and ``audit.run``; bare: a full scan of
+  the codings (timed once at 100k: a render takes minutes).
 
-* the command: ``thematic agree --boot 0 --json`` run through click's CliRunner in this
-  process (opening the store, reading codings and coverage, building the decisions,
-  statistics, JSON output);
-* its library kernel on the same data: ``tally_codings`` + ``binary_agreement`` for every
-  code and pooled, given the coding triples already in memory;
-* the bare read: ``SELECT`` of the coding columns the command needs, fetched and dropped.
-
-and prints how each grows from the small to the large project (time ratio; goal ≤ 11× for
-10× the data). Prints figures and ratios measured in the same run; asserts nothing about
-time. Run: ``python benchmarks/e2e.py [--sizes 10000,100000] [--codes 200] [--dir D]``.
-Projects are cached in ``--dir`` by size (delete them to rebuild).
+Then prints how each figure grows from the small to the large project (CPU time ratio;
+goal ≤ 11× for 10× the data). CPU time of this process is the steadier figure on a shared
+machine. Asserts nothing about time. Run: ``python benchmarks/e2e.py [--sizes
+10000,100000] [--only agree,code-auto,...] [--dir D]``; projects are cached in ``--dir``
+(delete them to rebuild).
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
-from _common import machine
+from _common import machine  # noqa: E402
 
 CODERS = ("alice", "bob", "carol")
 
@@ -188,61 +196,268 @@ def time_rows(root: Path) -> tuple[float, float]:
     return best_of(run, 1)[0]
 
 
+def cli(*args: str) -> None:
+    """One ``thematic`` command through click's CliRunner in this process."""
+    from click.testing import CliRunner
+
+    from thematic.cli.main import cli as main_cli
+
+    result = CliRunner().invoke(main_cli, [*map(str, args)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output[-2000:]
+
+
+def fresh_copy(root: Path, to: Path) -> Path:
+    """A copy of a built project (its database checkpointed), to run a writing command on."""
+    import shutil
+
+    shutil.rmtree(to, ignore_errors=True)
+    shutil.copytree(root, to)
+    return to
+
+
+def autocode_project(base: Path, n: int) -> tuple[Path, list[tuple[str, str]]]:
+    """``n`` synthetic findings (benchmarks/autocode.py's texts) imported into a project
+    with the bundled peer-support codebook loaded; and its (id, text) pairs."""
+    from autocode import rules_and_phrases, texts
+
+    _, phrases, _ = rules_and_phrases()
+    sample = texts(n, phrases)
+    items = [(f"F{i}", t) for i, t in enumerate(sample)]
+    root = base / f"auto{n}"
+    if not (root / "bench.json").exists():
+        import csv
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+        from thematic import project
+
+        project.init(root)
+        sheet = root / "findings.csv"
+        with open(sheet, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["id", "study_id", "finding"])
+            out.writerows((eid, i % 65 + 1, t) for i, (eid, t) in enumerate(items))
+        cli("--project", root, "import", "excerpts", sheet, "--create-sources")
+        cli("--project", root, "codebook", "load", REPO / "codebooks" / "peer-support.yaml")
+        (root / "bench.json").write_text(json.dumps({"excerpts": n}))
+    return root, items
+
+
+def time_code_auto(base: Path, n: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """``thematic code auto`` on a fresh copy of the project; its kernel (``code_batch``
+    over the same excerpts, no store); bare ``nlp.pipe`` of spaCy's stock components."""
+    from thematic.codebook.io import read
+    from thematic.codebook.model import to_store_codes
+    from thematic.coding.auto import code_batch
+    from thematic.coding.rules import RuleSet, build_pipeline
+
+    root, items = autocode_project(base, n)
+    rules = RuleSet.from_codes(to_store_codes(read(REPO / "codebooks" / "peer-support.yaml")))
+    code_batch(items[:500], rules)   # the coder compiled once, as a worker would keep it
+    stock = build_pipeline(stock=True)
+    texts = [t for _, t in items]
+    work = base / "auto-run"
+    command = float("inf"), float("inf")
+    for _ in range(repeat):  # a fresh copy each time: a second run finds nothing new
+        fresh_copy(root, work)
+        t, _ = best_of(lambda: cli("--project", work, "code", "auto"), 1)
+        command = min(command[0], t[0]), min(command[1], t[1])
+    kernel = best_of(lambda: code_batch(items, rules), repeat)[0]
+    bare = best_of(lambda: list(stock.pipe(texts, batch_size=256)), repeat)[0]
+    return {"command": command, "kernel": kernel, "bare": bare}
+
+
+def time_import(base: Path, n: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """``thematic import excerpts`` of an n-row sheet into a fresh project; its kernel (the
+    store write of the prepared rows, ``insert_excerpts``); bare ``csv.reader`` of it."""
+    import csv
+    import hashlib
+    import shutil
+
+    from thematic import project
+    from thematic.store import corpus as corpus_db
+
+    sheet = base / f"sheet{n}.csv"
+    if not sheet.exists():
+        from autocode import rules_and_phrases, texts
+
+        _, phrases, _ = rules_and_phrases()
+        with open(sheet, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["id", "study_id", "finding", "section"])
+            out.writerows((f"F{i}", i % 65 + 1, t, "Outcomes")
+                          for i, t in enumerate(texts(n, phrases, seed=3)))
+    work = base / "import-run"
+
+    def fresh() -> Path:
+        # a new empty project (its migrations run here, not in the timed import)
+        shutil.rmtree(work, ignore_errors=True)
+        return project.init(work)
+
+    def bare() -> None:
+        with open(sheet, newline="", encoding="utf-8") as fh:
+            for _ in csv.reader(fh):
+                pass
+
+    with open(sheet, newline="", encoding="utf-8") as fh:
+        records = list(csv.reader(fh))[1:]
+    rows = [(eid, sid, text, hashlib.sha256(text.encode()).hexdigest(), None, 0, len(text),
+             f"row {i + 2}, column finding", i + 1, '{"section": "Outcomes"}')
+            for i, (eid, sid, text, _) in enumerate(records)]
+
+    def kernel(root: Path) -> None:
+        with project.open_store(root) as store, store.transaction("bench"):
+            for sid in sorted({r[1] for r in rows}):
+                corpus_db.upsert_source(store, corpus_db.Source(id=sid), None)
+            corpus_db.insert_excerpts(store, rows)
+
+    def timed(fn) -> tuple[float, float]:
+        best = float("inf"), float("inf")
+        for _ in range(repeat):
+            root = fresh()
+            t, _ = best_of(lambda root=root: fn(root), 1)
+            best = min(best[0], t[0]), min(best[1], t[1])
+        return best
+
+    return {"command": timed(lambda root: cli("--project", root, "import", "excerpts", sheet,
+                                              "--create-sources")),
+            "kernel": timed(kernel), "bare": best_of(bare, repeat)[0]}
+
+
+def report_project(base: Path, n: int) -> Path:
+    """benchmarks/audit.py's project: n excerpts, 50 codes, ~2.5 accepted codings each,
+    10 themes (what a report and an audit read)."""
+    root = base / f"report{n}"
+    if not (root / "bench.json").exists():
+        import shutil
+
+        from audit import build as build_audit
+
+        from thematic import project
+
+        shutil.rmtree(root, ignore_errors=True)
+        project.init(root)
+        counts = build_audit(root, n, max(10, n // 100), 0)
+        (root / "bench.json").write_text(json.dumps(counts))
+    return root
+
+
+def time_report_audit(base: Path, n: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """``thematic report`` and ``thematic audit`` (which re-renders the report); the report's
+    library call (``report.render``) and the audit's (``audit.run``); bare: a full scan of
+    the codings."""
+    from thematic import audit, project
+    from thematic.report import render
+
+    root = fresh_copy(report_project(base, n), base / "report-run")
+    out = {"report": best_of(lambda: cli("--project", root, "report", "--out",
+                                         root / "reports" / "synthesis.md"), repeat)[0]}
+    with project.open_store(root) as store:
+        out["report kernel"] = best_of(
+            lambda: render(store, base / "kernel-report.md", title="Benchmark"), repeat)[0]
+        out["audit kernel"] = best_of(lambda: audit.run(store, root=root), repeat)[0]
+        out["bare"] = best_of(lambda: store.query("SELECT * FROM codings"), repeat)[0]
+
+    def audit_command() -> None:
+        from click.testing import CliRunner
+
+        from thematic.cli.main import cli as main_cli
+
+        # exit 1 = the audit found problems (the synthetic project has some): still measured
+        result = CliRunner().invoke(main_cli, ["--project", str(root), "audit"],
+                                    catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output[-2000:]
+
+    out["audit"] = best_of(audit_command, repeat)[0]
+    return out
+
+
+COMMANDS = ("agree", "network", "code-auto", "import", "report", "audit")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--codes", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default=",".join(COMMANDS),
+                        help=f"commands to time, of {','.join(COMMANDS)} (report and audit "
+                             "run together)")
     parser.add_argument("--rows", action="store_true",
                         help="also time list_codings, the row-by-row read agree used before")
-    parser.add_argument("--network", action="store_true",
-                        help="also time `thematic network --level code` (slow: its "
-                             "betweenness centrality is O(codes × links))")
     parser.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/thematic-e2e")
     args = parser.parse_args()
     base = Path(args.dir)
     base.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"machine: {machine()}; best of {args.repeat}")
-    figures = {}
+    only = set(args.only.split(","))
+    print(f"machine: {machine()}; best of {args.repeat} (CPU: this process; the ratios use "
+          "it)")
+    figures: dict[str, dict[int, dict[str, tuple[float, float]]]] = {}
+
+    def line(label: str, t: tuple[float, float], versus: str = "") -> None:
+        print(f"  {label:<44}{t[0]:8.2f} {t[1]:8.2f}   {versus}")
+
+    def show(name: str, n: int, got: dict[str, tuple[float, float]], command: str) -> None:
+        figures.setdefault(name, {})[n] = got
+        for label, t in got.items():
+            versus = "" if label == command else \
+                f"command is {got[command][1] / max(t[1], 1e-9):.1f}× this"
+            line(f"{name}: {label}", t, versus)
+
     for n in sizes:
-        root, counts = project_for(base, n, args.codes)
-        t_cmd, doc = time_agree(root, args.repeat)
-        t_kernel = time_kernel(root, args.repeat)
-        t_read = time_read(root, args.repeat)
-        t_rows = time_rows(root) if args.rows else None
-        figures[n] = (t_cmd, t_kernel, t_read)
-        pooled = doc["overall"]["pooled"]["figures"]["alpha"]["value"]
-        print(f"{n:,} excerpts × {args.codes} codes × 3 coders, {counts['codings']:,} "
-              f"codings (built in {counts['build_s']} s); pooled alpha {pooled:.4f}")
-        print("                                       wall s    CPU s   (ratio on CPU)")
-
-        def line(label: str, t: tuple[float, float], versus: str = "") -> None:
-            print(f"  {label:<36}{t[0]:8.2f} {t[1]:8.2f}   {versus}")
-
-        line("thematic agree --boot 0 --json", t_cmd)
-        line("kernel (tally + statistics)", t_kernel,
-             f"command is {t_cmd[1] / t_kernel[1]:.1f}× kernel")
-        line("bare SELECT of coding columns", t_read,
-             f"command is {t_cmd[1] / t_read[1]:.1f}× bare read")
-        if t_rows:
-            line("list_codings (the old read alone)", t_rows,
-                 f"{t_rows[1] / t_cmd[1]:.1f}× the whole command")
-        if args.network:
+        print(f"## {n:,} excerpts                                  wall s    CPU s")
+        if only & {"agree", "network"}:
+            root, counts = project_for(base, n, args.codes)
+            print(f"  (agree/network project: {args.codes} codes × 3 coders, "
+                  f"{counts['codings']:,} codings)")
+        if "agree" in only:
+            t_cmd, _ = time_agree(root, args.repeat)
+            got = {"thematic agree --boot 0": t_cmd,
+                   "kernel (tally + statistics)": time_kernel(root, args.repeat),
+                   "bare SELECT of coding columns": time_read(root, args.repeat)}
+            if args.rows:
+                got["list_codings (the old read)"] = time_rows(root)
+            show("agree", n, got, "thematic agree --boot 0")
+        if "network" in only:
             t_net, t_inc = time_network(root)
-            figures[n] += (t_net, t_inc)
-            line("thematic network --level code", t_net)
-            line("  its read: incidence()", t_inc,
-                 f"{t_inc[1] / t_net[1]:.0%} of the command")
+            show("network", n, {"thematic network --level code": t_net,
+                                "its read: incidence()": t_inc,
+                                "bare SELECT of coding columns": time_read(root, 1)},
+                 "thematic network --level code")
+        if "code-auto" in only:
+            got = time_code_auto(base, n, args.repeat)
+            show("code auto", n, {"thematic code auto": got["command"],
+                                  "kernel: code_batch (no store)": got["kernel"],
+                                  "bare nlp.pipe (stock spaCy)": got["bare"]},
+                 "thematic code auto")
+            print(f"    code auto: {n / got['command'][1]:,.0f} excerpts/s CPU, "
+                  f"{got['bare'][1] / got['command'][1]:.2f}× bare nlp.pipe (goal ≥ 0.75); "
+                  f"kernel {got['bare'][1] / got['kernel'][1]:.2f}× bare (goal ≥ 0.9)")
+        if "import" in only:
+            got = time_import(base, n, args.repeat)
+            show("import", n, {"thematic import excerpts": got["command"],
+                               "kernel: insert_excerpts": got["kernel"],
+                               "bare csv.reader": got["bare"]}, "thematic import excerpts")
+            print(f"    import: {n / got['command'][0]:,.0f} rows/s wall, "
+                  f"{n / got['command'][1]:,.0f} rows/s CPU (goal ≥ 150k)")
+        if only & {"report", "audit"}:
+            got = time_report_audit(base, n, 1 if n > 20_000 else args.repeat)
+            show("report", n, {"thematic report": got["report"],
+                               "kernel: report.render": got["report kernel"],
+                               "bare: full scan of codings": got["bare"]}, "thematic report")
+            show("audit", n, {"thematic audit": got["audit"],
+                              "kernel: audit.run": got["audit kernel"],
+                              "bare: full scan of codings": got["bare"]}, "thematic audit")
     if len(sizes) == 2:
-        small, large = (figures[n] for n in sizes)
-        print(f"growth {sizes[0]:,} → {sizes[1]:,} (CPU): command "
-              f"{large[0][1] / small[0][1]:.1f}×, kernel {large[1][1] / small[1][1]:.1f}×, "
-              f"bare read {large[2][1] / small[2][1]:.1f}× (goal ≤ 11× for the command); "
-              f"wall: command {large[0][0] / small[0][0]:.1f}×")
-        if args.network:
-            print(f"growth (CPU): network {large[3][1] / small[3][1]:.1f}×, its read "
-                  f"{large[4][1] / small[4][1]:.1f}×")
+        small, large = sizes
+        print(f"## growth {small:,} → {large:,} excerpts (CPU time ratio; goal ≤ 11×)")
+        for name, by_size in figures.items():
+            if small in by_size and large in by_size:
+                print("  " + name + ": " + ", ".join(
+                    f"{label} {by_size[large][label][1] / max(by_size[small][label][1], 1e-9):.1f}×"
+                    for label in by_size[small]))
+
 
 if __name__ == "__main__":
     main()

@@ -54,10 +54,10 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine
     Running it again adds no duplicates. With --engine dask the rules run on a Dask
     cluster, with the same proposals; they are written here, at the end, in one go."""
     from thematic.coding.auto import run
-    from thematic.coding.where import select
+    from thematic.coding.where import select_texts
 
     store = app.store()
-    chosen = select(store, where, analysed=True)
+    chosen = select_texts(store, where, analysed=True)
     with engine_for(engine, scheduler, workers) as cluster, \
             progress(cluster, len(chosen), "Auto-coding") as bar:
         result = run(store, codebook=codebook, where=where, min_score=min_score,

@@ -90,12 +90,13 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
 
     ``model`` names an installed spaCy pipeline instead of the built-in rules pipeline;
     ``embedder`` (or an already built ``backend``) chooses the embedding backend;
-    ``excerpts`` passes the excerpts already selected (``where`` is then only recorded);
+    ``excerpts`` passes the excerpts already selected (``where`` is then only recorded):
+    ``Excerpt`` objects or (id, text, language) tuples;
     ``engine`` (``thematic.engine.open_engine``) runs the rules stage elsewhere, e.g. on a
     Dask cluster, with the same result; the writing stays here, in one transaction.
     Re-running stores no duplicates; every excerpt coded counts as reviewed by the coder.
     """
-    from thematic.coding.where import select
+    from thematic.coding.where import select_texts
 
     book = resolve_codebook(store, codebook)
     rules = RuleSet.from_codes(book.codes)
@@ -104,19 +105,26 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         raise ThematicError("E630", codebook=book.name, version=book.version)
     coder_for(rules, model)  # compile first: a bad pattern fails before any work
     if excerpts is None:
-        excerpts = select(store, where, analysed=True)
+        rows = select_texts(store, where, analysed=True)
+    else:
+        rows = [e if isinstance(e, tuple) else (e.id, e.text, e.language) for e in excerpts]
     language = str(book.metadata.get("language") or "").strip().lower()[:2]
     # Rules are written in one language; an excerpt detected in another is not coded by them
     # (an excerpt too short to detect has no language and is coded).
-    same = [e for e in excerpts if not (language and e.language and e.language != language)]
-    other_language = len(excerpts) - len(same)
-    items = [(e.id, e.text) for e in same]
+    items = [(eid, text) for eid, text, lang in rows
+             if not (language and lang and lang != language)]
+    other_language = len(rows) - len(items)
     if engine is not None:
         total = engine.code(items, rules, model=model, progress=progress)
     else:
         total = BatchResult()
         for lo in range(0, len(items), BATCH):
-            total = total.merge(code_batch(items[lo:lo + BATCH], rules, model=model))
+            part = code_batch(items[lo:lo + BATCH], rules, model=model)
+            # in place: merge() copies the growing list once per batch
+            total.proposals += part.proposals
+            total.excerpts += part.excerpts
+            total.negated += part.negated
+            total.excluded += part.excluded
             if progress is not None:
                 progress(len(items[lo:lo + BATCH]))
     proposals = list(total.proposals)
@@ -139,27 +147,28 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
         proposals += [Proposal(h.excerpt_id, h.code, None, None, "semantic", "semantic",
                                h.score) for h in space.propose(items, threshold)]
         coders.append(SEMANTIC_CODER)
-    rows = [db.Coding(excerpt_id=p.excerpt_id, codebook_id=book.id, code_id=p.code,
-                      coder=RULES_CODER if p.method == "rules" else SEMANTIC_CODER,
-                      method=p.method, start=p.start, end=p.end, origin=p.origin,
-                      score=p.score, status="proposed") for p in proposals]
-    per_code = Counter(p.code for p in {(p.excerpt_id, p.code): p for p in proposals}.values())
+    # prepared tuples in db.CODING_COLUMNS order: no object per proposal on the way in
+    codebook_id = book.id
+    found = [(p.excerpt_id, codebook_id, p.code,
+              RULES_CODER if p.method == "rules" else SEMANTIC_CODER, p.start, p.end,
+              p.method, p.origin, p.score, "proposed", None) for p in proposals]
+    per_code = Counter(code for _, code in {(p.excerpt_id, p.code) for p in proposals})
     ids = [e for e, _ in items]
 
     def save() -> int:
-        added = db.add_codings(store, rows)
+        added = db.add_coding_rows(store, found)
         for who in coders:
             db.mark_reviewed(store, who, ids, book.id)
         store.log("code auto", book.name, {
             "codebook_id": book.id, "version": book.version, "where": where,
-            "excerpts": len(ids), "found": len(rows), "added": added, "coders": coders,
+            "excerpts": len(ids), "found": len(found), "added": added, "coders": coders,
             "model": model, "min_score": min_score if semantic else None,
             "engine": getattr(engine, "name", "local")})
         return added
 
     added = write(store, "code auto", save)
     return AutoResult(proposed=added, excerpts=len(ids), per_code=dict(sorted(per_code.items())),
-                      found=len(rows), negated=total.negated, excluded=total.excluded,
+                      found=len(found), negated=total.negated, excluded=total.excluded,
                       semantic=sum(p.method == "semantic" for p in proposals),
                       other_language=other_language,
                       codebook=book.name, version=book.version, codebook_id=book.id,

@@ -108,7 +108,7 @@ class Prefilter:
                     # A few tokens next to the primary: read them.
                     checks.append(((0, hi - lo, cost(others)),
                                    tuple(range(int(lo), int(hi) + 1)),
-                                   _GETTERS[column], others, int(lo), int(hi)))
+                                   (_GETTERS[column], IDS[column]), others, int(lo), int(hi)))
                 else:
                     checks.append(((1, 0, cost(others)), None, IDS[column], others,
                                    None if lo == -INF else int(lo),
@@ -167,7 +167,9 @@ class Prefilter:
         spans: dict[int, int] = {}              # window start → end
         chosen = set()
         whole = bool(self.unanchored)
-        columns: dict[int, list[int]] = {}      # attribute → its values, read when needed
+        # attribute → its values: the pipeline's when it left them (rules.COLUMNS), else read
+        # when needed
+        columns: dict[int, list[int]] = doc.user_data.get("thematic_columns") or {}
         present = None                          # the match ids found
         for patterns, row in hits:
             for i in patterns:
@@ -181,9 +183,12 @@ class Prefilter:
                 # from the tokens of a short window or from the document's attribute values.
                 for offsets, get, words, lo, hi in checks:
                     if offsets is not None:
+                        get, attr = get
+                        column = columns.get(attr)
                         for p in offsets:
                             p += row
-                            if 0 <= p < n and get(doc[p]) in words:
+                            if 0 <= p < n and (get(doc[p]) if column is None else
+                                               column[p]) in words:
                                 break
                         else:
                             break

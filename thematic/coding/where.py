@@ -73,6 +73,15 @@ def select(store: Store, query: str | None, *, analysed: bool = False
     return [e for e in excerpts if all(_holds(t, _value(t.field, e, studies)) for t in terms)]
 
 
+def select_texts(store: Store, query: str | None, *, analysed: bool = False
+                 ) -> list[tuple[str, str, str | None]]:
+    """``select`` as (id, text, language) tuples, what auto-coding reads: without a query,
+    one query and no object per excerpt."""
+    if query is None or not query.strip():
+        return corpus_db.excerpt_texts(store, analysed=analysed)
+    return [(e.id, e.text, e.language) for e in select(store, query, analysed=analysed)]
+
+
 def _fields(excerpts: list[corpus_db.Excerpt], studies: dict) -> set[str]:
     fields = {"id", "source", "text", *_OWN} | set(corpus_db.SOURCE_FIELDS)
     for e in excerpts:

@@ -287,6 +287,20 @@ def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
 
 
+_encode_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
+def _attributes_json(attrs: dict) -> str:
+    """json.dumps(attrs, sort_keys=True, ensure_ascii=False), the same text, without an
+    encoder per row: a sheet row's attributes are all text, quoted by json's own C
+    function."""
+    if all(type(k) is str and type(v) is str for k, v in attrs.items()):
+        quote = json.encoder.encode_basestring
+        return "{" + ", ".join(f"{quote(k)}: {quote(v)}" for k, v in sorted(attrs.items())) \
+            + "}"
+    return _encode_json(attrs)
+
+
 def _text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -313,8 +327,7 @@ class _Batch:
             return
         self.pending_at[eid] = row
         self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
-                             location, 0, json.dumps(attrs, sort_keys=True,
-                                                     ensure_ascii=False), row,
+                             location, 0, _attributes_json(attrs), row,
                              speaker, role, None, context))
         if len(self.pending) >= CHUNK:
             self.flush()

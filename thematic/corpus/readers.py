@@ -360,6 +360,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _checked(path: Path, row: int, cells: dict[str, str]) -> dict[str, str]:
     """Refuse what text never holds and the database cannot store faithfully: NUL
     characters (an explicit encoding, UTF-16, JSON's \\u0000) and lone surrogates."""
+    # One test per row (strict UTF-8 refuses exactly the surrogates); per cell only to say
+    # which cell.
+    joined = "".join(cells.values())
+    try:
+        joined.encode("utf-8")
+        if "\x00" not in joined:
+            return cells
+    except UnicodeEncodeError:
+        pass
     for column, value in cells.items():
         if "\x00" in value:
             raise ThematicError("E663", path=path, row=row, column=column,

@@ -7,7 +7,8 @@ reports is always the ``accepted`` codings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 STATUSES = ("proposed", "accepted", "rejected")
+BULK = 100   # rows from which a write goes through store.bulk
 
 
 class Status(StrEnum):
@@ -51,18 +53,30 @@ class Coding:
 
 _COLUMNS = ("excerpt_id", "codebook_id", "code_id", "coder", "start", "end", "method",
             "origin", "score", "status", "memo")
+CODING_COLUMNS = _COLUMNS
 
 
 def add_codings(store: Store, codings: list[Coding]) -> int:
     """Insert codings; an identical one (same excerpt, code, coder, span) is left as it is.
     Returns how many were new."""
+    return add_coding_rows(store, [tuple(getattr(c, k) for k in _COLUMNS) for c in codings])
+
+
+def add_coding_rows(store: Store, rows: Iterable[tuple]) -> int:
+    """``add_codings`` for bulk writers (auto-coding): each row a tuple of ``CODING_COLUMNS``
+    values, no object per coding; one ``executemany`` in the caller's transaction.
+    Returns how many were new."""
+    from thematic.store.bulk import ledger_in_bulk
+
     stamp = now()
-    # rowcount counts this statement's rows only (total_changes would add the ledger's
-    # trigger writes, store/ledger.py)
-    cur = store.executemany(
-        f"INSERT OR IGNORE INTO codings ({', '.join(_COLUMNS)}, created_at, updated_at) "
-        f"VALUES ({','.join('?' * (len(_COLUMNS) + 2))})",
-        [(*(getattr(c, k) for k in _COLUMNS), stamp, stamp) for c in codings])
+    rows = list(rows)
+    # a few rows: the trigger is cheaper than setting it aside
+    with ledger_in_bulk(store, "codings") if len(rows) >= BULK else nullcontext():
+        # rowcount counts this statement's rows only (total_changes would add the ledger's
+        # writes)
+        cur = store.executemany(
+            f"INSERT OR IGNORE INTO codings ({', '.join(_COLUMNS)}, created_at, updated_at) "
+            f"VALUES ({','.join('?' * len(_COLUMNS))}, '{stamp}', '{stamp}')", rows)
     return max(cur.rowcount, 0)
 
 
@@ -111,10 +125,9 @@ def coders(store: Store) -> list[str]:
 
 def mark_reviewed(store: Store, coder: str, excerpt_ids: list[str], codebook_id: int) -> None:
     """Record that ``coder`` reviewed these excerpts (uncoded ones then count as "no")."""
-    stamp = now()
     store.executemany("INSERT OR IGNORE INTO coverage (coder, excerpt_id, codebook_id, "
-                      "reviewed_at) VALUES (?, ?, ?, ?)",
-                      [(coder, e, codebook_id, stamp) for e in excerpt_ids])
+                      f"reviewed_at) VALUES (?, ?, ?, '{now()}')",
+                      [(coder, e, codebook_id) for e in excerpt_ids])
 
 
 def coverage(store: Store, coder: str | None = None, codebook_id: int | None = None

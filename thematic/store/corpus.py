@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from thematic.store.db import Store, now
@@ -169,11 +170,16 @@ def next_position(store: Store) -> int:
 def insert_excerpts(store: Store, rows: list[tuple]) -> None:
     """rows: (id, source_id, text, text_sha, file_id, start, end, location, position, attrs,
     speaker, role, language, context); the last four may be left off."""
-    rows = [tuple(r) + (None,) * (14 - len(r)) for r in rows]
-    store.executemany(
-        "INSERT INTO excerpts (id, source_id, text, text_sha, file_id, start, end, location, "
-        "position, attributes, speaker, role, language, context, created_at) "
-        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now()}')", rows)
+    from thematic.store.bulk import ledger_in_bulk
+
+    if rows and len(rows[0]) != 14:
+        rows = [tuple(r) + (None,) * (14 - len(r)) for r in rows]
+    # a few rows: the trigger is cheaper than setting it aside
+    with ledger_in_bulk(store, "excerpts") if len(rows) >= 100 else nullcontext():
+        store.executemany(
+            "INSERT INTO excerpts (id, source_id, text, text_sha, file_id, start, end, "
+            "location, position, attributes, speaker, role, language, context, created_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{now()}')", rows)
 
 
 def excerpt_ids_of_file(store: Store, file_id: int) -> set[str]:
@@ -201,6 +207,14 @@ def list_excerpts(store: Store, *, source: str | None = None, ids: list[str] | N
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [_excerpt(r) for r in store.query(sql, tuple(params))]
+
+
+def excerpt_texts(store: Store, analysed: bool = False) -> list[tuple[str, str, str | None]]:
+    """(id, text, language) of every excerpt in import order, as tuples: what a bulk pass
+    over the texts (auto-coding) needs, without an object or parsed attributes per row."""
+    where = f" WHERE {ANALYSED}" if analysed else ""
+    return store.tuples(
+        f"SELECT e.id, e.text, e.language FROM excerpts e{where} ORDER BY e.position")
 
 
 def get_excerpt(store: Store, excerpt_id: str) -> Excerpt | None:

@@ -298,6 +298,12 @@ class Store:
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
+    def tuples(self, sql: str, params: tuple | dict = ()) -> list[tuple]:
+        """``query`` returning plain tuples (no ``sqlite3.Row`` per row): bulk readers."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, params).fetchall()
+
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
