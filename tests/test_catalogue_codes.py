@@ -173,29 +173,32 @@ def test_e592_finding_without_a_statement_or_said_twice(built, run):  # noqa: F8
     assert out == "STATEMENT: finding F1 already says this; edit or remove it instead."
 
 
-def test_e595_e596_appraisal_sheet_missing_a_column_or_repeating_a_study(built, run,  # noqa: F811
-                                                                          tmp_path):
+@pytest.mark.parametrize("command, header, code, needs", [
+    ("appraise", "study,tool\n2,CASP\n", "E595", "no column 'overall'. The sheet needs the "
+     "columns study, overall (other columns are kept as appraisal items). Columns in the "
+     "file: study, tool."),
+    ("cerqual", "finding,component,judgement\nF1,coherence,minor concerns\n", "E595",
+     "no column 'why'. The sheet needs the columns finding, component, judgement, why (other "
+     "columns are kept as appraisal items). Columns in the file: finding, component, "
+     "judgement."),
+    ("screening", "what,how many\nidentified,120\n", "E602", "neither a screening log "
+     "(columns record, source, stage, decision, reason) nor a counts file (columns item, "
+     "count). Columns in the file: what, how many.")])
+def test_e595_e602_sheet_without_the_columns_it_needs(built, run, tmp_path,  # noqa: F811
+                                                       command, header, code, needs):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(header, encoding="utf-8")
+    assert _error(run(command, "import", sheet), code) == f"{sheet}: {needs}"
+
+
+def test_e596_appraisal_sheet_repeating_a_study(built, run, tmp_path):  # noqa: F811
     sheet = tmp_path / "appraisal.csv"
-    sheet.write_text("study,tool\n2,CASP\n", encoding="utf-8")
-    out = _error(run("appraise", "import", sheet), "E595")
-    assert out == (f"{sheet}: no column 'overall'. The sheet needs the columns study, overall "
-                   "(other columns are kept as appraisal items). Columns in the file: study, "
-                   "tool.")
     sheet.write_text("study,overall\n2,minor concerns\n4,no concerns\n2,serious concerns\n",
                      encoding="utf-8")
     out = _error(run("appraise", "import", sheet), "E596")
     assert out == (f"{sheet}, row 4: study '2' is appraised again (first at row 2). Give each "
                    "study one row; nothing was imported.")
     assert "2" not in run("appraise", "list").output.split()
-
-
-def test_e595_judgements_sheet_missing_a_column(built, run, tmp_path):  # noqa: F811
-    sheet = tmp_path / "judgements.csv"
-    sheet.write_text("finding,component,judgement\nF1,coherence,minor concerns\n",
-                     encoding="utf-8")
-    out = _error(run("cerqual", "import", sheet), "E595")
-    assert out.startswith(f"{sheet}: no column 'why'. The sheet needs the columns finding, "
-                          "component, judgement, why")
 
 
 def test_e599_cerqual_set_with_nothing_to_record(built, run):  # noqa: F811
@@ -214,15 +217,6 @@ def test_e604_scope_of_an_attribute_studies_do_not_have(store):
     assert caught.value.message == (f"colour: not a study attribute; use one of "
                                     f"{', '.join(SCOPE_ATTRIBUTES)}.")
     assert scope(store) == {}
-
-
-def test_e602_screening_file_of_neither_kind(run, project):
-    sheet = project / "prisma.csv"
-    sheet.write_text("what,how many\nidentified,120\n", encoding="utf-8")
-    out = _error(run("screening", "import", sheet), "E602")
-    assert out == (f"{sheet}: neither a screening log (columns record, source, stage, "
-                   "decision, reason) nor a counts file (columns item, count). Columns in the "
-                   "file: what, how many.")
 
 
 # --- CFIR valence, evidence policy -----------------------------------------------------------
