@@ -32,9 +32,10 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
-# Everything but the tests marked slow: the tier to run while working.
+# Everything but the tests marked slow: the tier to run while working, on every core
+# (pytest-xdist; a test file stays on one worker, so its module fixtures are built once).
 test-fast: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n auto --dist loadfile
 
 # ruff on everything, mypy on the library (configured in setup.cfg [mypy]).
 lint: install

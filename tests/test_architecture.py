@@ -101,7 +101,7 @@ def test_the_cycle_finder_finds_a_hidden_cycle():
 
 def test_function_level_imports_are_counted():
     graph = _imports("thematic.demo", MODULES["thematic.demo"])
-    assert "thematic.corpus.importer" in graph  # imported inside run's steps only
+    assert "thematic.corpus.importer" in graph  # imported inside the steps only
 
 
 def test_the_package_has_no_import_cycle():

@@ -42,8 +42,35 @@ CODINGS = {"E1": "funding", "E2": "supervision", "E3": "funding", "E4": "funding
            "E5": "stigma", "E6": "workload"}
 
 
+@pytest.fixture(scope="module")
+def cfir_built(tmp_path_factory):
+    """The CFIR project, built once for the module through the CLI."""
+    from click.testing import CliRunner
+
+    from thematic.cli.main import cli
+    from thematic.project import init
+
+    project = init(tmp_path_factory.mktemp("cfir") / "proj")
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--project", str(project), *map(str, args)],
+                                  catch_exceptions=False)
+
+    _build(project, run)
+    return project
+
+
 @pytest.fixture
-def cfir_project(project, run):
+def cfir_project(project, cfir_built):
+    """A copy of the module's CFIR project in this test's project folder."""
+    import shutil
+
+    shutil.rmtree(project)
+    shutil.copytree(cfir_built, project)
+    return project
+
+
+def _build(project, run):
     (project / "studies.csv").write_text(STUDIES)
     (project / "findings.csv").write_text(FINDINGS)
     (project / "mini.yaml").write_text(CODEBOOK)

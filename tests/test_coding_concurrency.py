@@ -22,7 +22,16 @@ from thematic.project import open_store
 root, coder, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.005)
-# Say so before the first write, which waits for the holder's lock.
+# The holder has the write lock now (it makes `go` inside its transaction): a write that
+# will not wait is refused, so the coders' writes below meet a held lock, every run.
+import sqlite3
+probe = sqlite3.connect(Path(root) / ".thematic" / "project.db", timeout=0)
+try:
+    probe.execute("BEGIN IMMEDIATE")
+    sys.exit("the holder's write lock was not held")
+except sqlite3.OperationalError as exc:
+    assert "locked" in str(exc), exc
+probe.close()
 (go.parent / f"writing-{coder}").touch()
 with open_store(root) as store:
     for excerpt in ("F001", "F002", "F003", "F004", "F005", "F006", "F007"):

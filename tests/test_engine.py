@@ -1,7 +1,9 @@
 """``thematic.engine``: the Dask engine gives the single-process results exactly (demo
 corpus, synthetic excerpts), survives a killed worker, writes nothing when interrupted, and
 names an unreachable scheduler in one numbered error. One LocalCluster of 2 worker
-processes on loopback serves the module."""
+processes on loopback serves the module; every test that needs it is marked slow (starting
+worker processes that import spaCy takes most of the fast tier's budget on 2 cores), so the
+fast tier checks the engine's options and errors, and `make test` runs the cluster."""
 
 from __future__ import annotations
 
@@ -117,6 +119,7 @@ def table(root, sql):
         return [tuple(r) for r in store.query(sql)]
 
 
+@pytest.mark.slow
 def test_demo_corpus_same_codings_and_provenance_as_local(demo, cluster):
     local, dask = demo
     one = invoke(local, "code", "auto")
@@ -135,6 +138,7 @@ def test_demo_corpus_same_codings_and_provenance_as_local(demo, cluster):
     assert table(dask, "SELECT COUNT(*) FROM events WHERE action = 'code auto'") == [(1,)]
 
 
+@pytest.mark.slow
 def test_synthetic_excerpts_identical(engine, rules):
     from thematic.engine.local import LocalEngine
 
@@ -153,6 +157,7 @@ def test_50k_synthetic_excerpts_identical(engine, rules):
     assert _proposals(engine.code(items, rules)) == _proposals(LocalEngine().code(items, rules))
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_replaced_and_its_partition_rerun(engine, rules):
     from thematic.engine.local import LocalEngine
 
@@ -172,6 +177,7 @@ def test_a_killed_worker_is_replaced_and_its_partition_rerun(engine, rules):
     assert pids[0] not in engine.client.run(os.getpid).values()
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_writes_nothing_and_says_so(small, cluster, monkeypatch):
     from thematic.engine.cluster import DaskEngine
 
@@ -238,6 +244,7 @@ def test_unknown_engine_is_e562():
         open_engine("dusk")
 
 
+@pytest.mark.slow
 def test_network_counts_are_the_same_on_dask(demo, cluster):
     local, dask = demo
     for root in demo:
@@ -250,6 +257,7 @@ def test_network_counts_are_the_same_on_dask(demo, cluster):
     assert json.loads(two.output) == json.loads(one.output)
 
 
+@pytest.mark.slow
 def test_cooccurrence_sums_partitions(engine):
     import numpy as np
     import scipy.sparse as sp
@@ -265,6 +273,7 @@ def test_cooccurrence_sums_partitions(engine):
     assert (total.co != counts(matrix).co).nnz == 0
 
 
+@pytest.mark.slow
 def test_embeddings_on_the_cluster_fill_the_same_cache(tmp_path, engine):
     pytest.importorskip("sklearn")
     import numpy as np
@@ -298,6 +307,7 @@ def test_help_imports_no_dask():
     assert out.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.slow
 def test_dask_progress_bar_on_a_terminal_goes_to_stderr(engine, monkeypatch, capsys):
     import io
 
@@ -331,6 +341,7 @@ def test_topics_on_dask_embed_on_the_workers(demo, cluster):
     assert table(dask, cache) == table(local, cache) != []
 
 
+@pytest.mark.slow
 def test_the_dashboard_link_is_printed_when_the_scheduler_serves_one(small, cluster,
                                                                      monkeypatch):
     import thematic.engine.cluster
@@ -346,6 +357,7 @@ def test_the_dashboard_link_is_printed_when_the_scheduler_serves_one(small, clus
     assert rest.startswith("Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found")
 
 
+@pytest.mark.slow
 def test_semantic_stage_embeds_the_excerpts_on_the_cluster(tmp_path, engine):
     pytest.importorskip("sklearn")
     from test_coding_support import prepare

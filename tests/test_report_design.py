@@ -14,8 +14,31 @@ from test_audit_checks import audit_json
 SURVEY = REPO / "corpus" / "survey"
 
 
+@pytest.fixture(scope="module")
+def survey_built(tmp_path_factory):
+    """The survey project (336 answers, coded, two themes), built once for the module."""
+    from click.testing import CliRunner
+
+    from thematic.cli.main import cli
+    from thematic.project import init
+
+    project = init(tmp_path_factory.mktemp("survey") / "proj")
+    _build(lambda *args: CliRunner().invoke(cli, ["--project", str(project), *map(str, args)],
+                                            catch_exceptions=False))
+    return project
+
+
 @pytest.fixture
-def survey(run):
+def survey(run, project, survey_built):
+    """``run`` on a copy of the module's survey project."""
+    import shutil
+
+    shutil.rmtree(project)
+    shutil.copytree(survey_built, project)
+    return run
+
+
+def _build(run) -> None:
     sheet = SURVEY / "survey.csv"
     for args in (("import", "excerpts", sheet, "--source-column", "respondent",
                   "--create-sources"),
@@ -27,7 +50,6 @@ def survey(run):
                   "access,continuity,resources")):
         result = run(*args)
         assert result.exit_code == 0, result.output
-    return run
 
 
 def report(run, project, *args) -> str:

@@ -14,8 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thematic.errors import ThematicError
+
+if TYPE_CHECKING:
+    from thematic.store.db import Store
 
 # A checkout's root: the bundled corpus and codebooks are its top-level folders there.
 REPO = Path(__file__).resolve().parent.parent
@@ -106,152 +110,180 @@ def run(folder: str | Path = "thematic-demo", *, embeddings: str | None = None,
         return _run(Path(folder), embeddings, notify)
 
 
+@dataclass
+class _Demo:
+    """What every step works on: the open project, its copy of the corpus, the result."""
+    store: Store
+    root: Path
+    corpus: Path
+    embeddings: str | None
+    result: DemoResult
+
+
 def _run(folder: Path, embeddings: str | None, notify: Callable[[Step], None] | None
          ) -> DemoResult:
     from thematic import project
 
     root = _prepare(folder)
     result = DemoResult(root)
-    corpus = root / "corpus" / "peer-support"
-
-    def step(name: str, action: Callable[[], str]) -> None:
-        try:
-            outcome = Step(name, action())
-        except ThematicError as exc:
-            raise ThematicError("E050", step=name, detail=exc.message) from exc
-        result.steps.append(outcome)
-        if notify:
-            notify(outcome)
-
     with project.open_store(root) as store:
-        def studies() -> str:
-            from thematic.corpus.importer import import_studies
-
-            done = import_studies(store, corpus / "studies.csv", root=root)
-            return f"{done.added} studies from corpus/peer-support/studies.csv"
-
-        def findings() -> str:
-            from thematic.corpus.importer import ExcerptOptions, import_excerpts
-
-            done = import_excerpts(store, [corpus / "findings.csv"], ExcerptOptions(
-                text_column="finding", source_column="study_id", id_column="id"), root=root)
-            return f"{done[0].added} findings from corpus/peer-support/findings.csv"
-
-        def codebooks() -> str:
-            from thematic.codebook import load
-
-            loaded = [load(store, root / "codebooks" / name)
-                      for name in ("cfir2.yaml", "peer-support.yaml")]
-            return "; ".join(f"{b.name} {b.version} ({len(b.codes)} codes)" for b in loaded)
-
-        def autocode() -> str:
-            from thematic.coding.auto import run as auto
-
-            done = auto(store, codebook="peer-support")
-            return f"{done.proposed} codings proposed by auto:rules on {done.excerpts} excerpts"
-
-        def gold() -> str:
-            from thematic.coding.manual import import_codings
-
-            done = import_codings(store, corpus / "gold.csv", coder="gold", root=root)
-            return f"{done.added} codings by coder gold (the human reference coding)"
-
-        def valence() -> str:
-            from thematic.cfir.valence import apply_rule
-            from thematic.cfir.view import build as cfir_view
-
-            counts = apply_rule(store)
-            view = cfir_view(store)
-            reached = [d.id for d in view.domains if d.constructs and d.id != "outcomes"]
-            return (f"{counts['barrier']} barrier, {counts['facilitator']} facilitator and "
-                    f"{counts['mixed']} mixed excerpt(s) by the cue-word rule; "
-                    f"{view.excerpts_with_evidence} excerpts reach {len(reached)} of the 5 "
-                    "CFIR 2.0 domains through the codebook's crosswalk")
-
-        def agreement() -> str:
-            from thematic.agreement import measure
-
-            report = measure(store, coders=["gold", "auto:rules"])
-            kappa, alpha = report.pooled.figures["kappa"], report.pooled.figures["alpha"]
-            return (f"pooled {kappa.name} {_fmt(kappa.value)}, {alpha.name} "
-                    f"{_fmt(alpha.value)} over {report.n_excerpts} excerpts "
-                    "(automatic coding validated against the human reference)")
-
-        def topics() -> str:
-            from thematic.topics import propose
-
-            run_ = propose(store, embeddings=embeddings, seed=42)
-            labels = "; ".join(c.label for c in run_.topics)
-            return f"{len(run_.topics)} candidate themes ({run_.method}): {labels}"
-
-        def themes() -> str:
-            from thematic.themes import add_theme
-
-            plan = _theme_plan(corpus / "themes.yaml")
-            for spec in plan:
-                add_theme(store, spec["name"], spec["codes"], description=spec["description"],
-                          level=spec.get("level", "descriptive"), codebook="peer-support")
-            return f"{len(plan)} themes from corpus/peer-support/themes.yaml"
-
-        def confidence() -> str:
-            from thematic.findings import add_finding
-            from thematic.findings.cerqual import set_scope
-            from thematic.findings.prisma import import_screening
-            from thematic.themes import list_themes
-
-            plan = _confidence_plan(corpus / "confidence.yaml")
-            for theme in list_themes(store):
-                add_finding(store, theme.description or theme.name, [theme.id])
-            set_scope(store, **plan.get("scope", {}))
-            flow = import_screening(store, corpus / "screening.csv", root=root)
-            return (f"{len(list_themes(store))} findings (one per theme), no study appraised "
-                    f"(the review states no ratings), PRISMA: {flow.counts['included']} "
-                    "studies included (the review reports no other count)")
-
-        def network() -> str:
-            from thematic.network import build, write
-
-            graph = build(store, level="theme", unit="excerpt", weight="association", seed=42)
-            out = root / "reports" / "networks"
-            for fmt in ("graphml", "csv"):
-                write(graph, out / f"theme-network.{fmt}", fmt)
-            significant = sum(1 for *_, d in graph.edges(data=True) if d.get("significant"))
-            return (f"{graph.number_of_nodes()} themes, {graph.number_of_edges()} links "
-                    f"({significant} above chance after Benjamini-Hochberg); GraphML and CSV "
-                    "in reports/networks/")
-
-        def report() -> str:
-            from thematic.report import render
-
-            out = render(store, root / "reports" / f"{REPORT_NAME}.md",
-                         title="Peer support in mental-health recovery: a thematic synthesis",
-                         agreement_coders=["gold", "auto:rules"])
-            result.report = out
-            return str(out.relative_to(root))
-
-        def audit() -> str:
-            from thematic.audit import run as audit_run
-
-            found = audit_run(store, root=root)
-            errors = [p for p in found.problems if p.severity == "error"]
-            result.audit_problems = len(errors)
-            warnings = len(found.problems) - len(errors)
-            return f"{len(errors)} errors, {warnings} warnings"
-
-        step("import studies", studies)
-        step("import findings", findings)
-        step("load codebooks", codebooks)
-        step("auto-code", autocode)
-        step("import gold coding", gold)
-        step("CFIR barriers and facilitators", valence)
-        step("agreement (gold vs auto:rules)", agreement)
-        step("candidate themes (BERTopic)", topics)
-        step("themes", themes)
-        step("findings, CERQual and PRISMA", confidence)
-        step("network", network)
-        step("report", report)
-        step("audit", audit)
+        demo = _Demo(store, root, root / "corpus" / "peer-support", embeddings, result)
+        for name, action in STEPS:
+            try:
+                outcome = Step(name, action(demo))
+            except ThematicError as exc:
+                raise ThematicError("E050", step=name, detail=exc.message) from exc
+            result.steps.append(outcome)
+            if notify:
+                notify(outcome)
     return result
+
+
+# --- the steps: each does one thing and returns its one-line summary ----------------------
+
+def _studies(d: _Demo) -> str:
+    from thematic.corpus.importer import import_studies
+
+    done = import_studies(d.store, d.corpus / "studies.csv", root=d.root)
+    return f"{done.added} studies from corpus/peer-support/studies.csv"
+
+
+def _findings(d: _Demo) -> str:
+    from thematic.corpus.importer import ExcerptOptions, import_excerpts
+
+    done = import_excerpts(d.store, [d.corpus / "findings.csv"], ExcerptOptions(
+        text_column="finding", source_column="study_id", id_column="id"), root=d.root)
+    return f"{done[0].added} findings from corpus/peer-support/findings.csv"
+
+
+def _codebooks(d: _Demo) -> str:
+    from thematic.codebook import load
+
+    loaded = [load(d.store, d.root / "codebooks" / name)
+              for name in ("cfir2.yaml", "peer-support.yaml")]
+    return "; ".join(f"{b.name} {b.version} ({len(b.codes)} codes)" for b in loaded)
+
+
+def _autocode(d: _Demo) -> str:
+    from thematic.coding.auto import run as auto
+
+    done = auto(d.store, codebook="peer-support")
+    return f"{done.proposed} codings proposed by auto:rules on {done.excerpts} excerpts"
+
+
+def _gold(d: _Demo) -> str:
+    from thematic.coding.manual import import_codings
+
+    done = import_codings(d.store, d.corpus / "gold.csv", coder="gold", root=d.root)
+    return f"{done.added} codings by coder gold (the human reference coding)"
+
+
+def _valence(d: _Demo) -> str:
+    from thematic.cfir.valence import apply_rule
+    from thematic.cfir.view import build as cfir_view
+
+    counts = apply_rule(d.store)
+    view = cfir_view(d.store)
+    reached = [x.id for x in view.domains if x.constructs and x.id != "outcomes"]
+    return (f"{counts['barrier']} barrier, {counts['facilitator']} facilitator and "
+            f"{counts['mixed']} mixed excerpt(s) by the cue-word rule; "
+            f"{view.excerpts_with_evidence} excerpts reach {len(reached)} of the 5 "
+            "CFIR 2.0 domains through the codebook's crosswalk")
+
+
+def _agreement(d: _Demo) -> str:
+    from thematic.agreement import measure
+
+    report = measure(d.store, coders=["gold", "auto:rules"])
+    kappa, alpha = report.pooled.figures["kappa"], report.pooled.figures["alpha"]
+    return (f"pooled {kappa.name} {_fmt(kappa.value)}, {alpha.name} "
+            f"{_fmt(alpha.value)} over {report.n_excerpts} excerpts "
+            "(automatic coding validated against the human reference)")
+
+
+def _topics(d: _Demo) -> str:
+    from thematic.topics import propose
+
+    run_ = propose(d.store, embeddings=d.embeddings, seed=42)
+    labels = "; ".join(c.label for c in run_.topics)
+    return f"{len(run_.topics)} candidate themes ({run_.method}): {labels}"
+
+
+def _themes(d: _Demo) -> str:
+    from thematic.themes import add_theme
+
+    plan = _theme_plan(d.corpus / "themes.yaml")
+    for spec in plan:
+        add_theme(d.store, spec["name"], spec["codes"], description=spec["description"],
+                  level=spec.get("level", "descriptive"), codebook="peer-support")
+    return f"{len(plan)} themes from corpus/peer-support/themes.yaml"
+
+
+def _confidence(d: _Demo) -> str:
+    from thematic.findings import add_finding
+    from thematic.findings.cerqual import set_scope
+    from thematic.findings.prisma import import_screening
+    from thematic.themes import list_themes
+
+    plan = _confidence_plan(d.corpus / "confidence.yaml")
+    for theme in list_themes(d.store):
+        add_finding(d.store, theme.description or theme.name, [theme.id])
+    set_scope(d.store, **plan.get("scope", {}))
+    flow = import_screening(d.store, d.corpus / "screening.csv", root=d.root)
+    return (f"{len(list_themes(d.store))} findings (one per theme), no study appraised "
+            f"(the review states no ratings), PRISMA: {flow.counts['included']} "
+            "studies included (the review reports no other count)")
+
+
+def _network(d: _Demo) -> str:
+    from thematic.network import build, write
+
+    graph = build(d.store, level="theme", unit="excerpt", weight="association", seed=42)
+    out = d.root / "reports" / "networks"
+    for fmt in ("graphml", "csv"):
+        write(graph, out / f"theme-network.{fmt}", fmt)
+    significant = sum(1 for *_, data in graph.edges(data=True) if data.get("significant"))
+    return (f"{graph.number_of_nodes()} themes, {graph.number_of_edges()} links "
+            f"({significant} above chance after Benjamini-Hochberg); GraphML and CSV "
+            "in reports/networks/")
+
+
+def _report(d: _Demo) -> str:
+    from thematic.report import render
+
+    out = render(d.store, d.root / "reports" / f"{REPORT_NAME}.md",
+                 title="Peer support in mental-health recovery: a thematic synthesis",
+                 agreement_coders=["gold", "auto:rules"])
+    d.result.report = out
+    return str(out.relative_to(d.root))
+
+
+def _audit(d: _Demo) -> str:
+    from thematic.audit import run as audit_run
+
+    found = audit_run(d.store, root=d.root)
+    errors = [p for p in found.problems if p.severity == "error"]
+    d.result.audit_problems = len(errors)
+    warnings = len(found.problems) - len(errors)
+    return f"{len(errors)} errors, {warnings} warnings"
+
+
+#: The demo's steps in order: (the name a failure reports, the step).
+STEPS: tuple[tuple[str, Callable[[_Demo], str]], ...] = (
+    ("import studies", _studies),
+    ("import findings", _findings),
+    ("load codebooks", _codebooks),
+    ("auto-code", _autocode),
+    ("import gold coding", _gold),
+    ("CFIR barriers and facilitators", _valence),
+    ("agreement (gold vs auto:rules)", _agreement),
+    ("candidate themes (BERTopic)", _topics),
+    ("themes", _themes),
+    ("findings, CERQual and PRISMA", _confidence),
+    ("network", _network),
+    ("report", _report),
+    ("audit", _audit),
+)
 
 
 def _fmt(value: float | None) -> str:

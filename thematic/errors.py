@@ -456,4 +456,8 @@ RETIRED: dict[str, str] = {
     "E254": "E106: one codebook lookup (thematic.lookup.codebook)",
     "E461": "E106 / E150: one codebook lookup (thematic.lookup.codebook)",
     "E163": "the embedding backends are part of the package",
+    "E025": "Ctrl-C in any command, an import included: exit 130 and one line saying the "
+            "command's changes were rolled back (cli/common.py)",
+    "E452": "E451: a DTD is refused before anything in it is read, and XML can refer to an "
+            "external resource only through a DTD",
 }

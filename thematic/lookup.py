@@ -8,7 +8,8 @@ raises one catalogued error per kind:
   E107 for a version the codebook does not have;
 - ``topic_run(store, run_id)``: E252;
 - ``theme(store, ident)``: E250;
-- ``excerpt(store, excerpt_id)``: E030.
+- ``excerpt(store, excerpt_id)``: E030;
+- ``study(store, study_id)``: E031.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from thematic.store import themes as themes_db
 from thematic.store import topics as topics_db
 from thematic.store.db import Store
 
-__all__ = ["codebook", "excerpt", "theme", "topic_run"]
+__all__ = ["codebook", "excerpt", "study", "theme", "topic_run"]
 
 
 def codebook(store: Store, ref: str | None = None) -> codebooks_db.Codebook:
@@ -86,6 +87,15 @@ def excerpt(store: Store, excerpt_id: str) -> corpus_db.Excerpt:
         raise ThematicError("E030", value=excerpt_id,
                             suggest=nearest(excerpt_id, corpus_db.all_excerpt_ids(store)))
     return found
+
+
+def study(store: Store, study_id: str) -> str:
+    """The id of the study (source) ``study_id`` names; E031 when there is none, so that a
+    misspelt ``--source`` is not read as "no excerpts"."""
+    known = corpus_db.source_ids(store)
+    if study_id not in known:
+        raise ThematicError("E031", value=study_id, suggest=nearest(study_id, sorted(known)))
+    return study_id
 
 
 def neighbours(store: Store, found: corpus_db.Excerpt, around: int = 1

@@ -212,6 +212,25 @@ def reconcile(store: Store, coders: list[str] | None = None, *, as_coder: str = 
     decided = (read_decisions(decisions, found.items, found.excerpts, found.coders)
                if decisions is not None else {})
 
+    rows, tallies = _agreed_set(found, decided, rule, as_coder)
+
+    def save() -> int:
+        return _save(store, found, rows, old_codings, old_coverage, as_coder, {
+            "rule": rule, "decisions": None if decisions is None else str(decisions),
+            **tallies})
+
+    added = write(store, f"agree reconcile --as {as_coder}", save)
+    return ReconcileResult(coder=as_coder, codebook=found.codebook, version=found.version,
+                           coders=list(found.coders), rule=rule, excerpts=len(found.excerpts),
+                           codings=added, replaced=len(old_codings),
+                           decisions_file=None if decisions is None else str(decisions),
+                           **tallies)
+
+
+def _agreed_set(found, decided: dict, rule: str, as_coder: str
+                ) -> tuple[list[codings_db.Coding], dict[str, int]]:
+    """The codings of ``as_coder`` (present codes only) and the tallies of how each
+    (excerpt, code) was settled: agreed, decided on the sheet, or by ``rule``."""
     presence = found.presence()
     m = len(found.coders)
     count = presence.sum(axis=0)
@@ -240,24 +259,22 @@ def reconcile(store: Store, coders: list[str] | None = None, *, as_coder: str = 
                 rows.append(codings_db.Coding(
                     excerpt_id=excerpt, codebook_id=found.codebook_id, code_id=code,
                     coder=as_coder, method="reconcile", origin=origin, status="accepted"))
+    return rows, tallies
 
-    def save() -> int:
-        for c in old_codings:
-            codings_db.remove_coding(store, c.id)
-        for coder, excerpt, version in old_coverage:
-            codings_db.unmark_reviewed(store, coder, excerpt, version)
-        added = codings_db.add_codings(store, rows)
-        codings_db.mark_reviewed(store, as_coder, found.excerpts, found.codebook_id)
-        store.log("agree reconcile", as_coder, {
-            "codebook": found.codebook, "codebook_id": found.codebook_id, "coders": found.coders,
-            "rule": rule, "decisions": None if decisions is None else str(decisions),
-            "excerpts": len(found.excerpts), "codings": added, "replaced": len(old_codings),
-            **tallies})
-        return added
 
-    added = write(store, f"agree reconcile --as {as_coder}", save)
-    return ReconcileResult(coder=as_coder, codebook=found.codebook, version=found.version,
-                           coders=list(found.coders), rule=rule, excerpts=len(found.excerpts),
-                           codings=added, replaced=len(old_codings),
-                           decisions_file=None if decisions is None else str(decisions),
-                           **tallies)
+def _save(store: Store, found, rows: list[codings_db.Coding],
+          old_codings: list[codings_db.Coding], old_coverage: list[tuple[str, str, int]],
+          as_coder: str, run: dict) -> int:
+    """Replace ``as_coder``'s earlier run with ``rows`` and log it (inside the write)."""
+    for c in old_codings:
+        codings_db.remove_coding(store, c.id)
+    for coder, excerpt, version in old_coverage:
+        codings_db.unmark_reviewed(store, coder, excerpt, version)
+    added = codings_db.add_codings(store, rows)
+    codings_db.mark_reviewed(store, as_coder, found.excerpts, found.codebook_id)
+    tallies = {k: v for k, v in run.items() if k not in ("rule", "decisions")}
+    store.log("agree reconcile", as_coder, {
+        "codebook": found.codebook, "codebook_id": found.codebook_id, "coders": found.coders,
+        "rule": run["rule"], "decisions": run["decisions"], "excerpts": len(found.excerpts),
+        "codings": added, "replaced": len(old_codings), **tallies})
+    return added

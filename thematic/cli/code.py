@@ -137,9 +137,12 @@ def list_(app: App, code_id, coder, status, source, excerpt, codebook, as_json) 
     """List codings (id, excerpt, code, coder, status, span, rule or origin, score)."""
     from thematic.coding import list_codings
     from thematic.lookup import codebook as resolve_codebook
+    from thematic.lookup import study
 
     store = app.store()
     book_id = resolve_codebook(store, codebook).id if codebook else None
+    if source is not None:
+        study(store, source)
     found = list_codings(store, coder=coder, code=code_id, status=status, source=source,
                          excerpt=excerpt, codebook_id=book_id)
     rows = [{"id": c.id, "excerpt": c.excerpt_id, "code": c.code_id, "coder": c.coder,

@@ -41,7 +41,10 @@ def list_excerpts(app: App, source: str | None, search: str | None, limit: int |
                   as_json: bool) -> None:
     """List excerpts with their study and where they came from."""
     from thematic.corpus import list_excerpts as query
+    from thematic.lookup import study
 
+    if source is not None:
+        study(app.store(), source)
     found = query(app.store(), source=source, search=search, limit=limit)
     rows = [{"id": e.id, "study": e.source_id, "text": e.text, "location": e.location}
             for e in found]

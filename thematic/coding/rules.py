@@ -150,6 +150,13 @@ def build_pipeline(model: str | None = None, *, stock: bool = False):
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _shared_pipeline():
+    # The built-in pipeline, built once per process for every RuleCoder: loading the lemma
+    # tables is most of a coder's cost, and coders only add strings to the vocabulary.
+    return build_pipeline()
+
+
 def _lowercase_lookup(lemmatizer) -> None:
     # The lookup table is keyed by the text as written ("Roles" has no entry), so look up the
     # lower-case form instead: phrases then match whatever the capitalisation, at the cost of
@@ -255,7 +262,8 @@ class RuleCoder:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.rules = rules
-        self.nlp = nlp if nlp is not None else build_pipeline(model)
+        self.nlp = nlp if nlp is not None else \
+            _shared_pipeline() if model is None else build_pipeline(model)
         vocab = self.nlp.vocab
         # One PhraseMatcher per attribute holds the phrases, the patterns that are plain
         # word sequences (compiled to phrases, see ``_as_phrases``) and the prefilter's

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from thematic.errors import ThematicError, nearest
@@ -127,6 +128,13 @@ def environment(user_dir: Path | None = None):
     return env
 
 
+@lru_cache(maxsize=1)
+def _package_environment():
+    # One per process: Jinja keeps the compiled bundled templates (checking their files'
+    # times on each use), so a process that renders many reports compiles them once.
+    return environment(None)
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
@@ -143,7 +151,7 @@ def render_text(context: dict, template: str | os.PathLike | None = None) -> str
     from jinja2.sandbox import SecurityError
 
     user_dir, entry = resolve_template(template)
-    env = environment(user_dir)
+    env = _package_environment() if user_dir is None else environment(user_dir)
     try:
         text = env.get_template(entry).render(**context)
     except TemplateSyntaxError as exc:
