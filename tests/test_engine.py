@@ -376,3 +376,26 @@ def test_semantic_stage_embeds_the_excerpts_on_the_cluster(tmp_path, engine):
                       table(root, "SELECT model, text_sha FROM embeddings ORDER BY text_sha")))
     assert found[0] == found[1]
     assert found[0][1] > 0 and found[0][3] != []
+
+
+def test_a_partition_packed_on_a_worker_unpacks_to_code_batch_proposals(rules):
+    """Texts go without their ids and proposals come back as integer columns; unpacked
+    with the ids, they are ``code_batch``'s proposals in its order (offsets missing in a
+    proposal stay missing)."""
+    import pickle
+
+    from thematic.coding.auto import Proposal, code_batch
+    from thematic.engine.tasks import code_partition, unpack
+
+    items = synthetic(400, rules, seed=4)
+    packed = code_partition(pickle.dumps([t for _, t in items]), rules)
+    proposals, negated, excluded = unpack(packed, [eid for eid, _ in items])
+    expected = code_batch(items, rules)
+    assert proposals == expected.proposals != []
+    assert (negated, excluded) == (expected.negated, expected.excluded)
+    where, kind, _, end, pairs, _, _ = packed
+    first = proposals[0]
+    missing = (where[:4], kind[:4], (-1).to_bytes(4, "little", signed=True), end[:4],
+               pairs, 0, 0)
+    assert unpack(missing, [eid for eid, _ in items])[0] == [
+        Proposal(first.excerpt_id, first.code, None, first.end, first.origin)]

@@ -57,12 +57,13 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine
     from thematic.coding.where import select_texts
 
     store = app.store()
-    chosen = select_texts(store, where, analysed=True)
-    with engine_for(engine, scheduler, workers) as cluster, \
-            progress(cluster, len(chosen), "Auto-coding") as bar:
-        result = run(store, codebook=codebook, where=where, min_score=min_score,
-                     semantic=semantic, progress=bar, model=model, embedder=embedder,
-                     excerpts=chosen, engine=cluster)
+    # A cluster's workers load the coder while the excerpts are read here.
+    with engine_for(engine, scheduler, workers, warm=True) as cluster:
+        chosen = select_texts(store, where, analysed=True)
+        with progress(cluster, len(chosen), "Auto-coding") as bar:
+            result = run(store, codebook=codebook, where=where, min_score=min_score,
+                         semantic=semantic, progress=bar, model=model, embedder=embedder,
+                         excerpts=chosen, engine=cluster)
     if as_json:
         emit([], as_json=True, document=asdict(result))
         return

@@ -30,12 +30,13 @@ def engine_options(f):
 
 
 @contextmanager
-def engine_for(engine: str, scheduler: str | None, workers: int | None) -> Iterator:
+def engine_for(engine: str, scheduler: str | None, workers: int | None, *,
+               warm: bool = False) -> Iterator:
     """The engine the options ask for, started, closed at the end (``None`` for local,
-    which the library runs itself)."""
+    which the library runs itself); ``warm`` as in ``open_engine``."""
     from thematic.engine import open_engine
 
-    opened = open_engine(engine, scheduler=scheduler, workers=workers)
+    opened = open_engine(engine, scheduler=scheduler, workers=workers, warm=warm)
     if opened.name == "local":
         yield None
         return

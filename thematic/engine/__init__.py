@@ -28,14 +28,15 @@ CONNECT_TIMEOUT = 10.0   # seconds to reach a scheduler before giving up (E560)
 
 
 def open_engine(name: str = "local", *, scheduler: str | None = None,
-                workers: int | None = None, timeout: float | None = None
-                ) -> LocalEngine | DaskEngine:
+                workers: int | None = None, timeout: float | None = None,
+                warm: bool = False) -> LocalEngine | DaskEngine:
     """A started engine (use it as a context manager so a cluster it started is closed).
 
     ``scheduler``: the address of a running Dask scheduler (``tcp://HOST:PORT``); without
     it ``dask`` starts a LocalCluster of ``workers`` processes (default: one per core),
     listening on loopback only. ``timeout``: seconds allowed to reach the scheduler
-    (default ``CONNECT_TIMEOUT``).
+    (default ``CONNECT_TIMEOUT``). ``warm``: start the workers loading the auto-coder
+    at once, for a caller that has work of its own (reading the store) before coding.
     """
     if name not in ENGINES:
         raise ThematicError("E562", value=name, choices=", ".join(ENGINES),
@@ -49,4 +50,4 @@ def open_engine(name: str = "local", *, scheduler: str | None = None,
     from thematic.engine.cluster import DaskEngine
 
     return DaskEngine(scheduler=scheduler, workers=workers,
-                      timeout=CONNECT_TIMEOUT if timeout is None else timeout)
+                      timeout=CONNECT_TIMEOUT if timeout is None else timeout, warm=warm)
