@@ -69,6 +69,7 @@ class Support:
     topic: int | None = None
     label: str | None = None         # the candidate's label
     through: str | None = None       # the sub-theme it reaches the theme through
+    reassigned: bool = False         # a member HDBSCAN left as an outlier, then reassigned
 
 
 @dataclass
@@ -83,6 +84,8 @@ class ExcerptNode:
     codings: list[CodingNode] = field(default_factory=list)
     supports: list[Support] = field(default_factory=list)    # excerpt chains only
     not_evidence: dict[int, str] = field(default_factory=dict)  # coding id → why not
+    # memberships of accepted topics the evidence policy does not count (reassigned ones)
+    not_evidence_topics: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +105,10 @@ class TopicNode:
     run: int
     topic: int
     excerpts: list[ExcerptNode] = field(default_factory=list)
+    # members HDBSCAN left as outliers and BERTopic reassigned: in ``excerpts`` (marked)
+    # when the evidence policy counts them, else only here
+    reassigned: list[str] = field(default_factory=list)
+    counted: bool = False            # does the evidence policy count the reassigned ones
 
 
 @dataclass
@@ -255,6 +262,7 @@ class _Context:
 
 
 def _theme_node(store: Store, theme, ctx: _Context) -> ThemeNode:
+    from thematic.evidence import REASSIGNED
     from thematic.store.themes import topic_members
     from thematic.themes import evidence
 
@@ -268,9 +276,12 @@ def _theme_node(store: Store, theme, ctx: _Context) -> ThemeNode:
             found = _code_node(store, theme.codebook, code, ctx, via=via)
             if via is None or found.excerpts:
                 node.codes.append(found)
+    count = store.get_meta(REASSIGNED) == "count"
     for run_id, topic in theme.topics:
-        members = [m[0] for m in topic_members(store, [(run_id, topic)])]
-        node.topics.append(TopicNode(run_id, topic, _excerpt_nodes(store, members, {})))
+        rows = topic_members(store, [(run_id, topic)])
+        members = [m[0] for m in rows if count or not m[3]]
+        node.topics.append(TopicNode(run_id, topic, _excerpt_nodes(store, members, {}),
+                                     [m[0] for m in rows if m[3]], count))
     for child in ctx.themes:
         if child.parent_id == theme.id:
             node.children.append(_theme_node(store, child, ctx))
@@ -351,18 +362,23 @@ def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
         for t in c.themes:
             node.supports.append(Support(t, "coding", coding=c.id, code=c.code_id,
                                          coder=c.coder))
-    labels = db.topic_labels(store, [(r, k) for r, k in db.topics_of_excerpt(store,
-                                                                           excerpt.id)])
-    for run, topic in db.topics_of_excerpt(store, excerpt.id):
+    memberships = db.topic_memberships(store, excerpt.id)
+    labels = db.topic_labels(store, [(r, k) for r, k, _ in memberships])
+    for run, topic, moved in memberships:
         for t in ctx.themes:
             if (run, topic) not in t.topics:
+                continue
+            if moved and not policy.reassigned:
+                node.not_evidence_topics.append(Support(
+                    ThemeRef(t.id, ctx.names[t.id]), "topic", run=run, topic=topic,
+                    label=labels.get((run, topic)), reassigned=True))
                 continue
             reached, through = t.id, None
             while reached is not None:
                 node.supports.append(Support(ThemeRef(reached, ctx.names[reached]), "topic",
                                              run=run, topic=topic,
                                              label=labels.get((run, topic)),
-                                             through=through))
+                                             through=through, reassigned=moved))
                 through, reached = reached, parents.get(reached)
     return node
 
@@ -411,8 +427,9 @@ def support_text(s: Support) -> str:
     if s.via == "coding":
         return f"coding {s.coding} ({s.code} by {s.coder})"
     label = f' "{s.label}"' if s.label else ""
-    return (f"member of topic {s.topic}{label} of run {s.run}, which the theme was accepted "
-            "from" + (f" (through sub-theme {s.through})" if s.through else ""))
+    moved = (", reassigned there from HDBSCAN's outliers" if s.reassigned else "")
+    return (f"member of topic {s.topic}{label} of run {s.run}{moved}, which the theme was "
+            "accepted from" + (f" (through sub-theme {s.through})" if s.through else ""))
 
 
 class _Markdown:

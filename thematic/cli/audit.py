@@ -113,10 +113,15 @@ def _theme(t, depth: int) -> list[str]:
     for code in t.codes:
         out += _code(code, depth + 2)
     for topic in t.topics:
+        moved = ""
+        if topic.reassigned:
+            moved = (f" ({len(topic.reassigned)} reassigned from HDBSCAN's outliers, "
+                     + ("counted by the evidence policy)" if topic.counted else
+                        f"not evidence: {', '.join(topic.reassigned)})"))
         out.append(f"{pad}    topic {topic.topic} of run {topic.run}: "
-                   f"{_n(len(topic.excerpts), 'member')}")
+                   f"{_n(len(topic.excerpts), 'member')}{moved}")
         for e in topic.excerpts:
-            out += _excerpt(e, depth + 3)
+            out += _excerpt(e, depth + 3, reassigned=e.id in topic.reassigned)
     for child in t.children:
         out += _theme(child, depth + 2)
     if not (t.codes or t.topics or t.children):
@@ -143,11 +148,12 @@ def _code(c, depth: int, top: bool = False) -> list[str]:
     return out
 
 
-def _excerpt(e, depth: int) -> list[str]:
+def _excerpt(e, depth: int, reassigned: bool = False) -> list[str]:
     from thematic.trace import coding_text, where
 
     pad = "  " * depth
-    out = [f"{pad}excerpt {e.id} — study {e.source.id}, {e.source.citation}",
+    moved = " (reassigned from the outliers)" if reassigned else ""
+    out = [f"{pad}excerpt {e.id} — study {e.source.id}, {e.source.citation}{moved}",
            f"{pad}  \"{' '.join(e.text.split())}\"",
            f"{pad}  at {where(e)}"]
     out += [f"{pad}  coded by {coding_text(c)}" for c in e.codings]
@@ -180,4 +186,7 @@ def _excerpt_chain(e) -> list[str]:
             out.append("      (in no theme)")
     out.append("  supports:" + ("" if e.supports else " no theme"))
     out += [f"    theme {s.theme.id}: {s.theme.name} — {support_text(s)}" for s in e.supports]
+    out += [f"    (not evidence for theme {s.theme.id}: {support_text(s)}; the evidence policy "
+            "leaves reassigned members out, see `thematic evidence show`)"
+            for s in e.not_evidence_topics]
     return out
