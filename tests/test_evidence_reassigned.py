@@ -61,9 +61,11 @@ def test_default_leaves_reassigned_members_out(accepted, run):
 def test_counted_when_the_policy_says_so_and_marked(accepted, run):
     result = run("evidence", "outliers", "count")
     assert result.exit_code == 0
-    assert result.output.endswith("Members of accepted topic candidates that HDBSCAN left as "
-                                  "outliers and BERTopic reassigned count as evidence too "
-                                  "(marked as reassigned).\n")
+    assert result.output == ("Evidence is the accepted codings of gold (every human coder; all of them were "
+                             "imported). "
+                             "Members of accepted topic candidates that HDBSCAN left as "
+                             "outliers and BERTopic reassigned count as evidence too (marked "
+                             "as reassigned).\n")
     with open_store(accepted) as store:
         ev = themes.evidence(store, "peer-hope")
     assert (ev.excerpts, ev.reassigned, ev.reassigned_left_out) == (["F002", "F005"],
