@@ -60,7 +60,7 @@ class Index:
             found = self._studies[source_id] = {
                 "id": source_id, "anchor": anchor("study", source_id),
                 "citation": source.citation if source is not None else source_id}
-        return dict(found)
+        return found   # shared: templates and sections only read references
 
     def excerpt(self, excerpt_id: str) -> dict:
         """{"id", "anchor", "study"} of an excerpt; the excerpt joins the appendix."""
