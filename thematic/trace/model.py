@@ -177,7 +177,7 @@ def expand(children: dict[str, list[str]], codes: list[str]) -> list[tuple[str, 
     """(code, the listed grouping code it came through or None) for codes and their
     descendants, listed codes first."""
     out: dict[str, str | None] = {}
-    todo = [(c, None) for c in codes]
+    todo: list[tuple[str, str | None]] = [(c, None) for c in codes]
     while todo:
         code, via = todo.pop(0)
         if code not in out:
@@ -364,15 +364,16 @@ def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
     memberships = db.topic_memberships(store, excerpt.id)
     labels = db.topic_labels(store, [(r, k) for r, k, _ in memberships])
     for run, topic, moved in memberships:
-        for t in ctx.themes:
-            if (run, topic) not in t.topics:
+        for accepted in ctx.themes:
+            if (run, topic) not in accepted.topics:
                 continue
             if moved and not policy.reassigned:
                 node.not_evidence_topics.append(Support(
-                    ThemeRef(t.id, ctx.names[t.id]), "topic", run=run, topic=topic,
-                    label=labels.get((run, topic)), reassigned=True))
+                    ThemeRef(accepted.id, ctx.names[accepted.id]), "topic", run=run,
+                    topic=topic, label=labels.get((run, topic)), reassigned=True))
                 continue
-            reached, through = t.id, None
+            reached: str | None = accepted.id
+            through: str | None = None
             while reached is not None:
                 node.supports.append(Support(ThemeRef(reached, ctx.names[reached]), "topic",
                                              run=run, topic=topic,
