@@ -199,3 +199,86 @@ def test_library_chain_has_both_directions(built):
         found = trace.chain(store, "F004")
     assert found.kind == "excerpt" and found.excerpt.source.citation == "Smith 2022"
     assert [t.id for c in found.excerpt.codings for t in c.themes] == ["hope"]
+
+
+def test_one_model_three_renderers(built, run):
+    """The CLI prints what the library's renderers return, for every kind of chain."""
+    with open_store(built) as store:
+        for ident in ("role-ambiguity", "digital", "F003"):
+            found = trace.chain(store, ident)
+            assert run("trace", ident).output == trace.to_text(found)
+            assert run("trace", ident, "--format", "md").output == trace.to_markdown(found)
+            assert json.loads(run("trace", ident, "--json").output) == trace.to_json(found)
+
+
+def test_excerpt_chain_json_exact(built, run):
+    result = run("trace", "F001", "--json")
+    assert result.exit_code == 0
+    assert result.output == JSON_F001
+
+
+JSON_F001 = """\
+{
+  "kind": "excerpt",
+  "id": "F001",
+  "theme": null,
+  "code": null,
+  "excerpt": {
+    "id": "F001",
+    "text": "Peer workers were unclear about their role in the team.",
+    "file": "corpus/findings.csv",
+    "location": "row 2, column finding",
+    "start": 0,
+    "end": 55,
+    "source": {
+      "id": "1",
+      "citation": "Cooper 2024",
+      "title": "Peer roles in community teams",
+      "file": "corpus/studies.csv",
+      "location": "row 2"
+    },
+    "codings": [
+      {
+        "id": 1,
+        "codebook": "peer-support",
+        "codebook_version": "1",
+        "current_version": true,
+        "code_id": "role-ambiguity",
+        "code_name": "Role ambiguity",
+        "coder": "gold",
+        "status": "accepted",
+        "method": "import",
+        "rule": "gold.csv:2",
+        "score": null,
+        "start": null,
+        "end": null,
+        "themes": [
+          {
+            "id": "role-ambiguity",
+            "name": "Role ambiguity"
+          }
+        ]
+      }
+    ],
+    "supports": [
+      {
+        "theme": {
+          "id": "role-ambiguity",
+          "name": "Role ambiguity"
+        },
+        "via": "coding",
+        "coding": 1,
+        "code": "role-ambiguity",
+        "coder": "gold",
+        "run": null,
+        "topic": null,
+        "label": null,
+        "through": null,
+        "reassigned": false
+      }
+    ],
+    "not_evidence": {},
+    "not_evidence_topics": []
+  }
+}
+"""

@@ -11,6 +11,12 @@ Accepted codings are evidence only when their coder is one of the policy's coder
 
 Counts of evidence are excerpt–code pairs: an excerpt several evidence coders gave the same
 code counts once. The report's Methods state the policy (``Policy.statement``).
+
+Members of an accepted topic candidate are evidence for its theme, except members HDBSCAN
+left as outliers that BERTopic's reduce_outliers then reassigned to the topic (``--cluster
+hdbscan``): the model never placed them, so they count only when the researcher says so
+(the project setting ``evidence_reassigned``, ``thematic evidence outliers count``), and
+the report and ``thematic trace`` then mark them.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ from thematic.store import codings as db
 from thematic.store.db import Store
 
 SETTING = "evidence_coders"
+REASSIGNED = "evidence_reassigned"
 AUTOMATIC = "auto:"
 
-__all__ = ["SETTING", "Policy", "resolve", "set_coders"]
+__all__ = ["REASSIGNED", "SETTING", "Policy", "resolve", "set_coders", "set_reassigned"]
 
 
 @dataclass
@@ -32,6 +39,7 @@ class Policy:
     coders: list[str]                       # whose accepted codings are evidence
     rule: str                               # named | setting | reconciled | human | imported
     excluded: dict[str, str] = field(default_factory=dict)   # coder → why not evidence
+    reassigned: bool = False                # do topic members reassigned from outliers count
 
     def statement(self) -> str:
         """The policy in one sentence, for the report's Methods."""
@@ -45,6 +53,11 @@ class Policy:
         if self.excluded:
             text += " Not evidence: " + "; ".join(f"{c} ({r})" for c, r in
                                                   sorted(self.excluded.items())) + "."
+        if self.reassigned:
+            # said only when it departs from the default, so reports made under the
+            # default read as before
+            text += (" Members of accepted topic candidates that HDBSCAN left as outliers "
+                     "and BERTopic reassigned count as evidence too (marked as reassigned).")
         return text
 
     def to_dict(self) -> dict:
@@ -69,7 +82,8 @@ def resolve(store: Store, coders: list[str] | None = None) -> Policy:
         else:
             chosen, rule = _default(methods)
     excluded = {who: _why(who, kinds) for who, kinds in methods.items() if who not in chosen}
-    return Policy(coders=sorted(chosen), rule=rule, excluded=excluded)
+    return Policy(coders=sorted(chosen), rule=rule, excluded=excluded,
+                  reassigned=store.get_meta(REASSIGNED) == "count")
 
 
 def _default(methods: dict[str, set[str]]) -> tuple[list[str], str]:
@@ -103,4 +117,15 @@ def set_coders(store: Store, coders: list[str]) -> Policy:
         else:
             db.clear_meta(store, SETTING)
         store.log("evidence set", SETTING, {"coders": list(coders)})
+    return resolve(store)
+
+
+def set_reassigned(store: Store, count: bool) -> Policy:
+    """Count (or not, the default) topic members reassigned from HDBSCAN's outliers."""
+    with store.transaction("evidence outliers"):
+        if count:
+            store.set_meta(REASSIGNED, "count")
+        else:
+            db.clear_meta(store, REASSIGNED)
+        store.log("evidence outliers", REASSIGNED, {"count": bool(count)})
     return resolve(store)

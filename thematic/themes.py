@@ -35,6 +35,10 @@ class Evidence:
     by_code: dict[str, list[str]]            # code id → excerpt ids (import order)
     topic_members: list[str]                 # excerpt ids from accepted topics
     children: list[str] = field(default_factory=list)   # descendant themes included
+    # topic members HDBSCAN left as outliers and reduce_outliers reassigned: counted (and in
+    # topic_members) only when the evidence policy says so, else listed here as left out
+    reassigned: list[str] = field(default_factory=list)
+    reassigned_left_out: list[str] = field(default_factory=list)
 
 
 def slugify(name: str) -> str:
@@ -56,16 +60,20 @@ def get_theme(store: Store, theme_id: str) -> Theme:
     return lookup.theme(store, theme_id)
 
 
-def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None) -> Evidence:
+def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None,
+             reassigned: bool | None = None) -> Evidence:
     """The theme's evidence, recomputed from accepted codings and accepted topics.
 
-    ``coders``: whose accepted codings count (default: the evidence policy in force,
+    ``coders``: whose accepted codings count; ``reassigned``: whether topic members
+    reassigned from the outliers count (default for both: the evidence policy in force,
     thematic.evidence.resolve)."""
-    from thematic.evidence import resolve
+    from thematic.evidence import REASSIGNED, resolve
 
     theme = get_theme(store, theme_id)
     if coders is None:
         coders = resolve(store).coders
+    if reassigned is None:
+        reassigned = store.get_meta(REASSIGNED) == "count"
     everything = {t.id: t for t in db.list_themes(store)}
     family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
     # dicts keep first-seen order and test membership in O(1) (a list made this quadratic)
@@ -81,8 +89,13 @@ def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None) ->
             by_code.setdefault(code, {})[excerpt] = None
             positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]
-    topic_members = []
-    for excerpt, source, pos in db.topic_members(store, pairs):
+    topic_members, moved, left_out = [], [], []
+    for excerpt, source, pos, was_outlier in db.topic_members(store, pairs):
+        if was_outlier and not reassigned:
+            left_out.append(excerpt)
+            continue
+        if was_outlier:
+            moved.append(excerpt)
         topic_members.append(excerpt)
         positions[excerpt], sources[excerpt] = pos, source
     ordered = {code: sorted(ids, key=positions.__getitem__) for code, ids in by_code.items()}
@@ -90,7 +103,8 @@ def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None) ->
     return Evidence(theme_id=theme.id, excerpts=excerpts,
                     studies=db.source_order(store, set(sources.values())),
                     by_code=dict(sorted(ordered.items())), topic_members=topic_members,
-                    children=[m.id for m in family[1:]])
+                    children=[m.id for m in family[1:]], reassigned=moved,
+                    reassigned_left_out=[e for e in left_out if e not in positions])
 
 
 def _descendants(everything: dict[str, Theme], theme_id: str) -> list[str]:

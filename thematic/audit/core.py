@@ -90,6 +90,7 @@ class Audit:
         self.markers_only: list[str] = []   # reports with no rendering record to re-render
         self._themes: list | None = None
         self._evidence: dict = {}
+        self._coders: list[str] | None = None   # the evidence policy's coders, read once
 
     def add(self, severity: str, check: str, message: str, fix: str = "", **where) -> None:
         self.problems.append(Problem(severity, check, message,
@@ -105,7 +106,15 @@ class Audit:
 
     def evidence(self, theme_id: str, coders: list[str] | None = None):
         """A theme's evidence by ``coders`` (None: the evidence policy in force)."""
-        key = (theme_id, None if coders is None else tuple(coders))
+        if coders is None:
+            # resolved once and keyed like an explicit list: the store checks and the claims
+            # of a report rendered under the policy then share each theme's evidence
+            if self._coders is None:
+                from thematic.evidence import resolve
+
+                self._coders = resolve(self.store).coders
+            coders = self._coders
+        key = (theme_id, tuple(coders))
         if key not in self._evidence:
             from thematic.themes import evidence
 

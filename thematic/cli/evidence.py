@@ -41,6 +41,19 @@ def set_(app: App, coders: str | None, default: bool, as_json: bool) -> None:
     _print(set_coders(app.store(), names), as_json)
 
 
+@evidence.command("outliers")
+@click.argument("choice", type=click.Choice(["count", "exclude"]))
+@json_option
+@pass_app
+def outliers(app: App, choice: str, as_json: bool) -> None:
+    """Whether members of accepted topic candidates that HDBSCAN left as outliers and
+    BERTopic reassigned (--cluster hdbscan) are evidence: exclude (the default) or count
+    (the report and `thematic trace` then mark them)."""
+    from thematic.evidence import set_reassigned
+
+    _print(set_reassigned(app.store(), choice == "count"), as_json)
+
+
 def _print(policy, as_json: bool) -> None:
     if as_json:
         emit([], as_json=True, document={**policy.to_dict(), "statement": policy.statement()})

@@ -95,12 +95,11 @@ def show(app: App, finding_id: str, full: bool, as_json: bool) -> None:
     click.echo(f"  evidence: {len(ev.excerpts)} excerpt(s) from {len(ev.studies)} "
                f"study(ies): {', '.join(ev.studies) or '-'}")
     if full:
-        from thematic.cli.audit import _theme
-        from thematic.trace import chain
+        from thematic.trace import chain, to_text
 
         for theme_id in f.themes:
-            click.echo("\n".join("  " + line for line in _theme(chain(store, theme_id).theme,
-                                                                   0)))
+            click.echo("\n".join("  " + line for line in
+                                  to_text(chain(store, theme_id)).splitlines()))
 
 
 @finding.command("remove")

@@ -8,30 +8,42 @@ resolves).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from thematic.report.markdown import anchor
+
+
+class Accepted(NamedTuple):
+    """One accepted coding, as much of it as a report reads."""
+    excerpt_id: str
+    codebook_id: int
+    code_id: str
+    coder: str
 
 
 @dataclass
 class Index:
     sources: dict = field(default_factory=dict)          # id → Source (study-list order)
     excerpts: dict = field(default_factory=dict)         # id → Excerpt (import order)
-    accepted: list = field(default_factory=list)         # accepted Coding rows
+    accepted: list = field(default_factory=list)         # Accepted rows
     books: dict = field(default_factory=dict)            # codebook row id → Codebook
     current: dict = field(default_factory=dict)          # codebook name → current Codebook
     cited: set = field(default_factory=set)              # excerpt ids the report refers to
+    # a 100k-excerpt report refers to excerpts ~400k times: their anchors and study
+    # references are made once
+    _anchors: dict = field(default_factory=dict, repr=False)
+    _studies: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, store, coders: list[str] | None = None) -> Index:
         """Everything the report reads; ``coders``: the evidence coders (None: all)."""
         from thematic.store.codebooks import get_codebook, list_codebooks
-        from thematic.store.codings import list_codings
+        from thematic.store.codings import accepted_rows
         from thematic.store.corpus import list_excerpts, list_sources
 
         index = cls(sources={s.id: s for s in list_sources(store)},
                     excerpts={e.id: e for e in list_excerpts(store, analysed=True)},
-                    accepted=[c for c in list_codings(store, status="accepted", analysed=True)
-                              if coders is None or c.coder in coders])
+                    accepted=[Accepted._make(r) for r in accepted_rows(store, coders)])
         for book in list_codebooks(store):
             if book.current:
                 index.current[book.name] = get_codebook(store, id=book.id)
@@ -42,15 +54,22 @@ class Index:
     # --- references ----------------------------------------------------------------------
     def study(self, source_id: str) -> dict:
         """{"id", "anchor", "citation"} of a study (a link target in the reference list)."""
-        source = self.sources.get(source_id)
-        return {"id": source_id, "anchor": anchor("study", source_id),
+        found = self._studies.get(source_id)
+        if found is None:
+            source = self.sources.get(source_id)
+            found = self._studies[source_id] = {
+                "id": source_id, "anchor": anchor("study", source_id),
                 "citation": source.citation if source is not None else source_id}
+        return found   # shared: templates and sections only read references
 
     def excerpt(self, excerpt_id: str) -> dict:
         """{"id", "anchor", "study"} of an excerpt; the excerpt joins the appendix."""
         self.cited.add(excerpt_id)
         found = self.excerpts.get(excerpt_id)
-        return {"id": excerpt_id, "anchor": anchor("excerpt", excerpt_id),
+        mark = self._anchors.get(excerpt_id)
+        if mark is None:
+            mark = self._anchors[excerpt_id] = anchor("excerpt", excerpt_id)
+        return {"id": excerpt_id, "anchor": mark,
                 "study": self.study(found.source_id) if found is not None else None}
 
     def position(self, excerpt_id: str) -> int:

@@ -47,7 +47,13 @@ def escape(value: object) -> str:
     leading and trailing whitespace is dropped (at a line start, four spaces would open a
     code block; at a line end, two would make a hard break).
     """
-    text = _BREAKS.sub(" ", "" if value is None else str(value)).strip()
+    text = value if type(value) is str else ("" if value is None else str(value))
+    if _ANY_BREAK.search(text) is not None:
+        text = _BREAKS.sub(" ", text)
+    text = text.strip()
+    if _TOUCHED.search(text) is None:
+        # most values (ids, names, plain prose) need no escape: one scan, no substitution
+        return _escape_start(text)
     # one regex pass, a Python call only per special character (a per-character loop
     # dominated rendering a report of 100k excerpts)
     escaped = _SPECIAL.sub(_escape_one, text)
@@ -56,6 +62,9 @@ def escape(value: object) -> str:
 
 
 _SPECIAL = re.compile("[" + re.escape("".join(sorted(ALWAYS))) + "_]")
+#: A character escape() may change: a special one, or the ":" of an emoji shortcode.
+_TOUCHED = re.compile("[" + re.escape("".join(sorted(ALWAYS))) + "_:]")
+_ANY_BREAK = re.compile(r"[\r\n]")
 
 
 def _escape_one(match: re.Match) -> str:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from thematic.errors import ThematicError, nearest
-from thematic.report import markdown
+from thematic.report import markdown, rows
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENTRY = "report.md.j2"
@@ -124,6 +124,9 @@ def environment(user_dir: Path | None = None):
         "plural": _plural,
         "fixed": lambda v, digits=2: "" if v is None else f"{float(v):.{int(digits)}f}",
         "url": _url,
+        "excerpt_links": lambda refs: Markup(rows.excerpt_links(refs)),
+        "study_links": lambda refs: Markup(rows.study_links(refs)),
+        "appendix_entries": lambda entries: Markup(rows.appendix_entries(entries)),
     })
     return env
 

@@ -73,6 +73,11 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             "by_study": {s: by_study[s] for s in index.study_order(by_study)},
             "codes": _codes(index, theme, ev),
             "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            # members reassigned from HDBSCAN's outliers: counted by the evidence policy
+            # (marked), or left out (said, so a reader knows they exist)
+            "reassigned": [index.excerpt(e) for e in ev.reassigned if e in index.excerpts],
+            "reassigned_left_out": len([e for e in ev.reassigned_left_out
+                                        if e in index.excerpts]),
             "topics": [list(pair) for pair in theme.topics],
             "origins": [],
             "quotes": quotes,
@@ -259,7 +264,8 @@ def appendix(rendered: list[dict]) -> dict:
     """The appendix skeleton (theme → code); fill_appendix adds the excerpts."""
     return {"themes": [{"id": t["id"], "name": t["name"], "anchor": t["anchor"],
                         "codes": [{"id": c["id"], "name": c["name"], "excerpts": []}
-                                  for c in t["codes"]], "other": []} for t in rendered],
+                                  for c in t["codes"]], "other": [], "reassigned": []}
+                        for t in rendered],
             "excerpts": []}
 
 
@@ -274,8 +280,10 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
             ids = [e for e in ev.by_code.get(code["id"], []) if e in index.excerpts]
             code["excerpts"] = [index.excerpt(e) for e in ids]
             in_codes.update(ids)
+        moved = set(ev.reassigned)
         others = [e for e in ev.excerpts if e in index.excerpts and e not in in_codes]
-        theme["other"] = [index.excerpt(e) for e in others]
+        theme["other"] = [index.excerpt(e) for e in others if e not in moved]
+        theme["reassigned"] = [index.excerpt(e) for e in others if e in moved]
         for eid in ev.excerpts:
             member_of.setdefault(eid, []).append(theme["id"])
     codes_of = index.codes_by_excerpt()

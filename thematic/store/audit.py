@@ -325,9 +325,14 @@ def source_files(store: Store, source_ids: list[str]) -> dict[str, str]:
 
 def topics_of_excerpt(store: Store, excerpt_id: str) -> list[tuple[int, int]]:
     """(run, topic) of every topic the excerpt is a member of (outliers aside)."""
-    return [(r[0], r[1]) for r in store.query(
-        "SELECT run_id, topic FROM topic_members WHERE excerpt_id = ? AND topic >= 0 "
-        "ORDER BY run_id, topic", (excerpt_id,))]
+    return [(r, t) for r, t, _ in topic_memberships(store, excerpt_id)]
+
+
+def topic_memberships(store: Store, excerpt_id: str) -> list[tuple[int, int, bool]]:
+    """(run, topic, reassigned from the outliers) of every topic the excerpt is in."""
+    return [(r[0], r[1], bool(r[2])) for r in store.query(
+        "SELECT run_id, topic, reassigned FROM topic_members WHERE excerpt_id = ? "
+        "AND topic >= 0 ORDER BY run_id, topic", (excerpt_id,))]
 
 
 def topic_labels(store: Store, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:

@@ -148,16 +148,20 @@ def accepted_codings(store: Store, codebook: str, code_ids: list[str],
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-def topic_members(store: Store, pairs: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
-    """(excerpt id, source id, position) of the members of these (run, topic) pairs."""
-    out: dict[str, tuple[str, str, int]] = {}
+def topic_members(store: Store, pairs: list[tuple[int, int]]
+                  ) -> list[tuple[str, str, int, bool]]:
+    """(excerpt id, source id, position, reassigned from the outliers) of the members of
+    these (run, topic) pairs; an excerpt in several counts as reassigned only when it is
+    reassigned in each."""
+    out: dict[str, tuple[str, str, int, bool]] = {}
     for run_id, topic in pairs:
         for r in store.query(
-                "SELECT m.excerpt_id, e.source_id, e.position FROM topic_members m "
-                "JOIN excerpts e ON e.id = m.excerpt_id WHERE m.run_id = ? AND m.topic = ? "
-                f"AND {ANALYSED}",
+                "SELECT m.excerpt_id, e.source_id, e.position, m.reassigned FROM "
+                "topic_members m JOIN excerpts e ON e.id = m.excerpt_id WHERE m.run_id = ? "
+                f"AND m.topic = ? AND {ANALYSED}",
                 (run_id, topic)):
-            out[r[0]] = (r[0], r[1], r[2])
+            moved = bool(r[3]) and out.get(r[0], (0, 0, 0, True))[3]
+            out[r[0]] = (r[0], r[1], r[2], moved)
     return sorted(out.values(), key=lambda t: t[2])
 
 

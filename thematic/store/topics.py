@@ -71,10 +71,13 @@ def insert_candidates(store: Store, candidates: list[Candidate]) -> None:
 
 
 def insert_members(store: Store, run_id: int,
-                   members: list[tuple[str, int, float | None]]) -> None:
-    """members: (excerpt id, topic, probability)."""
-    store.executemany("INSERT INTO topic_members (run_id, topic, excerpt_id, probability) "
-                      "VALUES (?, ?, ?, ?)", [(run_id, t, e, p) for e, t, p in members])
+                   members: list[tuple[str, int, float | None]],
+                   reassigned: set[str] | frozenset[str] = frozenset()) -> None:
+    """members: (excerpt id, topic, probability); ``reassigned``: the excerpt ids HDBSCAN
+    left as outliers that reduce_outliers reassigned to their topic."""
+    store.executemany("INSERT INTO topic_members (run_id, topic, excerpt_id, probability, "
+                      "reassigned) VALUES (?, ?, ?, ?, ?)",
+                      [(run_id, t, e, p, int(e in reassigned)) for e, t, p in members])
 
 
 def list_runs(store: Store) -> list[Run]:

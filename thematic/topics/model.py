@@ -72,6 +72,8 @@ class Fit:
     outlier_share: float
     notes: list[str] = field(default_factory=list)
     stability: dict[int, float] = field(default_factory=dict)   # average/ward: k → mean ARI
+    # per text: HDBSCAN left it an outlier and reduce_outliers moved it into a topic
+    reassigned: list[bool] = field(default_factory=list)
 
 
 def _embedder(backend):
@@ -247,6 +249,7 @@ def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_to
         # BERTopic warns about custom topic lists meant for interactive use; the run
         # reports what happened in ``notes`` instead.
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
+        before = [int(t) for t in topics]
         topics = model.reduce_outliers(texts, topics, strategy="embeddings",
                                        embeddings=vectors)
         model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(texts),
@@ -255,9 +258,14 @@ def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_to
         topics = list(model.topics_)
         probs = None
         method += " + reduce_outliers(embeddings)"
+    else:
+        before = None
     topics = [int(t) for t in topics]
     keywords, ctfidf = _bertopic_words(model, topics)
-    return _describe(keywords, ctfidf, vectors, topics, probs, method, share0, notes)
+    fitted = _describe(keywords, ctfidf, vectors, topics, probs, method, share0, notes)
+    if before is not None:
+        fitted.reassigned = [b == -1 and t != -1 for b, t in zip(before, topics)]
+    return fitted
 
 
 def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, profile,

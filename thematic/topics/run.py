@@ -169,7 +169,8 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
         tdb.insert_candidates(store, candidates)
         probability = _probabilities(owner, fitted)
         tdb.insert_members(store, run_id, [(excerpts[i].id, t, probability.get(i))
-                                           for i, t in sorted(members.items())])
+                                           for i, t in sorted(members.items())],
+                           reassigned(excerpts, owner, fitted, members))
         store.log("topics run", str(run_id), {
             "model": backend.name, **params,
             "topics": [[c.topic, c.label, c.size] for c in candidates]})
@@ -215,6 +216,19 @@ def _members(excerpts, owner: list[int], topics: list[int]) -> dict[int, int]:
         best = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] < 0, kv[0]))
         out[i] = best[0][0]
     return out
+
+
+def reassigned(excerpts, owner: list[int], fitted, members: dict[int, int]) -> set[str]:
+    """The excerpts whose topic comes only from texts reduce_outliers reassigned: HDBSCAN
+    left every one of its texts in that topic an outlier (the evidence policy's concern)."""
+    if not fitted.reassigned:
+        return set()
+    kept: set[int] = set()
+    moved: set[int] = set()
+    for i, t, flag in zip(owner, fitted.topics, fitted.reassigned):
+        if t == members.get(i) and t != -1:
+            (moved if flag else kept).add(i)
+    return {excerpts[i].id for i in moved - kept}
 
 
 def _probabilities(owner: list[int], fitted) -> dict[int, float]:

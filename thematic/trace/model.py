@@ -1,4 +1,5 @@
-"""Traceability chains: what supports a theme, and what an excerpt supports.
+"""The trace model: traceability chains, what supports a theme and what an excerpt
+supports (the renderers are trace/text.py and trace/markdown.py).
 
 ``chain(store, id)`` resolves ``id`` as a theme, else a code, else an excerpt, and returns
 the chain both ways: theme → sub-themes → codes → excerpts → studies (with file, location
@@ -6,9 +7,11 @@ and offsets), and excerpt → codings (coder, status, rule) → codes → themes
 always the ACCEPTED codings (``thematic.themes.evidence``); an excerpt's chain lists every
 coding so a reviewer sees the rejected and proposed ones too.
 
-``to_markdown(chain)`` writes a reviewer's appendix fragment with the report's anchors
-(``#theme-…``, ``#excerpt-…``, ``#study-…``), quote markers and claim markers, so
-``thematic audit`` can check it like a report.
+One model (the ``Chain`` dataclasses built here), three renderers: ``to_text`` (what
+``thematic trace`` prints; trace/text.py), ``to_markdown`` (a reviewer's appendix fragment
+with the report's anchors, quote and claim markers, which ``thematic audit`` can check like a
+report; trace/markdown.py) and ``to_json`` (the model's fields). The wording of a coding, a
+support and a location (``coding_text``, ``support_text``, ``where``) is shared by all.
 """
 
 from __future__ import annotations
@@ -16,10 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from thematic.errors import ThematicError, nearest
-
-# The report's own anchors and escaping, so a trace fragment reads (and audits) like it.
-from thematic.report.markdown import anchor, attr
-from thematic.report.markdown import escape as md_escape
 from thematic.store import audit as db
 from thematic.store.db import Store
 
@@ -69,6 +68,7 @@ class Support:
     topic: int | None = None
     label: str | None = None         # the candidate's label
     through: str | None = None       # the sub-theme it reaches the theme through
+    reassigned: bool = False         # a member HDBSCAN left as an outlier, then reassigned
 
 
 @dataclass
@@ -83,6 +83,8 @@ class ExcerptNode:
     codings: list[CodingNode] = field(default_factory=list)
     supports: list[Support] = field(default_factory=list)    # excerpt chains only
     not_evidence: dict[int, str] = field(default_factory=dict)  # coding id → why not
+    # memberships of accepted topics the evidence policy does not count (reassigned ones)
+    not_evidence_topics: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +104,10 @@ class TopicNode:
     run: int
     topic: int
     excerpts: list[ExcerptNode] = field(default_factory=list)
+    # members HDBSCAN left as outliers and BERTopic reassigned: in ``excerpts`` (marked)
+    # when the evidence policy counts them, else only here
+    reassigned: list[str] = field(default_factory=list)
+    counted: bool = False            # does the evidence policy count the reassigned ones
 
 
 @dataclass
@@ -171,7 +177,7 @@ def expand(children: dict[str, list[str]], codes: list[str]) -> list[tuple[str, 
     """(code, the listed grouping code it came through or None) for codes and their
     descendants, listed codes first."""
     out: dict[str, str | None] = {}
-    todo = [(c, None) for c in codes]
+    todo: list[tuple[str, str | None]] = [(c, None) for c in codes]
     while todo:
         code, via = todo.pop(0)
         if code not in out:
@@ -255,6 +261,7 @@ class _Context:
 
 
 def _theme_node(store: Store, theme, ctx: _Context) -> ThemeNode:
+    from thematic.evidence import REASSIGNED
     from thematic.store.themes import topic_members
     from thematic.themes import evidence
 
@@ -268,9 +275,12 @@ def _theme_node(store: Store, theme, ctx: _Context) -> ThemeNode:
             found = _code_node(store, theme.codebook, code, ctx, via=via)
             if via is None or found.excerpts:
                 node.codes.append(found)
+    count = store.get_meta(REASSIGNED) == "count"
     for run_id, topic in theme.topics:
-        members = [m[0] for m in topic_members(store, [(run_id, topic)])]
-        node.topics.append(TopicNode(run_id, topic, _excerpt_nodes(store, members, {})))
+        rows = topic_members(store, [(run_id, topic)])
+        members = [m[0] for m in rows if count or not m[3]]
+        node.topics.append(TopicNode(run_id, topic, _excerpt_nodes(store, members, {}),
+                                     [m[0] for m in rows if m[3]], count))
     for child in ctx.themes:
         if child.parent_id == theme.id:
             node.children.append(_theme_node(store, child, ctx))
@@ -351,36 +361,29 @@ def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
         for t in c.themes:
             node.supports.append(Support(t, "coding", coding=c.id, code=c.code_id,
                                          coder=c.coder))
-    labels = db.topic_labels(store, [(r, k) for r, k in db.topics_of_excerpt(store,
-                                                                           excerpt.id)])
-    for run, topic in db.topics_of_excerpt(store, excerpt.id):
-        for t in ctx.themes:
-            if (run, topic) not in t.topics:
+    memberships = db.topic_memberships(store, excerpt.id)
+    labels = db.topic_labels(store, [(r, k) for r, k, _ in memberships])
+    for run, topic, moved in memberships:
+        for accepted in ctx.themes:
+            if (run, topic) not in accepted.topics:
                 continue
-            reached, through = t.id, None
+            if moved and not policy.reassigned:
+                node.not_evidence_topics.append(Support(
+                    ThemeRef(accepted.id, ctx.names[accepted.id]), "topic", run=run,
+                    topic=topic, label=labels.get((run, topic)), reassigned=True))
+                continue
+            reached: str | None = accepted.id
+            through: str | None = None
             while reached is not None:
                 node.supports.append(Support(ThemeRef(reached, ctx.names[reached]), "topic",
                                              run=run, topic=topic,
                                              label=labels.get((run, topic)),
-                                             through=through))
+                                             through=through, reassigned=moved))
                 through, reached = reached, parents.get(reached)
     return node
 
 
-# --- Markdown (a reviewer's appendix fragment) ----------------------------------------------
-
-def to_markdown(found: Chain) -> str:
-    """The chain as a Markdown fragment with the report's anchors and markers."""
-    out = _Markdown()
-    if found.theme is not None:
-        out.theme(found.theme, 2)
-    elif found.code is not None:
-        out.code(found.code, 2, claim=True)
-    elif found.excerpt is not None:
-        out.excerpt_chain(found.excerpt)
-    out.studies()
-    return "\n".join(out.lines).rstrip() + "\n"
-
+# --- wording every renderer shares --------------------------------------------------------
 
 def where(e: ExcerptNode) -> str:
     """'corpus/findings.csv, row 2, column finding, characters 0–57'."""
@@ -411,112 +414,6 @@ def support_text(s: Support) -> str:
     if s.via == "coding":
         return f"coding {s.coding} ({s.code} by {s.coder})"
     label = f' "{s.label}"' if s.label else ""
-    return (f"member of topic {s.topic}{label} of run {s.run}, which the theme was accepted "
-            "from" + (f" (through sub-theme {s.through})" if s.through else ""))
-
-
-class _Markdown:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.quoted: set[str] = set()
-        self.cited: dict[str, SourceNode] = {}
-
-    def add(self, *lines: str) -> None:
-        self.lines.extend(lines)
-
-    def cite(self, s: SourceNode) -> str:
-        self.cited.setdefault(s.id, s)
-        return f"[{md_escape(s.citation)}](#{anchor('study', s.id)})"
-
-    def theme(self, t: ThemeNode, level: int) -> None:
-        self.add(f'<a id="{anchor("theme", t.id)}"></a>',
-                 f"{'#' * min(level, 6)} Theme: {md_escape(t.name)}", "")
-        if t.description:
-            self.add(md_escape(t.description), "")
-        line = (f"{t.level.capitalize()} theme `{t.id}`: {len(t.evidence)} excerpt(s) from "
-                f"{len(t.studies)} stud{'y' if len(t.studies) == 1 else 'ies'}.")
-        self.add(f'{line} <!-- claim theme="{attr(t.id)}" studies="{len(t.studies)}" '
-                 f'excerpts="{len(t.evidence)}" -->', "")
-        if t.parent:
-            self.add(f"Part of theme {md_escape(t.parent.name)} (`{t.parent.id}`).", "")
-        for code in t.codes:
-            self.code(code, level + 1)
-        for topic in t.topics:
-            self.add(f"{'#' * min(level + 1, 6)} Topic {topic.topic} of run {topic.run}", "")
-            for e in topic.excerpts:
-                self.excerpt(e)
-        for child in t.children:
-            self.theme(child, level + 1)
-
-    def code(self, c: CodeNode, level: int, claim: bool = False) -> None:
-        via = f" (beneath `{c.via}`)" if c.via else ""
-        self.add(f"{'#' * min(level, 6)} Code `{c.id}` — {md_escape(c.name or c.id)}{via}", "")
-        if c.definition:
-            self.add(f"*{md_escape(c.definition)}* ({md_escape(c.codebook)} codebook)", "")
-        if claim:
-            self.add(f"{len(c.excerpts)} excerpt(s) from {len(c.studies)} "
-                     f"stud{'y' if len(c.studies) == 1 else 'ies'}. "
-                     f"<!-- claim code=\"{attr(c.id)}\" codebook=\"{attr(c.codebook)}\" "
-                     f"studies=\"{len(c.studies)}\" excerpts=\"{len(c.excerpts)}\" -->", "")
-            if c.themes:
-                names = ", ".join(f"{md_escape(t.name)} (`{t.id}`)" for t in c.themes)
-                self.add(f"Supports: {names}.", "")
-        if not c.excerpts:
-            self.add("No accepted coding.", "")
-        for e in c.excerpts:
-            self.excerpt(e)
-
-    def excerpt(self, e: ExcerptNode) -> None:
-        coded = "; ".join(coding_text(c) for c in e.codings)
-        coded = f" Coded by {md_escape(coded)}." if coded else ""
-        if e.id in self.quoted:
-            self.add(f"- [{md_escape(e.id)}](#{anchor('excerpt', e.id)}) "
-                     f"({self.cite(e.source)}; quoted above).{coded}", "")
-            return
-        self.quote(e)
-        self.add(f"{md_escape(e.id)}: {md_escape(where(e))}.{coded}", "")
-
-    def quote(self, e: ExcerptNode) -> None:
-        self.quoted.add(e.id)
-        # The marker sits alone on the first line: CommonMark reads a line starting with
-        # "<!--" as raw HTML, so text after it on that line would not be rendered.
-        self.add(f'<a id="{anchor("excerpt", e.id)}"></a>',
-                 f'> <!-- quote excerpt="{attr(e.id)}" -->',
-                 f'> "{md_escape(e.text)}" — {self.cite(e.source)}, '
-                 f"[{md_escape(e.id)}](#{anchor('excerpt', e.id)})", "")
-
-    def excerpt_chain(self, e: ExcerptNode) -> None:
-        self.add(f"## Excerpt {md_escape(e.id)}", "")
-        self.quote(e)
-        title = f", *{md_escape(e.source.title)}*" if e.source.title else ""
-        self.add(f"Source: {self.cite(e.source)}{title}; {md_escape(where(e))}.", "")
-        if not e.codings:
-            self.add("No codings.", "")
-            return
-        self.add("| Code | Codebook | Coder | Status | Method and rule | Themes |",
-                 "| --- | --- | --- | --- | --- | --- |")
-        for c in e.codings:
-            name = f" — {md_escape(c.code_name)}" if c.code_name else ""
-            version = f" {c.codebook_version}" if c.codebook_version else ""
-            rule = md_escape(c.method + (f", {c.rule}" if c.rule else ""))
-            themes = ", ".join(f"{md_escape(t.name)} (`{t.id}`)" for t in c.themes) or "—"
-            self.add(f"| `{c.code_id}`{name} | {md_escape(c.codebook or '?')}"
-                     f"{md_escape(version)} | {md_escape(c.coder)} | {c.status} | {rule} | "
-                     f"{themes} |")
-        self.add("")
-        if e.supports:
-            self.add("Supports:", "")
-            self.add(*(f"- {md_escape(s.theme.name)} (`{s.theme.id}`): "
-                       f"{md_escape(support_text(s))}" for s in e.supports))
-            self.add("")
-
-    def studies(self) -> None:
-        if not self.cited:
-            return
-        self.add("### Studies", "")
-        for sid in study_order(self.cited):
-            s = self.cited[sid]
-            title = f": {md_escape(s.title)}" if s.title else ""
-            place = f" ({md_escape(s.file)}, {md_escape(s.location)})" if s.file else ""
-            self.add(f'<a id="{anchor("study", s.id)}"></a>',
-                     f"- **{md_escape(s.citation)}**{title}{place}", "")
+    moved = (", reassigned there from HDBSCAN's outliers" if s.reassigned else "")
+    return (f"member of topic {s.topic}{label} of run {s.run}{moved}, which the theme was "
+            "accepted from" + (f" (through sub-theme {s.through})" if s.through else ""))
