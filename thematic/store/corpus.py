@@ -300,3 +300,9 @@ def counts(store: Store) -> dict[str, int]:
 def excerpt_sources(store: Store) -> dict[str, str]:
     """excerpt id → its study, without loading texts (bulk readers such as the network)."""
     return dict(store.query("SELECT id, source_id FROM excerpts"))
+
+
+def excerpt_order(store: Store) -> dict[str, tuple[int, str]]:
+    """excerpt id → (position, study), in import order, as tuples (no Excerpt objects)."""
+    return {r[0]: (r[1], r[2]) for r in
+            store.query("SELECT id, position, source_id FROM excerpts ORDER BY position")}
