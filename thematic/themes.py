@@ -23,7 +23,8 @@ from thematic.store.themes import Theme
 
 LEVELS = ("descriptive", "analytical")
 
-__all__ = ["Evidence", "Theme", "accept", "add_theme", "edit", "evidence", "get_theme",
+__all__ = ["Evidence", "Theme", "accept", "add_theme", "edit", "evidence", "evidence_all",
+           "get_theme",
            "list_themes", "merge", "remove", "rename", "slugify", "split"]
 
 
@@ -75,6 +76,45 @@ def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None,
     if reassigned is None:
         reassigned = store.get_meta(REASSIGNED) == "count"
     everything = {t.id: t for t in db.list_themes(store)}
+
+    def codings(member: Theme) -> list[tuple[str, str, str, int]]:
+        return db.accepted_codings(store, member.codebook,
+                                   _expand_groups(store, member.codebook, member.codes),
+                                   coders)
+
+    return _evidence(store, theme, everything, codings, reassigned)
+
+
+def evidence_all(store: Store, *, coders: list[str] | None = None,
+                 reassigned: bool | None = None) -> dict[str, Evidence]:
+    """``evidence`` of every theme (by id, in theme order), the accepted codings read by one
+    query for all of them rather than one per theme and descendant (bulk readers: the
+    report, the theme network)."""
+    from thematic.evidence import REASSIGNED, resolve
+
+    if coders is None:
+        coders = resolve(store).coders
+    if reassigned is None:
+        reassigned = store.get_meta(REASSIGNED) == "count"
+    everything = {t.id: t for t in db.list_themes(store)}
+    expanded = {t.id: set(_expand_groups(store, t.codebook, t.codes))
+                for t in everything.values() if t.codebook and t.codes}
+    wanted: dict[str, set[str]] = {}
+    for t in everything.values():
+        if t.id in expanded:
+            wanted.setdefault(t.codebook, set()).update(expanded[t.id])
+    by_book = db.accepted_codings_by_book(store, wanted, coders)
+
+    def codings(member: Theme) -> list[tuple[str, str, str, int]]:
+        keep = expanded[member.id]
+        return [r for r in by_book.get(member.codebook, ()) if r[1] in keep]
+
+    return {t.id: _evidence(store, t, everything, codings, reassigned)
+            for t in everything.values()}
+
+
+def _evidence(store: Store, theme: Theme, everything: dict[str, Theme], codings,
+              reassigned: bool) -> Evidence:
     family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
     # dicts keep first-seen order and test membership in O(1) (a list made this quadratic)
     by_code: dict[str, dict[str, None]] = {}
@@ -83,9 +123,7 @@ def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None,
     for member in family:
         if not member.codebook or not member.codes:
             continue
-        for excerpt, code, source, pos in db.accepted_codings(
-                store, member.codebook, _expand_groups(store, member.codebook, member.codes),
-                coders):
+        for excerpt, code, source, pos in codings(member):
             by_code.setdefault(code, {})[excerpt] = None
             positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]

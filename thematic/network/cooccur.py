@@ -263,9 +263,10 @@ def _theme_items(store: Store):
     from thematic import themes
 
     found = themes.list_themes(store)
+    everything = themes.evidence_all(store)
     pairs, items, names, attrs = [], [], {}, {}
     for theme in found:
-        evidence = themes.evidence(store, theme.id)
+        evidence = everything[theme.id]
         if not evidence.excerpts:
             continue
         items.append(theme.id)

@@ -59,8 +59,7 @@ def themes(store: Store, coders: list[str] | None = None) -> Outcome:
     if not listed.ok:
         return listed
     data = ThemeData(themes=list(listed.value))
-    for theme in data.themes:
-        data.evidence[theme.id] = themes_room.evidence(store, theme.id, coders=coders)
+    data.evidence = themes_room.evidence_all(store, coders=coders)
     return Outcome(value=data)
 
 

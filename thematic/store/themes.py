@@ -148,6 +148,35 @@ def accepted_codings(store: Store, codebook: str, code_ids: list[str],
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+def accepted_codings_by_book(store: Store, wanted: dict[str, set[str]],
+                             coders: list[str] | None = None
+                             ) -> dict[str, list[tuple[str, str, str, int]]]:
+    """``accepted_codings`` for several codebooks (name → code ids) in one query: codebook
+    name → its rows, in the same order (import order, then code); a caller keeps the codes
+    it wants, so each theme's rows are exactly what ``accepted_codings`` returns."""
+    out: dict[str, list[tuple[str, str, str, int]]] = {book: [] for book in wanted}
+    codes = sorted({c for ids in wanted.values() for c in ids})
+    if not codes:
+        return out
+    by = ""
+    if coders is not None:
+        by = f" AND c.coder IN ({','.join('?' * len(coders))})" if coders else " AND 0"
+    books = sorted(wanted)
+    cursor = store.conn.cursor()
+    cursor.row_factory = None          # plain tuples: no sqlite3.Row per coding
+    rows = cursor.execute(
+        "SELECT DISTINCT c.excerpt_id, c.code_id, e.source_id, e.position, b.name "
+        "FROM codings c JOIN codebooks b ON b.id = c.codebook_id "
+        "JOIN excerpts e ON e.id = c.excerpt_id WHERE c.status = 'accepted' "
+        f"AND b.name IN ({','.join('?' * len(books))}) "
+        f"AND c.code_id IN ({','.join('?' * len(codes))}) AND {ANALYSED}{by} "
+        "ORDER BY e.position, c.code_id", (*books, *codes, *(coders or ())))
+    for excerpt, code, source, pos, book in rows:
+        if code in wanted[book]:
+            out[book].append((excerpt, code, source, pos))
+    return out
+
+
 def topic_members(store: Store, pairs: list[tuple[int, int]]
                   ) -> list[tuple[str, str, int, bool]]:
     """(excerpt id, source id, position, reassigned from the outliers) of the members of
