@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 if TYPE_CHECKING:
     import numpy as np
-
-STATUSES = ("proposed", "accepted", "rejected")
-
 
 class Status(StrEnum):
     """Where a coding stands. Members are str, so they compare equal to the stored text."""
@@ -120,7 +117,8 @@ def mark_reviewed(store: Store, coder: str, excerpt_ids: list[str], codebook_id:
 def coverage(store: Store, coder: str | None = None, codebook_id: int | None = None
              ) -> dict[str, set[str]]:
     """coder → the excerpt ids that coder has reviewed."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if coder is not None:
         where.append("coder = ?")
         params.append(coder)
@@ -138,7 +136,7 @@ def coverage(store: Store, coder: str | None = None, codebook_id: int | None = N
 def add_memo(store: Store, kind: str, target: str, author: str, text: str) -> int:
     cur = store.execute("INSERT INTO memos (target_kind, target_id, author, text, created_at) "
                         "VALUES (?, ?, ?, ?, ?)", (kind, target, author, text, now()))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def memos(store: Store, kind: str | None = None, target: str | None = None) -> list[dict]:
@@ -310,7 +308,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def _filters(codebook_ids: Sequence[int] | None, statuses: Sequence[str] | None,
              coders: Sequence[str] | None) -> tuple[str, list]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     for column, values in (("c.codebook_id", codebook_ids), ("c.status", statuses),
                            ("c.coder", coders)):
         if values is not None:
@@ -378,7 +377,8 @@ def coverage_columns(store: Store, excerpt_ids: list[str],
     import numpy as np
 
     lookup = {e: i for i, e in enumerate(excerpt_ids)}
-    where, params = "", ()
+    where = ""
+    params: tuple[int, ...] = ()
     if codebook_ids is not None:
         where = f" WHERE codebook_id IN ({','.join('?' * len(codebook_ids))})"
         params = tuple(codebook_ids)
