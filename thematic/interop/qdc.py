@@ -17,6 +17,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from thematic.errors import ThematicError
@@ -30,6 +31,9 @@ from thematic.interop.safe import (
     text_of,
     xml_text,
 )
+
+if TYPE_CHECKING:
+    from thematic.store.codebooks import Codebook
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -64,7 +68,7 @@ def pi_json(data: Mapping) -> str:
 
 # --- the codebook as a YAML-shaped dict ------------------------------------------------------
 
-def codebook_dict(codebook: object, store=None) -> dict:
+def codebook_dict(codebook: Mapping | Codebook, store=None) -> dict:
     """The YAML-shaped dict of a codebook: a dict as it is, a stored ``Codebook``
     (thematic.store.codebooks) as the content it was loaded with (exactly, given the store)."""
     if isinstance(codebook, Mapping):
@@ -149,7 +153,7 @@ def _code_extra(code: dict, position: int) -> dict:
     return extra
 
 
-def book_pi(book: dict) -> ET.Element:
+def book_pi(book: dict) -> ET.Element[Any]:  # a processing instruction
     head = {k: book[k] for k in ("name", "version", "title", *META_KEYS) if k in book}
     return ET.ProcessingInstruction(PI, pi_json(head))
 
@@ -227,10 +231,11 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
                             fix="A codebook needs <Codes> with at least one <Code>.")
     out = ReadBook(data={}, origin=origin, extended=bool(head))
     codes: list[dict] = []
-    positions: dict[str, object] = {}
+    positions: dict[str, Any] = {}   # as the instruction holds it: ints in thematic's files
     taken: set[str] = set()
     tried: dict[str, int] = {}
-    todo = [(c, None, 1) for c in reversed(list(children(codes_el, "Code")))]
+    todo: list[tuple[ET.Element, str | None, int]] = [
+        (c, None, 1) for c in reversed(list(children(codes_el, "Code")))]
     while todo:
         el, parent, depth = todo.pop()
         what = _describe(el, len(codes) + 1)

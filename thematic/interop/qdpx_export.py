@@ -69,7 +69,8 @@ class Guids:
     def __init__(self, store) -> None:
         from thematic.store import refi as db
 
-        self._store, self._db, self._cache = store, db, {}
+        self._store, self._db = store, db
+        self._cache: dict[str, dict[str, str]] = {}   # kind → key → GUID
 
     def __call__(self, kind: str, key: str, derive: str | None = None) -> str:
         """The GUID remembered for ``key``, else one derived from ``derive`` (or the key)."""
@@ -103,9 +104,10 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     # Without any codebook the sources alone are exported, to be coded in another program.
     book = resolve_codebook(store, codebook) if codebook or cb.list_codebooks(store) else None
     data = codebook_dict(book, store) if book else {"codes": []}
+    book_name = book.name if book else ""   # without a codebook nothing below uses it
     guid = Guids(store)
-    remembered = remembered_code_guids(store, book.name) if book else {}
-    code_guid = {c["id"]: remembered.get(c["id"]) or guid("code", f"{book.name}:{c['id']}")
+    remembered = remembered_code_guids(store, book_name) if book else {}
+    code_guid = {c["id"]: remembered.get(c["id"]) or guid("code", f"{book_name}:{c['id']}")
                  for c in data["codes"]}
     result = QdpxExport(Path(path), book.name if book else None,
                         book.version if book else None, codes=len(data["codes"]))
@@ -116,7 +118,7 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     codings = []
     for c in cdb.list_codings(store, status=tuple(statuses), coders=coders or None) \
             if book else []:
-        if names.get(c.codebook_id) != book.name:
+        if names.get(c.codebook_id) != book_name:
             continue
         if c.code_id not in code_guid:
             result.skipped_codings += 1
@@ -124,7 +126,7 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         codings.append(c)
     memos = cdb.memos(store)
     # Themes travel as Sets of the exported codebook's codes, with the parents above them.
-    themes = _with_parents([t for t in (_themes(store, book.name) if book else [])
+    themes = _with_parents([t for t in (_themes(store, book_name) if book else [])
                             if any(c in code_guid for c in t.codes)], store)
 
     stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
@@ -187,13 +189,14 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     by_excerpt = defaultdict(list)
     for c in codings:
         by_excerpt[c.excerpt_id].append(c)
-    el_sources = ET.SubElement(root, "Sources") if excerpts else None
+    # Without excerpts there is no <Sources>: the loop below puts nothing in a detached one.
+    el_sources = ET.SubElement(root, "Sources") if excerpts else ET.Element("Sources")
     citations = {s.id: s.citation for s in sources}
     for e in excerpts:
         if e.id in doc_of:
             if doc_of[e.id].first == e.id:
                 _document(el_sources, doc_of[e.id], excerpt_guid[e.id], files, by_excerpt,
-                          refs, (result.codebook, code_guid, user_guid, guid), extensions,
+                          refs, (book_name, code_guid, user_guid, guid), extensions,
                           citations.get(e.source_id, e.source_id))
             continue
         g = excerpt_guid[e.id]
@@ -207,7 +210,7 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
         ET.SubElement(src, "Description").text = xml_text(
             "; ".join(x for x in (citations.get(e.source_id, e.source_id), e.location) if x))
         for c in by_excerpt.get(e.id, []):
-            _selection(src, e, c, result.codebook, code_guid, user_guid, guid, extensions)
+            _selection(src, e, c, book_name, code_guid, user_guid, guid, extensions)
         for target in refs["excerpt"].get(e.id, []):
             ET.SubElement(src, "NoteRef", {"targetGUID": target})
         _values(src, e.attributes, variables, var_guid)
@@ -224,16 +227,17 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     if themes:
         el = ET.SubElement(root, "Sets")
         for t in themes:
-            s = ET.SubElement(el, "Set", {"guid": guid("set", t.id), "name": xml_text(t.name)})
+            set_el = ET.SubElement(el, "Set", {"guid": guid("set", t.id),
+                                               "name": xml_text(t.name)})
             if extensions:
-                s.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
+                set_el.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
             if t.description:
-                ET.SubElement(s, "Description").text = xml_text(t.description)
+                ET.SubElement(set_el, "Description").text = xml_text(t.description)
             for c in t.codes:
                 if c in code_guid:
-                    ET.SubElement(s, "MemberCode", {"targetGUID": code_guid[c]})
+                    ET.SubElement(set_el, "MemberCode", {"targetGUID": code_guid[c]})
             for target in refs["theme"].get(t.id, []):
-                ET.SubElement(s, "MemberNote", {"targetGUID": target})
+                ET.SubElement(set_el, "MemberNote", {"targetGUID": target})
         result.sets = len(themes)
     for target in refs["project"].get("-", []):
         ET.SubElement(root, "NoteRef", {"targetGUID": target})
@@ -425,9 +429,10 @@ def _values(parent: ET.Element, values: dict, variables: dict, var_guid: dict) -
 
 
 def _zip(tmp: Path, qde: bytes, files: dict[str, str], stamp: str) -> None:
-    when = tuple(int(x) for x in (stamp[0:4], stamp[5:7], stamp[8:10], stamp[11:13],
-                                  stamp[14:16], stamp[17:19]))
-    when = when if when[0] >= 1980 else (1980, 1, 1, 0, 0, 0)
+    year, month, day, hour, minute, second = (
+        int(x) for x in (stamp[0:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16],
+                         stamp[17:19]))
+    when = (year, month, day, hour, minute, second) if year >= 1980 else (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in [("project.qde", qde), *sorted(
                 (n, t.encode("utf-8")) for n, t in files.items())]:
