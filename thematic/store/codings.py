@@ -45,6 +45,13 @@ class Coding:
     created_at: str | None = None
     updated_at: str | None = None
 
+    @property
+    def stored_id(self) -> int:
+        """The id of a coding read from the store (one not yet added has none)."""
+        if self.id is None:
+            raise RuntimeError(f"coding {self.code_id} on {self.excerpt_id} is not stored")
+        return self.id
+
 
 _COLUMNS = ("excerpt_id", "codebook_id", "code_id", "coder", "start", "end", "method",
             "origin", "score", "status", "memo")
