@@ -243,7 +243,7 @@ def reconcile(store: Store, coders: list[str] | None = None, *, as_coder: str = 
 
     def save() -> int:
         for c in old_codings:
-            codings_db.remove_coding(store, c.id)
+            codings_db.remove_coding(store, c.stored_id)
         for coder, excerpt, version in old_coverage:
             codings_db.unmark_reviewed(store, coder, excerpt, version)
         added = codings_db.add_codings(store, rows)
