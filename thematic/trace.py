@@ -171,7 +171,7 @@ def expand(children: dict[str, list[str]], codes: list[str]) -> list[tuple[str, 
     """(code, the listed grouping code it came through or None) for codes and their
     descendants, listed codes first."""
     out: dict[str, str | None] = {}
-    todo = [(c, None) for c in codes]
+    todo: list[tuple[str, str | None]] = [(c, None) for c in codes]
     while todo:
         code, via = todo.pop(0)
         if code not in out:
@@ -354,10 +354,11 @@ def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
     labels = db.topic_labels(store, [(r, k) for r, k in db.topics_of_excerpt(store,
                                                                            excerpt.id)])
     for run, topic in db.topics_of_excerpt(store, excerpt.id):
-        for t in ctx.themes:
-            if (run, topic) not in t.topics:
+        for theme in ctx.themes:
+            if (run, topic) not in theme.topics:
                 continue
-            reached, through = t.id, None
+            reached: str | None = theme.id
+            through: str | None = None
             while reached is not None:
                 node.supports.append(Support(ThemeRef(reached, ctx.names[reached]), "topic",
                                              run=run, topic=topic,
