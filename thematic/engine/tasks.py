@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-try:  # a worker always has distributed; this module is imported only on the engine path
+if TYPE_CHECKING:
     from distributed.diagnostics.plugin import WorkerPlugin
-except ImportError:  # pragma: no cover - thematic.engine.cluster reports E561 first
-    WorkerPlugin = object
+else:
+    try:  # a worker always has distributed; this module is imported only on the engine path
+        from distributed.diagnostics.plugin import WorkerPlugin
+    except ImportError:  # pragma: no cover - thematic.engine.cluster reports E561 first
+        WorkerPlugin = object
 
 _BACKENDS: dict[str, object] = {}
 
@@ -57,9 +61,8 @@ def code_partition(items: Sequence[tuple[str, str]] | bytes, rules, model: str |
     tuples, excerpts, negated, excluded)."""
     from thematic.coding.auto import code_batch
 
-    if isinstance(items, bytes):
-        items = pickle.loads(items)
-    result = code_batch(items, rules, model=model)
+    pairs = pickle.loads(items) if isinstance(items, bytes) else items
+    result = code_batch(pairs, rules, model=model)
     return ([(p.excerpt_id, p.code, p.start, p.end, p.origin) for p in result.proposals],
             result.excerpts, result.negated, result.excluded)
 
