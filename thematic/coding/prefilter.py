@@ -165,6 +165,18 @@ class Prefilter:
         hits = [(reach[key], row) for key, row, _ in found if key in reach]
         if not hits and not self.unanchored:
             return []
+        chosen, spans, whole = self._candidates(doc, found, hits)
+        if not chosen:
+            return []
+        matcher = self._matcher(tuple(sorted(chosen)))
+        if whole:
+            return matcher(doc, allow_missing=True)
+        return _in_windows(matcher, doc, spans)
+
+    def _candidates(self, doc, found: list, hits: list[tuple[list[int], int]]
+                    ) -> tuple[set[int], dict[int, int], bool]:
+        """(the patterns whose gate and other anchors are there, window start → end to run
+        them over, whether one of them needs the whole document)."""
         plan = self.plan
         n = len(doc)
         spans: dict[int, int] = {}              # window start → end
@@ -180,49 +192,17 @@ class Prefilter:
                         present = {m[0] for m in found}
                     if gate.isdisjoint(present):
                         continue
-                # Each check: one of its words between its offsets from the primary, read
-                # from the tokens of a short window or from the document's attribute values.
-                for offsets, get, words, lo, hi in checks:
-                    if offsets is not None:
-                        for p in offsets:
-                            p += row
-                            if 0 <= p < n and get(doc[p]) in words:
-                                break
-                        else:
-                            break
-                        continue
-                    column = columns.get(get)
-                    if column is None:
-                        column = columns[get] = doc.to_array(get).tolist()
-                    start = 0 if lo is None else max(0, row + lo)
-                    end = n if hi is None else row + hi + 1
-                    if end <= start or words.isdisjoint(column[start:end]):
-                        break
-                else:
-                    chosen.add(i)
-                    if before == INF or after == INF:
-                        whole = True
-                        continue
-                    low = max(0, row - int(before))
-                    spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
+                if not _checks_pass(checks, doc, row, n, columns):
+                    continue
+                chosen.add(i)
+                if before == INF or after == INF:
+                    whole = True
+                    continue
+                low = max(0, row - int(before))
+                spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
         if whole:
             chosen |= self.unanchored
-        if not chosen:
-            return []
-        matcher = self._matcher(tuple(sorted(chosen)))
-        if whole:
-            return matcher(doc, allow_missing=True)
-        out, start, end = [], 0, -1
-        for lo, hi in sorted(spans.items()):
-            if lo > end:
-                if end >= 0:
-                    out += [(k, start + a, start + b)
-                            for k, a, b in matcher(doc[start:end], allow_missing=True)]
-                start = lo
-            end = max(end, hi)
-        out += [(k, start + a, start + b)
-                for k, a, b in matcher(doc[start:end], allow_missing=True)]
-        return out
+        return chosen, spans, whole
 
     def _matcher(self, chosen: tuple[int, ...]):
         matcher = self.cache.get(chosen)
@@ -236,6 +216,46 @@ class Prefilter:
                 key, tokens = self.patterns[i]
                 matcher.add(key, [tokens])
         return matcher
+
+
+def _checks_pass(checks: tuple, doc, row: int, n: int, columns: dict[int, list[int]]) -> bool:
+    """Whether each check finds one of its words between its offsets from the primary at
+    ``row``: read from the tokens of a short window, or from the document's attribute
+    values (read once, into ``columns``)."""
+    for offsets, get, words, lo, hi in checks:
+        if offsets is not None:
+            for p in offsets:
+                p += row
+                if 0 <= p < n and get(doc[p]) in words:
+                    break
+            else:
+                return False
+            continue
+        column = columns.get(get)
+        if column is None:
+            column = columns[get] = doc.to_array(get).tolist()
+        start = 0 if lo is None else max(0, row + lo)
+        end = n if hi is None else row + hi + 1
+        if end <= start or words.isdisjoint(column[start:end]):
+            return False
+    return True
+
+
+def _in_windows(matcher, doc, spans: dict[int, int]) -> list[tuple[int, int, int]]:
+    """The matcher's matches in the windows (start → end; overlapping ones run as one),
+    with offsets in ``doc``."""
+    out: list[tuple[int, int, int]] = []
+    start, end = 0, -1
+    for lo, hi in sorted(spans.items()):
+        if lo > end:
+            if end >= 0:
+                out += [(k, start + a, start + b)
+                        for k, a, b in matcher(doc[start:end], allow_missing=True)]
+            start = lo
+        end = max(end, hi)
+    out += [(k, start + a, start + b)
+            for k, a, b in matcher(doc[start:end], allow_missing=True)]
+    return out
 
 
 def _column(attr: str) -> str:
