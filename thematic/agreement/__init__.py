@@ -4,6 +4,8 @@
   every level of measurement, Cohen's and Fleiss' kappa, Gwet's AC1, percent agreement,
   bootstrap intervals, interpretation bands;
 * ``binary`` — the same, vectorised over many codes' presence/absence decisions;
+* ``registry`` and ``measures`` — one registered ``Statistic`` per module of ``measures``:
+  what ``summary``, ``ratings``, ``thematic agree`` and the report show;
 * ``units`` — coder × excerpt decisions per code or theme, read from the store;
 * ``summary`` — ``measure(store, ...)`` → ``AgreementReport`` (what ``thematic agree``
   prints);
@@ -17,7 +19,8 @@ store; ``thematic.agreement.measure`` loads what it needs on first use.
 
 from __future__ import annotations
 
-_MODULES = ("binary", "ratings", "reconcile", "results", "stats", "summary", "units")
+_MODULES = ("binary", "measures", "ratings", "reconcile", "registry", "results", "stats",
+            "summary", "units")
 _LAZY = {
     "measure": "summary",
     "AgreementReport": "summary",

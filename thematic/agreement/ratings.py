@@ -183,7 +183,7 @@ class RatingsReport:
     coders: list[str]
     n_units: int
     alpha: dict[str, Any]                    # scale → Figure
-    others: dict[str, Any]                   # kappa, ac1, percent_pairwise, percent_all
+    others: dict[str, Any]                   # key → Figure (the registry's, on ratings)
     n_boot: int
     seed: int
     notes: dict[str, str] = field(default_factory=dict)
@@ -198,6 +198,7 @@ class RatingsReport:
 def measure_ratings(ratings: Ratings, scales: Sequence[str], *, seed: int = 0,
                     n_boot: int = 1000) -> RatingsReport:
     from thematic.agreement import stats as S
+    from thematic.agreement.registry import statistics
     from thematic.agreement.results import PERCENT_DEFINITIONS
     from thematic.agreement.summary import _figure
 
@@ -221,21 +222,7 @@ def measure_ratings(ratings: Ratings, scales: Sequence[str], *, seed: int = 0,
              "percent_all": PERCENT_DEFINITIONS["all"],
              "nominal statistics": "kappa, AC1 and percent agreement treat every distinct "
                                    "rating as a category"}
-    if m == 2:
-        kappa = _figure("kappa", "Cohen's kappa", S.cohen_kappa(nominal[0], nominal[1]))
-    else:
-        try:
-            kappa = _figure("kappa", "Fleiss' kappa", S.fleiss_kappa(nominal))
-        except S.AgreementDataError as exc:
-            kappa = _figure("kappa", "Fleiss' kappa",
-                            S.Result(None, f"not applicable: {exc}", "fleiss_kappa"))
-    others = {
-        "kappa": kappa,
-        "ac1": _figure("ac1", "Gwet's AC1", S.gwet_ac1(nominal)),
-        "percent_pairwise": _figure("percent_pairwise", "percent agreement (pairwise)",
-                                    S.percent_agreement(nominal, "pairwise")),
-        "percent_all": _figure("percent_all", "percent agreement (all coders)",
-                               S.percent_agreement(nominal, "all")),
-    }
+    others = {s.key: _figure(s.key, s.label_for(m), s.ratings(nominal))
+              for s in statistics() if s.ratings is not None}
     return RatingsReport(ratings.path, list(ratings.coders), len(ratings.units), alpha,
                          others, n_boot, seed, notes)

@@ -11,6 +11,10 @@ beside every figure. Overall:
   defined (the codes left out are counted);
 * Krippendorff's alpha of the pooled decisions at the nominal, ordinal, interval and ratio
   levels (equal for presence/absence data; the same functions serve rating scales).
+
+The statistics are those of :mod:`thematic.agreement.registry` (one module each in
+``agreement/measures``): a statistic registered there is in every item, the pooled
+figures and the means without a change here.
 """
 
 from __future__ import annotations
@@ -18,34 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from thematic.agreement.results import (
-    PERCENT_DEFINITIONS,
-    Interval,
-    Result,
-    krippendorff_band,
-    landis_koch,
-)
+from thematic.agreement.registry import Statistic, get, statistics
+from thematic.agreement.results import Interval, Result
 from thematic.store.db import Store
 
-__all__ = ["FIGURES", "AgreementReport", "Figure", "ItemAgreement", "from_decisions",
-           "measure"]
-
-#: The figures of every item, in display order: key → label.
-FIGURES = {
-    "alpha": "Krippendorff's alpha",
-    "kappa": "kappa",  # named per report: Cohen's (2 coders) or Fleiss' (3+)
-    "ac1": "Gwet's AC1",
-    "percent_pairwise": "percent agreement (pairwise)",
-    "percent_all": "percent agreement (all coders)",
-}
-BANDS = {
-    "alpha": "Krippendorff (2004): >= 0.800 reliable; 0.667-0.800 tentative conclusions "
-             "only; < 0.667 unreliable",
-    "kappa": "Landis & Koch (1977): < 0 poor; 0-0.20 slight; 0.21-0.40 fair; 0.41-0.60 "
-             "moderate; 0.61-0.80 substantial; 0.81-1 almost perfect",
-    "ac1": "Landis & Koch (1977), as for kappa",
-}
-
+__all__ = ["AgreementReport", "Figure", "ItemAgreement", "from_decisions", "measure"]
 
 @dataclass
 class Figure:
@@ -131,11 +112,8 @@ class AgreementReport:
 
 
 def _band(key: str, value: float | None) -> str | None:
-    if key == "alpha":
-        return krippendorff_band(value)
-    if key in ("kappa", "ac1"):
-        return landis_koch(value)
-    return None  # percent agreement is not chance-corrected: no band
+    band = get(key).band
+    return None if band is None else band(value)
 
 
 def _figure(key: str, name: str, result: Result, ci: Interval | None = None) -> Figure:
@@ -145,16 +123,19 @@ def _figure(key: str, name: str, result: Result, ci: Interval | None = None) -> 
                   result.n_units, ci, detail)
 
 
-def _item(item_id: str, name: str, code: Any, kappa_name: str) -> ItemAgreement:
-    names = {**FIGURES, "kappa": kappa_name}
-    figures = {
-        "alpha": _figure("alpha", names["alpha"], code.alpha, code.alpha_ci),
-        "kappa": _figure("kappa", names["kappa"], code.kappa, code.kappa_ci),
-        "ac1": _figure("ac1", names["ac1"], code.ac1),
-        "percent_pairwise": _figure("percent_pairwise", names["percent_pairwise"],
-                                    code.percent_pairwise),
-        "percent_all": _figure("percent_all", names["percent_all"], code.percent_all),
-    }
+def _results(stat: Statistic, tally: Any, shared: list[Any]) -> list[Result]:
+    """The statistic's Result per code: read from the shared vectorised pass of
+    ``binary_agreement`` when it is one of its figures, else computed by the statistic."""
+    if shared and isinstance(getattr(shared[0], stat.key, None), Result):
+        return [getattr(code, stat.key) for code in shared]
+    return list(stat.compute(tally))
+
+
+def _item(item_id: str, name: str, code: Any, results: dict[str, Result], m: int
+          ) -> ItemAgreement:
+    figures = {s.key: _figure(s.key, s.label_for(m), results[s.key],
+                              getattr(code, f"{s.key}_ci", None) if s.interval else None)
+               for s in statistics()}
     return ItemAgreement(item_id, name, code.n_units, dict(code.counts), figures)
 
 
@@ -165,21 +146,24 @@ def from_decisions(decisions: Any, *, seed: int = 0, n_boot: int = 1000,
     from thematic.agreement.stats import LEVELS, alpha_from_coincidence
 
     m = len(decisions.coders)
-    kappa_name = "Cohen's kappa" if m == 2 else "Fleiss' kappa"
+    kappa_name = get("kappa").label_for(m)
+    registered = statistics()
     tally = decisions.tally()
     per_item = binary_agreement(tally, labels=decisions.items, n_boot=n_boot, seed=seed,
                                 level=ci_level)
-    items = [_item(i, n, r, kappa_name)
-             for i, n, r in zip(decisions.items, decisions.names, per_item, strict=True)]
+    by_stat = {s.key: _results(s, tally, per_item) for s in registered}
+    items = [_item(i, n, r, {k: v[c] for k, v in by_stat.items()}, m)
+             for c, (i, n, r) in enumerate(zip(decisions.items, decisions.names, per_item,
+                                               strict=True))]
     pooled_tally = tally.pooled()
     (pooled_result,) = binary_agreement(pooled_tally, labels=["(pooled)"], n_boot=n_boot,
                                         seed=seed, level=ci_level)
-    pooled = _item("(pooled)", f"all {decisions.level}s pooled", pooled_result, kappa_name)
+    pooled = _item("(pooled)", f"all {decisions.level}s pooled", pooled_result,
+                   {s.key: _results(s, pooled_tally, [pooled_result])[0] for s in registered},
+                   m)
     pooled.counts["decisions"] = pooled.counts.pop("units")
-    names = {**FIGURES, "kappa": kappa_name}
-    mean = {key: _figure(key, f"mean {names[key]}",
-                         mean_over_codes([getattr(r, key) for r in per_item]))
-            for key in FIGURES}
+    mean = {s.key: _figure(s.key, f"mean {s.label_for(m)}", mean_over_codes(by_stat[s.key]))
+            for s in registered}
     o = pooled_tally.coincidence()[0]
     alpha_by_level = {
         level: _figure("alpha", f"Krippendorff's alpha ({level})",
@@ -192,13 +176,10 @@ def from_decisions(decisions: Any, *, seed: int = 0, n_boot: int = 1000,
                   "coder"),
         "pooled": "all (excerpt, item) decisions taken together as one set of units",
         "mean": "unweighted mean of the per-item values, over items whose value is defined",
-        "kappa": ("Cohen's kappa (two coders)" if m == 2 else
-                  f"Fleiss' kappa ({m} coders)"),
-        "percent_pairwise": PERCENT_DEFINITIONS["pairwise"],
-        "percent_all": PERCENT_DEFINITIONS["all"],
+        **{s.key: s.definition(m) for s in registered if s.definition is not None},
         "ci": (f"{ci_level:.0%} percentile bootstrap over excerpts, {n_boot} resamples, "
                f"seed {seed}" if n_boot else "no bootstrap"),
-        **{f"band_{k}": v for k, v in BANDS.items()},
+        **{f"band_{s.key}": s.band_text for s in registered if s.band_text is not None},
     }
     return AgreementReport(
         codebook=decisions.codebook, version=decisions.version, level=decisions.level,

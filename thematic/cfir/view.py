@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from thematic.cfir import framework as fw
+from thematic.store.codings import Status
 
 if TYPE_CHECKING:
     from thematic.store.codebooks import Codebook
@@ -91,7 +92,7 @@ def build(store, *, empty: bool = False) -> CfirView:
     study_pos = {s: i for i, s in enumerate(studies)}
     books: dict[int, Codebook | None] = {}
     links: dict[tuple[str, str, str], CodeLink] = {}     # (construct, book, code)
-    for coding in list_codings(store, status="accepted"):
+    for coding in list_codings(store, status=Status.ACCEPTED):
         if coding.codebook_id not in books:
             books[coding.codebook_id] = get_codebook(store, id=coding.codebook_id)
         book = books[coding.codebook_id]

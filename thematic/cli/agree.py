@@ -87,15 +87,13 @@ def _value(figure, percent: bool = False) -> str:
     return text
 
 
-def _row(names: dict, label: str, f: dict, units: str, counts: str, all_column: bool
+def _row(statistics: list, head: dict, label: str, f: dict, units: str, counts: str
          ) -> dict:
-    row = {names["item"]: label, "n": units, "yes/mixed/no": counts,
-           names["alpha"]: _value(f["alpha"]), "alpha band": f["alpha"].band,
-           names["kappa"]: _value(f["kappa"]), "kappa band": f["kappa"].band,
-           "AC1": _value(f["ac1"]), "AC1 band": f["ac1"].band,
-           "agree (pairs)": _value(f["percent_pairwise"], percent=True)}
-    if all_column:
-        row["agree (all)"] = _value(f["percent_all"], percent=True)
+    row = {head["item"]: label, "n": units, "yes/mixed/no": counts}
+    for s in statistics:
+        row[head[s.key]] = _value(f[s.key], percent=s.percent)
+        if s.band is not None:
+            row[f"{s.short} band"] = f[s.key].band
     return row
 
 
@@ -104,20 +102,23 @@ def _counts(c: dict, n: int) -> tuple[str, str]:
 
 
 def _print_report(report) -> None:
+    from thematic.agreement.registry import statistics
+
     m = len(report.coders)
+    shown = statistics(m)
     ci = f" [{report.ci_level:.0%} CI]" if report.n_boot else ""
-    kappa = "Cohen kappa" if m == 2 else "Fleiss kappa"
-    names = {"item": report.level, "alpha": f"alpha{ci}", "kappa": f"{kappa}{ci}"}
+    head = {"item": report.level,
+            **{s.key: s.column_for(m) + (ci if s.interval else "") for s in shown}}
     click.echo(f"Agreement of {', '.join(report.coders)} on codebook {report.codebook} "
                f"(version {report.version}), by {report.level}: {report.n_excerpts} excerpts "
                f"reviewed by all ({', '.join(f'{c} {n}' for c, n in report.reviewed.items())})")
     click.echo("")
-    rows = [_row(names, item.id, item.figures, *_counts(item.counts, item.n_units), m > 2)
+    rows = [_row(shown, head, item.id, item.figures, *_counts(item.counts, item.n_units))
             for item in report.items]
     pooled = report.pooled
-    rows.append(_row(names, "(pooled)", pooled.figures,
-                     *_counts(pooled.counts, pooled.counts["decisions"]), m > 2))
-    rows.append(_row(names, "(mean)", report.mean, "", "", m > 2))
+    rows.append(_row(shown, head, "(pooled)", pooled.figures,
+                     *_counts(pooled.counts, pooled.counts["decisions"])))
+    rows.append(_row(shown, head, "(mean)", report.mean, "", ""))
     emit(rows, as_json=False)
     click.echo("")
     levels = ", ".join(f"{k} {f.value:.3f}" if f.defined else f"{k} undefined"
@@ -126,26 +127,38 @@ def _print_report(report) -> None:
                "present/absent data)")
     reasons: dict[str, dict[str, list[str]]] = {}
     for item_id, key, reason in report.undefined:
-        reasons.setdefault(reason, {}).setdefault(item_id, []).append(
-            {"alpha": "alpha", "kappa": "kappa"}.get(key, key))
+        reasons.setdefault(reason, {}).setdefault(item_id, []).append(key)
     for reason, items in reasons.items():
         listed = "; ".join(f"{i} ({', '.join(keys)})" for i, keys in items.items())
         click.echo(f"undefined: {listed} — {reason}")
+    _print_legend(report, shown)
+
+
+def _print_legend(report, shown: list) -> None:
+    """The footnotes: units, pooled and mean, each statistic's gloss, the intervals and the
+    interpretation bands (statistics that share a band function share a line)."""
     d = report.definitions
     click.echo("")
     click.echo(f"units: {d['units']}")
     counted = "; ".join(
-        f"{label} {f.detail.get('n_codes_defined', 0)} of {len(report.items)}"
-        for label, f in (("alpha", report.mean["alpha"]), ("kappa", report.mean["kappa"]),
-                         ("AC1", report.mean["ac1"])))
+        f"{s.short} {report.mean[s.key].detail.get('n_codes_defined', 0)} of "
+        f"{len(report.items)}" for s in shown if s.band is not None)
     click.echo(f"pooled: {d['pooled']}")
     click.echo(f"mean: {d['mean']} ({counted})")
-    click.echo(f"kappa: {d['kappa']}; AC1: Gwet's AC1 with 2 categories")
-    click.echo(f"agree (pairs) = percent agreement, {d['percent_pairwise']}")
-    if m > 2:
-        click.echo(f"agree (all) = percent agreement, {d['percent_all']}")
+    joined = "; ".join(s.gloss(d) for s in shown if s.gloss and not s.gloss_own_line)
+    if joined:
+        click.echo(joined)
+    for s in shown:
+        if s.gloss and s.gloss_own_line:
+            click.echo(s.gloss(d))
     click.echo(f"intervals: {d['ci']}")
-    click.echo(f"bands: alpha — {d['band_alpha']}; kappa and AC1 — {d['band_kappa']}")
+    bands: dict[object, list] = {}
+    for s in shown:
+        if s.band is not None:
+            bands.setdefault(s.band, []).append(s)
+    click.echo("bands: " + "; ".join(
+        f"{' and '.join(s.short for s in group)} — {group[0].band_text}"
+        for group in bands.values()))
 
 
 @agree.command("disagreements")
@@ -255,6 +268,7 @@ def ratings_cmd(path, scales, order, unit_column, missing, boot, seed, as_json) 
     coder (or columns unit, coder, value); an empty cell is a missing rating (see
     --missing for NA and the like)."""
     from thematic.agreement.ratings import COMMON_MISSING, measure_ratings, read_ratings
+    from thematic.agreement.registry import statistics
     from thematic.agreement.units import parse_list
 
     tokens = (COMMON_MISSING if (missing or "").strip().lower() == "common"
@@ -271,7 +285,8 @@ def ratings_cmd(path, scales, order, unit_column, missing, boot, seed, as_json) 
     click.echo(f"Ratings of {', '.join(report.coders)} on {report.n_units} units ({path})")
     click.echo("")
     ci = " [95% CI]" if boot else ""
-    rows = [{"statistic": f.name, f"value{ci}": _value(f, percent=k.startswith("percent")),
+    percent = {s.key: s.percent for s in statistics()}
+    rows = [{"statistic": f.name, f"value{ci}": _value(f, percent=percent.get(k, False)),
              "units": f.n_units if f.defined else "", "interpretation": f.band or ""}
             for k, f in [*(("alpha", f) for f in report.alpha.values()),
                          *report.others.items()]]

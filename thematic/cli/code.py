@@ -9,7 +9,9 @@ import click
 from thematic.cli.common import App, emit, json_option, pass_app
 from thematic.cli.engine import engine_for, engine_options, progress
 from thematic.coding import STATUSES as CODING_STATUSES
+from thematic.coding import Status
 
+# The one list of statuses (thematic.store.codings.Status) as a click choice.
 STATUSES = click.Choice(CODING_STATUSES)
 coder_option = click.option(
     "--coder", help="Who is coding (default: THEMATIC_USER, else your login name).")
@@ -149,7 +151,7 @@ def list_(app: App, code_id, coder, status, source, excerpt, codebook, as_json) 
 @code.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @coder_option
-@click.option("--status", type=STATUSES, default="accepted", show_default=True,
+@click.option("--status", type=STATUSES, default=Status.ACCEPTED.value, show_default=True,
               help="Status of codings whose row gives none.")
 @codebook_option
 @json_option
@@ -204,7 +206,7 @@ def _decide(app: App, ids, accept: bool, coder, memo, every, code_id, excerpt, p
     store = app.store()
     chosen = list(ids)
     if every:
-        chosen += [c.id for c in list_codings(store, status="proposed", code=code_id,
+        chosen += [c.id for c in list_codings(store, status=Status.PROPOSED, code=code_id,
                                               excerpt=excerpt, coder=proposer)]
     if not chosen:
         raise ThematicError("E161", what="proposal", detail="the command (give coding ids "

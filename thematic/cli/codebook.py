@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.cli.common import App, LiveChoice, emit, json_option, pass_app, warn
+from thematic.codebook.exports import EXPORTERS
+from thematic.interop import refi  # noqa: F401  (registers the qdc exporter)
 
-FORMATS = click.Choice(["yaml", "csv", "md", "qdc"])  # qdc: REFI-QDA
+# The codebook's export formats; importing the REFI-QDA room registers qdc among them.
+FORMATS = LiveChoice(EXPORTERS.names)
 
 
 @click.group()
@@ -267,17 +270,12 @@ def diff_(app: App, a: str, b: str, as_json: bool) -> None:
 @pass_app
 def export(app: App, ref: str | None, fmt: str, out: str | None) -> None:
     """Export a loaded codebook (default: the last loaded) as YAML, CSV or Markdown."""
-    from thematic.codebook import get, render, stored_doc
+    from thematic.codebook import get
     from thematic.files import atomic_write
 
     store = app.store()
     book = get(store, ref)
-    if fmt == "qdc":  # REFI-QDA; GUIDs are kept stable across exports
-        from thematic.interop.refi import render_qdc
-
-        text = render_qdc(store, book.id)
-    else:
-        text = render(stored_doc(store, book.id), fmt)
+    text = EXPORTERS.get(fmt).write(store, book.id)
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return

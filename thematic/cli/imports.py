@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from thematic.cli.common import App, pass_app, progress, warn
+from thematic.cli.common import App, LiveChoice, pass_app, progress, warn
 from thematic.cli.interop import qdpx_command
-from thematic.corpus.readers import KINDS
+from thematic.corpus import formats
 
-FORMATS = click.Choice(KINDS)
+FORMATS = LiveChoice(formats.kinds)
 
 
 @click.group(name="import")

@@ -11,7 +11,9 @@ import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
 from thematic.coding import STATUSES as CODING_STATUSES
+from thematic.coding import Status
 
+# The one list of statuses (thematic.store.codings.Status) as a click choice.
 STATUSES = click.Choice(CODING_STATUSES)
 
 
@@ -42,7 +44,7 @@ def export_qdpx(app: App, file: str, codebook: str | None, coders: tuple[str, ..
 
     store, root = app.store(), app.root
     result = run(store, file, codebook=codebook, coders=list(coders) or None,
-                 statuses=statuses or ("accepted",), extensions=not no_extensions,
+                 statuses=statuses or (Status.ACCEPTED,), extensions=not no_extensions,
                  project_name=root.name)
     if as_json:
         emit([], as_json=True, document=asdict(result))

@@ -6,9 +6,18 @@ from pathlib import Path
 
 import click
 
-from thematic.cli.common import App, emit, json_option, non_negative, pass_app, warn
+from thematic.cli.common import (
+    App,
+    LiveChoice,
+    emit,
+    json_option,
+    non_negative,
+    pass_app,
+    warn,
+)
 from thematic.cli.engine import engine_for, engine_options
-from thematic.network import FORMATS, LEVELS, METHODS, UNITS, WEIGHTS
+from thematic.network import LEVELS, METHODS, UNITS, WEIGHTS
+from thematic.network.export import EXPORTERS
 
 NODE_COLUMNS = ("id", "name", "count", "studies", "community", "degree", "betweenness",
                 "eigenvector", "bridging")
@@ -31,7 +40,7 @@ EDGE_COLUMNS = ("source", "target", "count", "weight", "p", "q", "sig")
 @click.option("--communities", "method", type=click.Choice(METHODS), default="louvain",
               show_default=True, help="Community detection (seeded Louvain, or greedy "
                                       "modularity).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
+@click.option("--format", "fmt", type=LiveChoice(EXPORTERS.names),
               help="Also write the network in this format (default: from --out's "
                    "extension).")
 @click.option("--out", type=click.Path(dir_okay=False),

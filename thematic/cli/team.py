@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.coding import Status
 
 
 @click.group(invoke_without_command=True)
@@ -108,7 +109,7 @@ def _side(kind: str, value) -> str:
     """One side of a conflict in a few words."""
     if kind == "coding":
         return ", ".join(c["code"] + (f" {c['span'][0]}-{c['span'][1]}" if c["span"] else "")
-                         + ("" if c["status"] == "accepted" else f" ({c['status']})")
+                         + ("" if c["status"] == Status.ACCEPTED else f" ({c['status']})")
                          for c in value) or "reviewed, no code"
     if kind == "excerpt":
         text = " ".join(value["text"].split())

@@ -6,8 +6,17 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, non_negative, pass_app, warn
+from thematic.cli.common import (
+    App,
+    LiveChoice,
+    emit,
+    json_option,
+    non_negative,
+    pass_app,
+    warn,
+)
 from thematic.cli.engine import engine_for, engine_options, progress
+from thematic.topics import base as topic_models
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -59,7 +68,7 @@ RUN_OPTIONS = [
                  default="auto", show_default=True, help="What to do with HDBSCAN outliers "
                  "(--cluster hdbscan): auto = reassign them, or fall back to k-means when "
                  "they are the majority."),
-    click.option("--cluster", type=click.Choice(["ward", "hdbscan"]), default="ward",
+    click.option("--cluster", type=LiveChoice(topic_models.names), default="ward",
                  show_default=True, help="ward: Ward clustering of embeddings joined with "
                  "code profiles, k chosen by stability; the same topics on every machine. "
                  "hdbscan: BERTopic's UMAP + HDBSCAN (may differ between CPUs); --guided "

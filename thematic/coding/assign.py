@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from thematic.errors import ThematicError, nearest
 from thematic.store import codings as db
 from thematic.store import team
+from thematic.store.codings import Status
 from thematic.store.db import Store
 
 __all__ = ["Assignment", "Progress", "assign", "blind_view", "decide_blind", "parse_sample",
@@ -209,7 +210,7 @@ def decide_blind(store: Store, proposal: db.Coding, accept: bool, *, coder: str)
     other coders. Returns a ``manual.Decision`` for undo."""
     from thematic.coding.manual import Decision
 
-    status = "accepted" if accept else "rejected"
+    status = Status.ACCEPTED if accept else Status.REJECTED
     covered = not db.is_reviewed(store, coder, proposal.excerpt_id, proposal.codebook_id)
     decision = Decision(proposal, status, proposal.status, covered=covered)
     team.record_decision(store, coder, proposal, status)
@@ -218,7 +219,7 @@ def decide_blind(store: Store, proposal: db.Coding, accept: bool, *, coder: str)
                          code_id=proposal.code_id, coder=coder, method="review",
                          start=proposal.start, end=proposal.end,
                          origin=f"{proposal.coder} {proposal.origin or ''}".strip(),
-                         score=proposal.score, status="accepted")
+                         score=proposal.score, status=Status.ACCEPTED)
         if db.add_codings(store, [mine]):
             created = db.find_coding(store, mine.excerpt_id, mine.codebook_id, mine.code_id,
                                      coder, mine.start, mine.end)

@@ -29,7 +29,7 @@ from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db
-from thematic.store.codings import STATUSES
+from thematic.store.codings import STATUSES, Status
 from thematic.store.db import Store
 
 EXCERPT_COLUMNS = ("excerpt", "excerpt_id", "finding_id", "id")
@@ -71,7 +71,7 @@ class _Row:
 
 
 def import_codings(store: Store, path: str | os.PathLike, *, coder: str | None = None,
-                   status: str = "accepted", codebook: str | None = None,
+                   status: str = Status.ACCEPTED, codebook: str | None = None,
                    root: Path | None = None) -> ImportCodingsResult:
     """Import codings from ``path`` (shape detected from its columns); ``coder`` names the
     coder where the file has no coder column (or leaves it empty)."""
@@ -273,7 +273,7 @@ def export_codings(store: Store, fmt: str = "long", *, coder: str | None = None,
     books = {b.id: b for b in cb_db.list_codebooks(store)}
     book = resolve_codebook(store, codebook) if (codebook or fmt == "wide") else None
     if fmt == "wide" and status is None:
-        status = ("proposed", "accepted")
+        status = (Status.PROPOSED, Status.ACCEPTED)
     rows = db.list_codings(store, coder=coder, status=status,
                            codebook_id=book.id if book else None)
     if fmt == "wide":

@@ -17,6 +17,7 @@ from thematic.lookup import codebook as resolve_codebook
 from thematic.lookup import excerpt as resolve_excerpt
 from thematic.store import codebooks as cb_db
 from thematic.store import codings as db
+from thematic.store.codings import Status
 from thematic.store.db import Store
 
 __all__ = ["CoverageRow", "Decision", "ImportCodingsResult", "add_coding", "add_memo",
@@ -40,7 +41,7 @@ class Decision:
 
 def add_coding(store: Store, excerpt_id: str, code_id: str, *, coder: str,
                span: str | tuple[int, int] | None = None, memo: str | None = None,
-               codebook: str | None = None, status: str = "accepted",
+               codebook: str | None = None, status: str = Status.ACCEPTED,
                method: str = "manual", origin: str = "manual") -> tuple[db.Coding, bool]:
     """Record that ``coder`` gave ``code_id`` to the excerpt (or a span of it).
     Returns the coding and whether it is new (an identical one is left as it is)."""
@@ -105,7 +106,7 @@ def decide(store: Store, coding_ids: list[int], accept: bool, *, coder: str,
         found = db.get_coding(store, cid)
         if found is None:
             raise ThematicError("E161", what="coding", detail=f"id {cid}", suggest="")
-        if found.status != "proposed":
+        if found.status != Status.PROPOSED:
             raise ThematicError("E166", value=cid, status=found.status, action=action)
         proposals.append(found)
     return write(store, f"code {'accept' if accept else 'reject'}",
@@ -120,14 +121,14 @@ def apply_decision(store: Store, proposal: db.Coding, accept: bool, *, coder: st
     Accepting turns the proposal itself into the reviewer's accepted coding (method
     "review", origin "PROPOSER RULE"), so one judgement is one row and evidence is counted
     once; when the reviewer already has that coding, theirs stands and the proposal goes."""
-    status = "accepted" if accept else "rejected"
+    status = Status.ACCEPTED if accept else Status.REJECTED
     covered = not db.is_reviewed(store, coder, proposal.excerpt_id, proposal.codebook_id)
     decision = Decision(proposal, status, proposal.status, covered=covered)
     if accept and coder != proposal.coder:
         # one accepted coding per excerpt × code × coder, whatever span each marks
         mine = db.list_codings(store, excerpt=proposal.excerpt_id, code=proposal.code_id,
                                codebook_id=proposal.codebook_id, coder=coder,
-                               status="accepted")
+                               status=Status.ACCEPTED)
         if mine:
             db.remove_coding(store, proposal.stored_id)
             decision.absorbed_into = mine[0].id
@@ -232,7 +233,7 @@ def coverage_summary(store: Store, *, coder: str | None = None, codebook: str | 
     for who, eid, _ in db.coverage_rows(store, book.id):
         reviewed.setdefault(who, set()).add(eid)
     coded: dict[str, set[str]] = {}
-    for c in db.list_codings(store, codebook_id=book.id, status=("proposed", "accepted")):
+    for c in db.list_codings(store, codebook_id=book.id, status=(Status.PROPOSED, Status.ACCEPTED)):
         coded.setdefault(c.coder, set()).add(c.excerpt_id)
     names = sorted(set(reviewed) | set(coded))
     if coder is not None:

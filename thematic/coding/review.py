@@ -17,6 +17,7 @@ from thematic.errors import ThematicError
 from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codings as db
 from thematic.store import corpus as corpus_db
+from thematic.store.codings import Status
 from thematic.store.db import Store
 
 KEYS = "[a]ccept  [r]eject  [n] add code  [s]kip  [m]emo  [u]ndo  [q]uit"
@@ -71,7 +72,7 @@ class ReviewSession:
         self.codes = {c.id: c for c in self.book.codes}
         if code is not None:
             code = resolve_code(self.book, code).id
-        pending = db.list_codings(store, status="proposed", codebook_id=self.book.id,
+        pending = db.list_codings(store, status=Status.PROPOSED, codebook_id=self.book.id,
                                   code=code, coders=proposers, analysed=True)
         pending = [c for c in pending if c.coder != coder]
         # In a blind assignment the coder sees only their excerpts and nobody else's work.
@@ -109,7 +110,7 @@ class ReviewSession:
             return []
         return sorted({c.code_id for c in db.list_codings(
             self.store, excerpt=item.excerpt.id, codebook_id=self.book.id,
-            status=("proposed", "accepted")) if c.id != item.coding.id
+            status=(Status.PROPOSED, Status.ACCEPTED)) if c.id != item.coding.id
             and (self.blind is None or self.blind.shows(c))})
 
     # -- actions --
@@ -122,7 +123,7 @@ class ReviewSession:
     def _decide(self, accept: bool) -> str:
         item = self._need()
         fresh = db.get_coding(self.store, item.coding.stored_id)
-        if fresh is None or (fresh.status != "proposed" and self.blind is None):
+        if fresh is None or (fresh.status != Status.PROPOSED and self.blind is None):
             self.index += 1  # decided elsewhere since this session started
             return f"{item.coding.code_id} on {item.excerpt.id} was already decided"
         apply = decide_blind if self.blind is not None else manual.apply_decision
@@ -183,7 +184,7 @@ class ReviewSession:
             undo = undo_blind if self.blind is not None else manual.undo_decision
             write(self.store, "code review undo",
                   lambda: undo(self.store, decision, coder=self.coder))
-            if decision.status == "accepted":
+            if decision.status == Status.ACCEPTED:
                 self.tally.accepted -= 1
             else:
                 self.tally.rejected -= 1
@@ -218,7 +219,7 @@ class ReviewSession:
 
     def summary(self) -> str:
         t = self.tally
-        left = len(db.list_codings(self.store, status="proposed", codebook_id=self.book.id))
+        left = len(db.list_codings(self.store, status=Status.PROPOSED, codebook_id=self.book.id))
         return (f"{self.coder}: {t.accepted} accepted, {t.rejected} rejected, {t.skipped} "
                 f"skipped, {t.added} added, {t.memos} memo(s); {left} proposal(s) still "
                 f"to review.")

@@ -16,34 +16,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic.corpus import formats
 from thematic.errors import ThematicError
 
-SHEETS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt_table": "csv", ".xlsx": "xlsx",
-          ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-DOCUMENTS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-             ".docx": "docx", ".odt": "odt"}
-SUPPORTED = ", ".join(sorted(set(SHEETS) - {".txt_table"} | set(DOCUMENTS)))
-# What --format accepts: every kind a suffix maps to, sheets first.
-KINDS = tuple(dict.fromkeys([*SHEETS.values(), *DOCUMENTS.values()]))
+# The readers are registered in thematic.corpus.formats (one module per format); these are
+# its live suffix → kind tables.
+SHEETS = formats.SHEETS
+DOCUMENTS = formats.DOCUMENTS
 SAMPLE = 1 << 16
 
 Progress = Callable[[int], None]
 
 
 def kind_of(path: Path, fmt: str | None = None) -> str:
-    """csv | tsv | xlsx | jsonl | text | markdown | docx, from --format or the extension."""
+    """csv | tsv | xlsx | jsonl | text | markdown | docx | odt (any registered kind), from
+    --format or the extension."""
     if fmt:
         return fmt
+    formats.load()
     suffix = path.suffix.lower()
     if suffix in SHEETS:
         return SHEETS[suffix]
     if suffix in DOCUMENTS:
         return DOCUMENTS[suffix]
-    raise ThematicError("E018", path=path, suffix=suffix or "(none)", supported=SUPPORTED)
+    raise ThematicError("E018", path=path, suffix=suffix or "(none)",
+                        supported=formats.supported())
 
 
 def is_sheet(kind: str) -> bool:
-    return kind in {"csv", "tsv", "xlsx", "jsonl"}
+    reader = formats.find(kind)
+    return reader is not None and reader.sheet
 
 
 def sha256(path: Path) -> str:
@@ -228,14 +230,11 @@ def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = Non
     path = Path(path)
     check_file(path)
     kind = kind_of(path, fmt)
-    if kind == "xlsx":
-        return _xlsx(path, sheet, progress)
-    if kind == "jsonl":
-        return _jsonl(path, encoding, progress)
-    if kind in {"csv", "tsv"}:
-        return _delimited(path, encoding, delimiter or ("\t" if kind == "tsv" else None),
-                          progress)
-    raise ThematicError("E018", path=path, suffix=path.suffix, supported=SUPPORTED)
+    reader = formats.find(kind)
+    if reader is not None and reader.sheet:
+        return reader.read(path, kind=kind, encoding=encoding, sheet=sheet,
+                           delimiter=delimiter, progress=progress)
+    raise ThematicError("E018", path=path, suffix=path.suffix, supported=formats.supported())
 
 
 def _text_stream(path: Path, encoding: str | None, progress: Progress | None):
@@ -630,18 +629,21 @@ def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = 
     path = Path(path)
     check_file(path)
     kind = kind_of(path, fmt)
-    if kind == "docx":
-        return _docx(path)
-    if kind == "odt":
-        from thematic.corpus.odt import blocks as odt_blocks
+    reader = formats.find(kind)
+    if reader is None or reader.sheet:
+        raise ThematicError("E018", path=path, suffix=path.suffix,
+                            supported=formats.supported())
+    document: Document = reader.read(path, kind=kind, encoding=encoding)
+    return document
 
-        return _assemble(path, odt_blocks(path))
-    if kind not in {"text", "markdown"}:
-        raise ThematicError("E018", path=path, suffix=path.suffix, supported=SUPPORTED)
+
+def plain_document(path: Path, *, encoding: str | None = None, markdown: bool = False
+                   ) -> Document:
+    """A plain-text (or Markdown) document: paragraphs are separated by blank lines, or
+    are single lines when the text has no blank line."""
     text = read_text(path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
     from thematic.corpus.segment import paragraphs, single_newline
 
-    markdown = kind == "markdown"
     doc = Document(path, text, paragraphs(text, markdown=markdown), encoding)
     if single_newline(text):
         doc.blocks = paragraphs(text, markdown=markdown, lines=True)
@@ -667,10 +669,10 @@ def _docx(path: Path) -> Document:
                             kind="DOCX") from None
     from thematic.corpus.docx_text import blocks as docx_blocks
 
-    return _assemble(path, docx_blocks(document))
+    return assemble(path, docx_blocks(document))
 
 
-def _assemble(path: Path, found) -> Document:
+def assemble(path: Path, found) -> Document:
     """A Document from (kind, text, attrs) blocks: headings become the ``section`` of what
     follows; notes (footnote, endnote) come last and belong to no section."""
     parts: list[str] = []
@@ -692,3 +694,8 @@ def _assemble(path: Path, found) -> Document:
     if not blocks:
         raise ThematicError("E024", path=path)
     return Document(path, "\n\n".join(parts), blocks)
+
+
+# Register the readers now, so that SHEETS and DOCUMENTS are complete for every importer of
+# this module (the reader modules import this one; every name they need is defined above).
+formats.load()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from thematic.errors import ThematicError, nearest
 from thematic.store import merge as db
+from thematic.store.codings import Status
 from thematic.store.db import Store
 
 
@@ -268,7 +269,7 @@ class _Merge:
             o_codes, o_reviews, _ = mine.get(key, ({}, [], []))
             extra = {k: s for k, s in t_codes.items() if k not in o_codes}
             changed = [k for k, s in t_codes.items()
-                       if k in o_codes and s != o_codes[k] and s != "proposed"]
+                       if k in o_codes and s != o_codes[k] and s != Status.PROPOSED]
             ours_only = [k for k in o_codes if k not in t_codes]
             said_no = bool(o_reviews) and not o_codes and bool(t_codes)
             if changed or said_no or (extra and ours_only):

@@ -31,7 +31,7 @@ from thematic.interop.qdpx_extension import EXTENSION, apply_project_extension
 from thematic.interop.qdpx_read import ReadCase, ReadProject, ReadSource, read_qde, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
 from thematic.interop.sniff import refi_root
-from thematic.store.codings import STATUSES
+from thematic.store.codings import STATUSES, Status
 
 LEVELS = ("descriptive", "analytical")
 
@@ -312,7 +312,7 @@ class _Writer:
                     continue
                 eid, start, end = found
                 extra = c.extra
-                status = extra["status"] if extra.get("status") in STATUSES else "accepted"
+                status = extra["status"] if extra.get("status") in STATUSES else Status.ACCEPTED
                 who = self.user(c.user)
                 self.users_seen(c.user, who)
                 out.append(Coding(excerpt_id=eid, codebook_id=book_id, code_id=code, coder=who,

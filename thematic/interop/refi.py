@@ -19,7 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from thematic.codebook.exports import EXPORTERS
 from thematic.errors import ThematicError
+from thematic.exporters import Exporter
 from thematic.interop import safe
 from thematic.interop.qdc import (
     ReadBook,
@@ -159,3 +161,8 @@ def import_qdc(store, path: str | os.PathLike, *, name: str | None = None,
     return store_codebook(store, read.data, source_path=display_path(Path(path), root),
                           guids=read.guids)
 
+
+
+# REFI-QDA is a codebook export format; GUIDs are kept stable across exports.
+EXPORTERS.register(Exporter("qdc", (".qdc",), render_qdc,
+                            "REFI-QDA, for NVivo, ATLAS.ti, MAXQDA, QualCoder"))

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from thematic.network.options import (
     ALPHA,
-    FORMATS,
     LEVELS,
     METHODS,
     UNITS,
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 
     from thematic.store.db import Store
 
-__all__ = ["ALPHA", "FORMATS", "LEVELS", "METHODS", "UNITS", "WEIGHTS", "build",
+__all__ = ["ALPHA", "LEVELS", "METHODS", "UNITS", "WEIGHTS", "build",
            "check_choice", "default_level", "write"]
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from thematic.errors import ThematicError, nearest
 from thematic.network.chance import chance
 from thematic.network.options import LEVELS, UNITS, WEIGHTS, check_choice
+from thematic.store.codings import Status
 
 if TYPE_CHECKING:
     import numpy as np
@@ -183,7 +184,7 @@ def incidence(store: Store, level: str = "code", unit: str = "excerpt", *,
         return _code_incidence(store, codebook, unit)
     pairs, items, names, attrs, nested = _theme_items(store)
     reviewed = set().union(*coverage(store).values())
-    reviewed |= {c.excerpt_id for c in list_codings(store, status="accepted", analysed=True)}
+    reviewed |= {c.excerpt_id for c in list_codings(store, status=Status.ACCEPTED, analysed=True)}
     universe = reviewed | {e for e, _ in pairs}
     rows = [x for x in list_excerpts(store, analysed=True) if x.id in universe]
     return from_pairs(pairs, excerpts=[x.id for x in rows],
@@ -201,7 +202,7 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
     from thematic.store.corpus import all_excerpt_ids, excerpt_sources
 
     books = {b.id: b.name for b in list_codebooks(store)}
-    columns = cdb.coding_columns(store, statuses=["accepted"])
+    columns = cdb.coding_columns(store, statuses=[Status.ACCEPTED])
     # excluded excerpts and interviewer turns are out of the analysis, the network included
     analysed = set(all_excerpt_ids(store, analysed=True))
     keep = np.fromiter((e in analysed for e in columns.excerpt_ids), dtype=bool,
@@ -213,7 +214,7 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
     for g in columns.groups:
         per_book[books.get(g.codebook_id, "?")] += g.rows
     if not columns.groups:
-        proposed = len(cdb.list_codings(store, status="proposed"))
+        proposed = len(cdb.list_codings(store, status=Status.PROPOSED))
         fix = (f"{proposed} proposed coding(s) await review: accept them with "
                "`thematic code review`." if proposed else
                "Code the excerpts first (`thematic code auto` then `thematic code review`, "

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thematic.errors import ThematicError
+from thematic.exporters import Exporter, Table
 from thematic.files import atomic_path, atomic_write
-from thematic.network.options import FORMATS, check_choice
+from thematic.network.options import check_choice
 
 if TYPE_CHECKING:
     import networkx as nx
 
-EXTENSIONS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json", ".csv": "csv",
-              ".png": "png"}
+#: The network's output formats (registered at the end of this module): write(graph, path).
+EXPORTERS = Table("network")
 SEPARATOR = ";"
 CSV_COLUMNS = ("source", "target", "source_name", "target_name", "count", "weight",
                "p_value", "q_value", "significant", "excerpts")
@@ -29,12 +30,14 @@ CSV_COLUMNS = ("source", "target", "source_name", "target_name", "count", "weigh
 def format_of(path: str | os.PathLike, format: str | None = None) -> str:
     """The format to write: ``format`` if given, else from the file's extension."""
     if format is not None:
-        return check_choice("--format", format, FORMATS)
+        return check_choice("--format", format, EXPORTERS.names())
     suffix = Path(path).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise ThematicError("E306", path=path, suffix=suffix, choices=", ".join(FORMATS),
-                            extensions=", ".join(EXTENSIONS))
-    return EXTENSIONS[suffix]
+    extensions = EXPORTERS.suffixes()
+    if suffix not in extensions:
+        raise ThematicError("E306", path=path, suffix=suffix,
+                            choices=", ".join(EXPORTERS.names()),
+                            extensions=", ".join(extensions))
+    return extensions[suffix]
 
 
 def check_writable(path: str | os.PathLike) -> None:
@@ -82,22 +85,30 @@ def export(graph: nx.Graph, path: str | os.PathLike, format: str | None = None) 
     fmt = format_of(path, format)
     path = Path(path)
     check_writable(path)
-    if fmt == "png":
-        from thematic.network.figure import draw
+    written: Path = EXPORTERS.get(fmt).write(graph, path)
+    return written
 
-        return draw(graph, path)
-    if fmt == "json":
-        return atomic_write(path, to_json(graph))
-    if fmt == "csv":
-        return atomic_write(path, to_csv(graph))
+
+def _graphml(graph: nx.Graph, path: Path) -> Path:
     import networkx as nx
 
     with atomic_path(path) as tmp:
-        if fmt == "graphml":
-            nx.write_graphml(flat(graph), tmp)
-        else:
-            nx.write_gexf(_with_viz(graph), tmp)
+        nx.write_graphml(flat(graph), tmp)
     return path
+
+
+def _gexf(graph: nx.Graph, path: Path) -> Path:
+    import networkx as nx
+
+    with atomic_path(path) as tmp:
+        nx.write_gexf(_with_viz(graph), tmp)
+    return path
+
+
+def _png(graph: nx.Graph, path: Path) -> Path:
+    from thematic.network.figure import draw
+
+    return draw(graph, path)
 
 
 def node_link(graph: nx.Graph) -> dict:
@@ -152,3 +163,12 @@ def _with_viz(graph: nx.Graph) -> nx.Graph:
                        "position": {"x": round(float(x) * 500, 3), "y": round(float(y) * 500, 3),
                                     "z": 0.0}}
     return out
+
+
+EXPORTERS.register(Exporter("graphml", (".graphml",), _graphml, "GraphML (Gephi, yEd, R)"))
+EXPORTERS.register(Exporter("gexf", (".gexf",), _gexf, "GEXF with layout (Gephi)"))
+EXPORTERS.register(Exporter("json", (".json",), lambda g, p: atomic_write(p, to_json(g)),
+                            "node-link JSON"))
+EXPORTERS.register(Exporter("csv", (".csv",), lambda g, p: atomic_write(p, to_csv(g)),
+                            "one row per link"))
+EXPORTERS.register(Exporter("png", (".png",), _png, "the figure"))

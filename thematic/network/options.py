@@ -10,7 +10,6 @@ from thematic.errors import ThematicError, nearest
 LEVELS = ("code", "theme")
 UNITS = ("excerpt", "study")
 WEIGHTS = ("count", "jaccard", "association", "npmi")
-FORMATS = ("graphml", "gexf", "json", "csv", "png")
 METHODS = ("louvain", "greedy")
 ALPHA = 0.05
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from thematic import network
 from thematic import themes as themes_room
+from thematic.agreement.registry import statistics
 from thematic.agreement.summary import AgreementReport, Figure, measure
 from thematic.errors import ThematicError
 from thematic.network import figure
@@ -77,10 +78,6 @@ def draw_network(graph: nx.Graph, path: Path) -> Outcome:
 
 # --- agreement -------------------------------------------------------------------------
 
-#: The pooled figures the report states, in order (keys of the agreement room's figures).
-AGREEMENT_FIGURES = ("alpha", "kappa", "ac1", "percent_pairwise")
-
-
 def agreement(store: Store, coders: list[str] | None = None) -> Outcome:
     """Inter-coder agreement as plain data (see agreement_summary)."""
     try:
@@ -107,7 +104,8 @@ def agreement_summary(report: AgreementReport) -> dict[str, Any]:
     """The pooled figures of an AgreementReport as plain data:
     {"coders", "excerpts", "codebook", "version", "level", "statistics": [figure, ...]}."""
     figures = report.pooled.figures
+    # The report states the pooled figures of the statistics registered ``in_report``.
+    keys = [s.key for s in statistics() if s.in_report]
     return {"coders": [str(c) for c in report.coders], "excerpts": report.n_excerpts,
             "codebook": report.codebook, "version": report.version, "level": report.level,
-            "statistics": [_figure(figures[key]) for key in AGREEMENT_FIGURES
-                           if key in figures]}
+            "statistics": [_figure(figures[key]) for key in keys if key in figures]}

@@ -110,7 +110,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     from thematic import embeddings as emb
     from thematic.store.codebooks import get_codebook
     from thematic.store.corpus import list_excerpts
-    from thematic.topics import model
+    from thematic.topics import base, model
     from thematic.topics.cluster import code_profile
 
     started = time.perf_counter()
@@ -127,9 +127,9 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     codes = [c for c in (book.codes if book else []) if c.codable]
     if guided and not codes:
         raise ThematicError("E275")
-    if cluster not in model.CLUSTERS:
+    if cluster not in base.names():
         raise ThematicError("E257", option="--cluster", problem=f"{cluster!r} is not a "
-                            f"clusterer; use {' or '.join(model.CLUSTERS)}.")
+                            f"clusterer; use {' or '.join(base.names())}.")
     seeds = seed_words(book.codes) if guided and book else None
     coded = _coded(store, book)
     parents = {c.id: c.parent for c in (book.codes if book else [])}
@@ -141,10 +141,11 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     encoder = engine.encoder(backend) if engine is not None else backend
     vectors = emb.embed(store, encoder, texts, progress=_scaled(progress, len(excerpts),
                                                                   len(texts)))
-    fitted = model.fit(texts, vectors, emb.Cached(store, backend), min_topic_size=size,
-                       seed=seed,
-                       seed_topics=seeds, nr_topics=nr_topics, outliers=outliers,
-                       profile=profiles, cluster=cluster)
+    # guided modelling needs BERTopic's seed_topic_list: the hdbscan model
+    topic_model = base.get("hdbscan" if seeds and cluster == "ward" else cluster)
+    fitted = topic_model.fit(texts, vectors, emb.Cached(store, backend), min_topic_size=size,
+                             seed=seed, seed_topics=seeds, nr_topics=nr_topics,
+                             outliers=outliers, profile=profiles)
     members = _members(excerpts, owner, fitted.topics)
     code_vectors = (emb.embed(store, encoder, [f"{c.name}: {c.definition}".strip(": ")
                                                for c in codes]) if codes else None)
