@@ -11,9 +11,13 @@ the excerpt's (thematic.cfir.valence).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from thematic.cfir import framework as fw
 from thematic.store.codings import Status
+
+if TYPE_CHECKING:
+    from thematic.store.codebooks import Codebook
 
 CFIR_CODEBOOK = "cfir2"
 
@@ -86,14 +90,14 @@ def build(store, *, empty: bool = False) -> CfirView:
     order = {e.id: (e.position, e.source_id) for e in list_excerpts(store)}
     studies = [s.id for s in list_sources(store)]
     study_pos = {s: i for i, s in enumerate(studies)}
-    books: dict[int, object] = {}
+    books: dict[int, Codebook | None] = {}
     links: dict[tuple[str, str, str], CodeLink] = {}     # (construct, book, code)
     for coding in list_codings(store, status=Status.ACCEPTED):
         if coding.codebook_id not in books:
             books[coding.codebook_id] = get_codebook(store, id=coding.codebook_id)
         book = books[coding.codebook_id]
         code = book.code(coding.code_id) if book else None
-        if code is None:
+        if book is None or code is None:
             continue
         refs = [code.id] if book.name == CFIR_CODEBOOK else list(code.data.get("cfir") or [])
         targets: dict[str, list[str]] = {}

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic import lookup
 from thematic.coding.common import write
 from thematic.errors import ThematicError, nearest
 from thematic.files import formula_unsafe, safe_row
@@ -199,7 +200,8 @@ def _resolve(store: Store, rows: list[_Row], coder: str | None, status: str,
     excerpt_ids = corpus_db.all_excerpt_ids(store)
     known = set(excerpt_ids)
     books: dict[tuple, cb_db.Codebook] = {}
-    codings, reviewed = [], {}
+    codings: list[db.Coding] = []
+    reviewed: dict[tuple[str, int], set[str]] = {}   # (coder, codebook id) → excerpt ids
     for r in rows:
         who = r.coder or coder
         if not who:
@@ -240,7 +242,7 @@ def _bad(row: _Row, problem: str, fix: str, suggest: str = "") -> ThematicError:
 
 
 def _check_span(store: Store, r: _Row) -> None:
-    length = len(corpus_db.get_excerpt(store, r.excerpt).text)
+    length = len(lookup.excerpt(store, r.excerpt).text)
     if r.start is None or r.end is None or not (0 <= r.start < r.end <= length):
         raise _bad(r, f"span {r.start}:{r.end} is not inside excerpt {r.excerpt!r} "
                       f"({length} characters)", f"Use 0 <= start < end <= {length}.")
@@ -258,7 +260,9 @@ def _book(store: Store, key: tuple, where: str) -> cb_db.Codebook:
         raise ThematicError("E155", where=where, codebook=name, version=version or digest,
                             loaded=f" (loaded: {', '.join(same)})" if same else "")
     best = max(match, key=lambda b: (b.current, b.id))
-    return cb_db.get_codebook(store, id=best.id)
+    found = cb_db.get_codebook(store, id=best.id)
+    assert found is not None  # one of the versions just listed
+    return found
 
 
 # --- export -----------------------------------------------------------------------------
@@ -273,9 +277,10 @@ def export_codings(store: Store, fmt: str = "long", *, coder: str | None = None,
     rows = db.list_codings(store, coder=coder, status=status,
                            codebook_id=book.id if book else None)
     if fmt == "wide":
+        assert book is not None  # resolved above for this format
         return _wide(store, book, rows, coder)
     if fmt == "json":
-        cover = {}
+        cover: dict[tuple[str, int], list[str]] = {}
         for who, eid, bid in db.coverage_rows(store, book.id if book else None):
             if coder is None or who == coder:
                 cover.setdefault((who, bid), []).append(eid)

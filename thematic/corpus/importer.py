@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from thematic.corpus import readers
 from thematic.corpus.language import available as language_available
@@ -69,6 +70,16 @@ def _few(items: list[str], n: int = 5) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
+@overload
+def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+          flag: str, required: Literal[True] = True) -> str: ...
+
+
+@overload
+def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+          flag: str, required: bool) -> str | None: ...
+
+
 def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
           flag: str, required: bool = True) -> str | None:
     lowered = {c.lower(): c for c in columns}
@@ -123,7 +134,7 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
         file_id, _ = _register(store, path, "studies", root, result)
         if file_id is None:
             return result
-        rows = table.rows
+        rows: Iterable[tuple[int, dict[str, str]]] = table.rows
         if db.file_used_as(store, file_id, "excerpts"):
             rows = _cases(table, id_col, used, result)
         seen: dict[str, int] = {}
@@ -136,7 +147,9 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
             if sid in seen:
                 raise ThematicError("E014", path=path, row=row_no, value=sid, first=seen[sid])
             seen[sid] = row_no
-            fields = {f: (row[c].strip() or None) if c else None for f, c in mapped.items()}
+            # db.Source's keyword arguments: text, the year a number
+            fields: dict[str, Any] = {f: (row[c].strip() or None) if c else None
+                                      for f, c in mapped.items()}
             if fields["year"] is not None:
                 fields["year"] = _year(fields["year"], path, row_no, mapped["year"])
             attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
@@ -408,7 +421,7 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
         if not text.strip():
             result.skipped.append(f"{result.path}, row {row_no}: empty {text_col!r}; skipped")
             continue
-        sid = opts.source or row[src_col].strip()
+        sid = row[src_col].strip() if src_col is not None else opts.source
         if not sid:
             raise ThematicError("E021", path=path, row=row_no, column=src_col,
                                 problem="the study id is empty",

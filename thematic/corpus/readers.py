@@ -11,7 +11,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +115,8 @@ def _scan(path: Path, data: bytes | None) -> tuple[tuple[int, int, int, bool] | 
     multibyte, position, lines, first = False, 0, 1, None
     fh = None if data is not None else open(path, "rb")  # noqa: SIM115 - closed below
     try:
-        blocks = iter(lambda: fh.read(1 << 20), b"") if fh else [data]
+        # no file handle: data was given
+        blocks: Iterable[bytes] = iter(lambda: fh.read(1 << 20), b"") if fh else [data or b""]
         for block in blocks:
             nul = block.find(b"\x00")
             if first is None and nul >= 0:
@@ -173,7 +174,7 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         n = self.fh.readinto(buffer)
         if n and self.progress:
             self.progress(n)
@@ -388,7 +389,7 @@ def _sniff(head: str) -> str:
         return csv.Sniffer().sniff(head[:SAMPLE], delimiters=",\t;|").delimiter
     except csv.Error:
         counts = {d: first.count(d) for d in ",\t;|"}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
@@ -683,7 +684,9 @@ def _docx(path: Path) -> Document:
 def assemble(path: Path, found) -> Document:
     """A Document from (kind, text, attrs) blocks: headings become the ``section`` of what
     follows; notes (footnote, endnote) come last and belong to no section."""
-    parts, blocks, offset, section = [], [], 0, None
+    parts: list[str] = []
+    blocks: list[tuple[int, int, dict]] = []
+    offset, section = 0, None
     for kind, text, extra in found:
         if parts:
             offset += 2
