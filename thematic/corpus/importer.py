@@ -333,14 +333,15 @@ class _Batch:
         self.seen_previous: set[str] = set()
 
     def add(self, eid: str, source: str, text: str, start: int, end: int, location: str,
-            attrs: dict, row: int, *, speaker: str | None = None, role: str | None = None,
+            attrs: dict | str, row: int, *, speaker: str | None = None, role: str | None = None,
             context: str | None = None) -> None:
         if eid in self.pending_at:
             self._duplicate(eid, row, self.pending_at[eid])
             return
         self.pending_at[eid] = row
         self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
-                             location, 0, _attributes_json(attrs), row,
+                             location, 0,
+                             attrs if type(attrs) is str else _attributes_json(attrs), row,
                              speaker, role, None, context))
         if len(self.pending) >= CHUNK:
             self.flush()
@@ -412,6 +413,10 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
     batch = _Batch(store, path, file_id, previous, id_col is not None, result,
                    opts.language or "none")
     used = {text_col, src_col, id_col, ctx_col}
+    # The attribute JSON of a row, as _attributes_json writes it, with the keys sorted and
+    # quoted once per sheet instead of once per row.
+    quote = json.encoder.encode_basestring
+    attr_cols = [(quote(c) + ": ", c) for c in sorted(table.columns) if c not in used]
     # A wide survey sheet names the question in the header of the answer column.
     header_context = None if text_col.lower() in TEXT_COLUMNS else text_col
     sheet_name = table.extra.get("sheet")
@@ -427,7 +432,8 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
                                 problem="the study id is empty",
                                 fix="Fill it in, or pass --source ID for the whole file.")
         _ensure_source(store, sid, opts, known, path, row_no, src_col or "--source", result)
-        attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
+        attrs = "{" + ", ".join([k + quote(row[c]) for k, c in attr_cols if row[c].strip()]) \
+            + "}"
         base_id = row[id_col].strip() if id_col else None
         if id_col and not base_id:
             raise ThematicError("E021", path=path, row=row_no, column=id_col,
