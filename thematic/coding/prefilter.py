@@ -240,29 +240,6 @@ class Prefilter:
         return matcher
 
 
-def _checks_pass(checks: tuple, doc, row: int, n: int, columns: dict[int, list[int]]) -> bool:
-    """Whether each check finds one of its words between its offsets from the primary at
-    ``row``: read from the tokens of a short window, or from the document's attribute
-    values (read once, into ``columns``)."""
-    for offsets, get, words, lo, hi in checks:
-        if offsets is not None:
-            for p in offsets:
-                p += row
-                if 0 <= p < n and get(doc[p]) in words:
-                    break
-            else:
-                return False
-            continue
-        column = columns.get(get)
-        if column is None:
-            column = columns[get] = doc.to_array(get).tolist()
-        start = 0 if lo is None else max(0, row + lo)
-        end = n if hi is None else row + hi + 1
-        if end <= start or words.isdisjoint(column[start:end]):
-            return False
-    return True
-
-
 def _in_windows(matcher, doc, spans: dict[int, int]) -> list[tuple[int, int, int]]:
     """The matcher's matches in the windows (start → end; overlapping ones run as one),
     with offsets in ``doc``."""
