@@ -341,7 +341,7 @@ class _Batch:
         self.pending_at[eid] = row
         self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
                              location, 0,
-                             attrs if type(attrs) is str else _attributes_json(attrs), row,
+                             attrs if isinstance(attrs, str) else _attributes_json(attrs), row,
                              speaker, role, None, context))
         if len(self.pending) >= CHUNK:
             self.flush()
