@@ -336,10 +336,8 @@ def _sets(root: ET.Element, shared: _Shared, themes: list, result: QdpxExport) -
 def _with_parents(themes: list, store) -> list:
     """The themes and every theme above them (a parent may group themes without codes of
     its own), in the store's order, parents first."""
-    try:
-        from thematic.themes import list_themes
-    except ImportError:  # the themes room is not installed
-        return themes
+    from thematic.themes import list_themes
+
     every = {t.id: t for t in list_themes(store)}
     wanted = {t.id for t in themes}
     for t in themes:
