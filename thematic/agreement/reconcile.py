@@ -258,7 +258,8 @@ def _agreed_set(found, decided: dict, rule: str, as_coder: str
             if present:
                 rows.append(codings_db.Coding(
                     excerpt_id=excerpt, codebook_id=found.codebook_id, code_id=code,
-                    coder=as_coder, method="reconcile", origin=origin, status="accepted"))
+                    coder=as_coder, method="reconcile", origin=origin,
+                    status=codings_db.Status.ACCEPTED))
     return rows, tallies
 
 

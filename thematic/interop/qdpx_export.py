@@ -42,6 +42,7 @@ from thematic.interop.qdc import (
 from thematic.interop.qdpx_documents import documents
 from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
+from thematic.store.codings import Status
 
 SNIPPET = 80
 
@@ -89,7 +90,7 @@ def memo_key(memo: dict) -> str:
 
 
 def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
-                coders: list[str] | None = None, statuses: tuple[str, ...] = ("accepted",),
+                coders: list[str] | None = None, statuses: tuple[str, ...] = (Status.ACCEPTED,),
                 extensions: bool = True, project_name: str | None = None) -> QdpxExport:
     """Write the project to ``path`` (atomically). Codings of ``codebook`` (default: the
     current codebook loaded last) with the given statuses, by ``coders`` (default: all)."""

@@ -243,13 +243,13 @@ def _probabilities(owner: list[int], fitted) -> dict[int, float]:
 def _coded(store, book) -> dict[str, set[str]]:
     """excerpt id → codes of the codebook (any version) in its accepted or proposed codings."""
     from thematic.store.codebooks import list_codebooks
-    from thematic.store.codings import list_codings
+    from thematic.store.codings import Status, list_codings
 
     coded: dict[str, set[str]] = {}
     if book is None:
         return coded
     versions = {b.id for b in list_codebooks(store) if b.name == book.name}
-    for c in list_codings(store, status=("accepted", "proposed")):
+    for c in list_codings(store, status=(Status.ACCEPTED, Status.PROPOSED)):
         if c.codebook_id in versions:
             coded.setdefault(c.excerpt_id, set()).add(c.code_id)
     return coded
