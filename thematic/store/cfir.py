@@ -1,4 +1,4 @@
-"""Typed access to CFIR valence (excerpt direction) and construct ratings (issue 24)."""
+"""Typed access to CFIR valence (excerpt direction) and construct ratings."""
 
 from __future__ import annotations
 

@@ -230,7 +230,8 @@ def restore_status(store: Store, coding_id: int, status: str, memo: str | None) 
 
 def adopt(store: Store, coding_id: int, *, coder: str, method: str, origin: str | None,
           memo: str | None = None) -> None:
-    """Turn a proposal into ``coder``'s accepted coding, in place (one row: #17)."""
+    """Turn a proposal into ``coder``'s accepted coding, in place: one row, so evidence
+    counts once."""
     store.execute("UPDATE codings SET coder = ?, method = ?, origin = ?, status = 'accepted',"
                   " memo = COALESCE(?, memo), updated_at = ? WHERE id = ?",
                   (coder, method, origin, memo, now(), coding_id))
