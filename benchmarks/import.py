@@ -25,19 +25,20 @@ from thematic.project import init, open_store
 from thematic.corpus.importer import ExcerptOptions, import_excerpts
 root = init(sys.argv[2])
 with open_store(root) as store:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = import_excerpts(store, [sys.argv[1]], ExcerptOptions(create_sources=True))
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(result[0].added, took, peak)
+print(result[0].added, took, peak, cpu)
 """
 
 BARE = r"""
 import csv, resource, sys, time
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 with open(sys.argv[1], newline="", encoding="utf-8") as fh:
     n = sum(1 for _ in csv.reader(fh)) - 1
-print(n, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(n, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+      time.process_time() - cpu)
 """
 
 
@@ -54,10 +55,11 @@ def make(path: Path, megabytes: int) -> int:
     return rows
 
 
-def run(code: str, *args: str) -> tuple[int, float, float]:
+def run(code: str, *args: str) -> tuple[int, float, float, float]:
+    """(rows, wall s, peak RSS MB, CPU s of the child)"""
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                          check=True).stdout.split()
-    return int(out[0]), float(out[1]), float(out[2])
+    return int(out[0]), float(out[1]), float(out[2]), float(out[3])
 
 
 def main() -> None:
@@ -69,15 +71,17 @@ def main() -> None:
             n = make(path, mb)
             print(f"wrote {path.stat().st_size / 1e6:.0f} MB, {n} rows in "
                   f"{time.perf_counter() - start:.1f} s")
-            added, took, peak = run(CHILD, str(path), str(Path(tmp) / f"proj-{mb}"))
-            bare_n, bare_took, _ = run(BARE, str(path))
+            added, took, peak, cpu = run(CHILD, str(path), str(Path(tmp) / f"proj-{mb}"))
+            bare_n, bare_took, _, bare_cpu = run(BARE, str(path))
             assert added == n == bare_n
-            results[mb] = (n / took, peak, n / bare_took)
-            print(f"{mb} MB: {n / took:,.0f} rows/s (csv.reader alone {n / bare_took:,.0f} "
-                  f"rows/s), peak RSS {peak:.0f} MB")
-        rate, peak, bare = results[200]
-        row("import: 200 MB CSV", f"{rate:,.0f} rows/s, peak {peak:.0f} MB",
-            f"csv.reader {bare:,.0f} rows/s", rate / bare)
+            results[mb] = (n / took, peak, n / bare_took, n / cpu, n / bare_cpu)
+            print(f"{mb} MB: {n / took:,.0f} rows/s wall, {n / cpu:,.0f} rows/CPU s "
+                  f"(csv.reader alone {n / bare_took:,.0f} rows/s wall, "
+                  f"{n / bare_cpu:,.0f} rows/CPU s), peak RSS {peak:.0f} MB")
+        rate, peak, bare, rate_cpu, bare_cpu = results[200]
+        row("import: 200 MB CSV", f"{rate:,.0f} rows/s wall, {rate_cpu:,.0f} rows/CPU s, "
+            f"peak {peak:.0f} MB", f"csv.reader {bare:,.0f} rows/s wall, {bare_cpu:,.0f} "
+            "rows/CPU s", rate_cpu / bare_cpu)
         row("import: peak memory 200 MB vs 20 MB", f"{peak:.0f} MB",
             f"{results[20][1]:.0f} MB", peak / results[20][1])
 

@@ -264,3 +264,34 @@ def test_a_registered_network_exporter_is_a_format_and_a_suffix(project, run, tm
     assert result.stdout.endswith(f"\nWrote {out} (dot).\n")
     assert out.read_text(encoding="utf-8") == ('graph {\n  "a" -- "b";\n  "a" -- "c";\n'
                                                '  "b" -- "c";\n}\n')
+
+
+@pytest.fixture
+def count_exporter():
+    from thematic.coding.exchange import EXPORTERS
+    from thematic.exporters import Exporter
+    from thematic.store.codings import list_codings
+
+    def write(store, *, coder, status, codebook):
+        return f"{len(list_codings(store, coder=coder, status=status))} coding(s)\n"
+
+    EXPORTERS.register(Exporter("count", (".txt",), write, "how many codings"))
+    yield
+    EXPORTERS.unregister("count")
+
+
+def test_the_builtin_codings_exporters_keep_their_order():
+    from thematic.coding.exchange import EXPORTERS
+
+    assert EXPORTERS.names() == ("long", "wide", "json")
+
+
+def test_a_registered_codings_exporter_is_a_code_export_format(project, run, count_exporter):
+    from test_network_fixtures import tiny
+
+    with open_store(project) as store:
+        tiny(store)
+    assert "long|wide|json|count" in run("code", "export", "--help").output
+    result = run("code", "export", "--format", "count")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "7 coding(s)\n"  # E1 a,b; E2 a,b,c; E3 a; E4 c

@@ -31,11 +31,12 @@ import importlib.util
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from thematic.errors import ThematicError, nearest
+from thematic.plugins import entry_points
 
 # Read by torch (ATen) and MKL when they load; set here, before any import of torch.
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
@@ -85,18 +86,10 @@ def unregister_backend(name: str) -> None:
         del ALIASES[alias]
 
 
-_plugins_loaded = False
-
-
+@cache
 def _load_plugins() -> None:
-    global _plugins_loaded
-    if _plugins_loaded:
-        return
-    _plugins_loaded = True
-    from importlib.metadata import entry_points
-
-    for point in entry_points(group=ENTRY_POINTS):
-        register_backend(point.name, point.load())
+    for name, found in entry_points(ENTRY_POINTS):
+        register_backend(name, found)
 
 
 def names() -> tuple[str, ...]:

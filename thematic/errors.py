@@ -341,7 +341,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E506": (USAGE, "--by {value!r}: no study or respondent records that attribute.{suggest} "
                     "Attributes recorded: {known}. Import them with `thematic import studies "
                     "FILE` (a survey sheet can be imported both ways)."),
-    # --- team coding: assignments, blind review, merge, lenient REFI-QDA (#20) ----------
+    # --- team coding: assignments, blind review, merge, lenient REFI-QDA ---------------
     "E530": (USAGE, "--sample {value!r}: {problem}. Give a share such as 20% or 0.2, or a "
                     "number of excerpts such as 40."),
     "E531": (USAGE, "--coders {value!r}: {problem}. Name two or more different coders, "
@@ -365,7 +365,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E541": (USAGE, "{path}: the selection {selection} ({start}–{end}) does not fit its "
                     "source text {source!r} ({length} characters): the text is not the one "
                     "it was coded on. Export the project again with its sources, in UTF-8."),
-    # --- issue #18: hostile and damaged input (E660–E699) ------------------------------
+    # --- hostile and damaged input (E660–E699) ----------------------------------------
     "E660": (USAGE, "--encoding {value!r} is not an encoding Python knows.{suggest} Use a "
                     "name such as utf-8, utf-8-sig, utf-16, cp1252 or latin-1."),
     "E661": (USAGE, "{path}: the file is UTF-8 but the byte at row {row} (byte offset "

@@ -3,9 +3,9 @@
 An :class:`Exporter` names a format, the file suffixes that select it and the function that
 writes it; a :class:`Table` holds the exporters of one kind. The room that owns the output
 keeps its table (``thematic.network.export.EXPORTERS``,
-``thematic.codebook.io.EXPORTERS``) and the CLI offers ``table.names()`` as its
-``--format`` choices, so a new format is one ``table.register(...)`` (one file plus its
-test). Pure Python: nothing heavy is imported.
+``thematic.codebook.exports.EXPORTERS``, ``thematic.coding.exchange.EXPORTERS``) and the CLI
+offers ``table.names()`` as its ``--format`` choices, so a new format is one
+``table.register(...)`` (one file plus its test). Pure Python: nothing heavy is imported.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from thematic import lookup
@@ -77,9 +78,8 @@ def evidence(store: Store, theme_id: str, *, coders: list[str] | None = None,
         reassigned = store.get_meta(REASSIGNED) == "count"
     everything = {t.id: t for t in db.list_themes(store)}
 
-    def codings(member: Theme) -> list[tuple[str, str, str, int]]:
-        return db.accepted_codings(store, member.codebook,
-                                   _expand_groups(store, member.codebook, member.codes),
+    def codings(member: Theme, book: str) -> list[tuple[str, str, str, int]]:
+        return db.accepted_codings(store, book, _expand_groups(store, book, member.codes),
                                    coders)
 
     return _evidence(store, theme, everything, codings, reassigned)
@@ -97,23 +97,24 @@ def evidence_all(store: Store, *, coders: list[str] | None = None,
     if reassigned is None:
         reassigned = store.get_meta(REASSIGNED) == "count"
     everything = {t.id: t for t in db.list_themes(store)}
-    expanded = {t.id: set(_expand_groups(store, t.codebook, t.codes))
-                for t in everything.values() if t.codebook and t.codes}
+    expanded: dict[str, set[str]] = {}
     wanted: dict[str, set[str]] = {}
     for t in everything.values():
-        if t.id in expanded:
+        if t.codebook and t.codes:
+            expanded[t.id] = set(_expand_groups(store, t.codebook, t.codes))
             wanted.setdefault(t.codebook, set()).update(expanded[t.id])
     by_book = db.accepted_codings_by_book(store, wanted, coders)
 
-    def codings(member: Theme) -> list[tuple[str, str, str, int]]:
+    def codings(member: Theme, book: str) -> list[tuple[str, str, str, int]]:
         keep = expanded[member.id]
-        return [r for r in by_book.get(member.codebook, ()) if r[1] in keep]
+        return [r for r in by_book.get(book, ()) if r[1] in keep]
 
     return {t.id: _evidence(store, t, everything, codings, reassigned)
             for t in everything.values()}
 
 
-def _evidence(store: Store, theme: Theme, everything: dict[str, Theme], codings,
+def _evidence(store: Store, theme: Theme, everything: dict[str, Theme],
+              codings: Callable[[Theme, str], list[tuple[str, str, str, int]]],
               reassigned: bool) -> Evidence:
     family = [theme] + [everything[i] for i in _descendants(everything, theme.id)]
     # dicts keep first-seen order and test membership in O(1) (a list made this quadratic)
@@ -123,7 +124,7 @@ def _evidence(store: Store, theme: Theme, everything: dict[str, Theme], codings,
     for member in family:
         if not member.codebook or not member.codes:
             continue
-        for excerpt, code, source, pos in codings(member):
+        for excerpt, code, source, pos in codings(member, member.codebook):
             by_code.setdefault(code, {})[excerpt] = None
             positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]

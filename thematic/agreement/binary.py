@@ -144,7 +144,7 @@ def _tally_pattern_matrix(pat: np.ndarray, m: int) -> BinaryTally:
     n_codes = pat.shape[1]
     width = 2**m
     big = n_codes * width > 2**31 - 1
-    flat = pat.astype(np.int64 if big else np.int32)
+    flat: np.ndarray = pat.astype(np.int64 if big else np.int32)
     flat += (np.arange(n_codes, dtype=flat.dtype) * width)[None, :]
     patterns = np.bincount(flat.ravel(), minlength=n_codes * width).reshape(n_codes, width)
     return BinaryTally(patterns, m)
@@ -197,7 +197,7 @@ def tally_codings(coder: Any, unit: Any, code: Any, *, n_coders: int, n_units: i
     key = unit * n_codes + code
     if n_units * n_codes <= DENSE_CELLS:
         dtype = _pattern_dtype(m)
-        pat = np.zeros(n_units * n_codes, dtype=dtype)
+        pat: np.ndarray = np.zeros(n_units * n_codes, dtype=dtype)
         for i in range(m):
             # a[idx] |= bit is idempotent for repeated idx, so duplicates count once
             pat[key[coder == i]] |= dtype(1 << i)
@@ -417,7 +417,7 @@ def mean_over_codes(results: Sequence[Result]) -> Result:
     """Unweighted arithmetic mean of the defined per-code values ("mean over codes"), as
     opposed to the pooled figure computed over all (unit, code) decisions at once.
     ``detail`` records how many codes were defined and which were left out."""
-    vals = [r.value for r in results if r.defined]
+    vals = [r.value for r in results if r.value is not None]   # the defined ones
     undefined = len(results) - len(vals)
     stat = results[0].statistic if results else ""
     name = f"mean_{stat}" if stat else "mean"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,8 @@ def _wide(path: Path, header: list[str], body: list[list[str]], unit_column: str
     if len(coders) < 2:
         raise ThematicError("E206", path=path, row=1, problem="fewer than two coder columns",
                             fix="Give one column per coder (or columns unit, coder, value).")
-    kept, seen = [], {}
+    kept: list[list[str]] = []
+    seen: dict[str, int] = {}   # unit → its row
     for n, row in enumerate(body, start=2):
         row = row + [""] * (len(header) - len(row))
         unit = row[ui].strip()
@@ -211,7 +213,7 @@ def measure_ratings(ratings: Ratings, scales: Sequence[str], *, seed: int = 0,
             alpha[scale] = _figure("alpha", label, S.Result(None, f"not applicable: {exc}",
                                                             "krippendorff_alpha"))
             continue
-        ci = (S.bootstrap_ci(lambda d, s=scale: S.krippendorff_alpha(d, s), data, n=n_boot,
+        ci = (S.bootstrap_ci(partial(S.krippendorff_alpha, level=scale), data, n=n_boot,
                              seed=seed) if n_boot else None)
         alpha[scale] = _figure("alpha", label, value, ci)
     nominal = ratings.matrix("nominal")

@@ -258,7 +258,8 @@ def _agreed_set(found, decided: dict, rule: str, as_coder: str
             if present:
                 rows.append(codings_db.Coding(
                     excerpt_id=excerpt, codebook_id=found.codebook_id, code_id=code,
-                    coder=as_coder, method="reconcile", origin=origin, status="accepted"))
+                    coder=as_coder, method="reconcile", origin=origin,
+                    status=codings_db.Status.ACCEPTED))
     return rows, tallies
 
 
@@ -267,7 +268,7 @@ def _save(store: Store, found, rows: list[codings_db.Coding],
           as_coder: str, run: dict) -> int:
     """Replace ``as_coder``'s earlier run with ``rows`` and log it (inside the write)."""
     for c in old_codings:
-        codings_db.remove_coding(store, c.id)
+        codings_db.remove_coding(store, c.stored_id)
     for coder, excerpt, version in old_coverage:
         codings_db.unmark_reviewed(store, coder, excerpt, version)
     added = codings_db.add_codings(store, rows)

@@ -17,11 +17,12 @@ Pure Python: importing this module loads neither numpy nor the store.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from thematic.plugins import import_modules
 
 if TYPE_CHECKING:
     from thematic.agreement.binary import BinaryTally
@@ -75,7 +76,6 @@ class Statistic:
 
 
 _REGISTRY: dict[str, Statistic] = {}
-_loaded = False
 
 
 def register(statistic: Statistic) -> Statistic:
@@ -89,16 +89,10 @@ def unregister(key: str) -> None:
     _REGISTRY.pop(key, None)
 
 
+@functools.cache
 def _load() -> None:
     """Import every module of the measures package once (each registers itself)."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from thematic.agreement import measures
-
-    for info in sorted(pkgutil.iter_modules(measures.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{measures.__name__}.{info.name}")
+    import_modules("thematic.agreement.measures")
 
 
 def statistics(n_coders: int | None = None) -> list[Statistic]:

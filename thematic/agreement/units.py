@@ -16,7 +16,7 @@ coded an excerpt has reviewed it, even where no coverage row says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,7 +112,7 @@ def _work(store: Store, book: cb_db.Codebook, statuses: Sequence[str] | None) ->
     return _Work(columns.excerpt_ids, reviewed, columns.groups, methods)
 
 
-def default_coders(reviewed: dict[str, object], methods: dict[str, set[str]]) -> list[str]:
+def default_coders(reviewed: Mapping[str, object], methods: dict[str, set[str]]) -> list[str]:
     """The human coders: everyone with reviewed excerpts except automatic coders
     ('auto:…') and coders recorded by ``agree reconcile`` (whose codings' ``methods`` are
     all 'reconcile')."""
@@ -195,7 +195,8 @@ def _theme_items(store: Store, book: cb_db.Codebook, themes: list[str] | None
         kids.setdefault(t.parent_id, []).append(t.id)
 
     def codes_of(theme_id: str) -> list[str]:
-        out, todo = [], [theme_id]
+        out: list[str] = []
+        todo = [theme_id]
         while todo:
             t = by_id[todo.pop(0)]
             if t.codebook in (None, book.name):

@@ -1,4 +1,4 @@
-"""The audit's checks of a report's CFIR claims (issue 24).
+"""The audit's checks of a report's CFIR claims.
 
 ``<!-- claim cfir="ID" studies="N" excerpts="N" [barriers= facilitators= net=] -->`` about a
 CFIR 2.0 domain or construct, and ``<!-- claim cfir-row="ID" cells="CASE:CELL,…" -->`` about

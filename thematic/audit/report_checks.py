@@ -120,7 +120,8 @@ def scan(text: str) -> _Scan:
         if quote is not None and visible.lstrip().startswith(">") and "<!--" not in visible:
             quote[1].append(re.sub(r"^\s*>\s?", "", line))
         else:
-            quote = _flush(out, quote)
+            _flush(out, quote)
+            quote = None
             if visible.lstrip().startswith(">") and "<!--" not in visible and \
                     _QUOTED.search(visible):
                 out.bare.append((n, line))
@@ -362,6 +363,7 @@ class _ReportChecker:
         contributing = self.counts["studies_with_excerpts"] or 1
         if kind == "project":
             return {k: self.counts[k] for k in _COUNTS}
+        assert ident is not None  # only a project claim names nothing (see _claim)
         if kind == "theme":
             theme = self.theme_slugs.get(anchor("theme", ident))
             if theme is None:
@@ -385,11 +387,12 @@ class _ReportChecker:
             return {"studies": studies, "excerpts": excerpts, "codings": codings,
                     "share": studies / contributing}
         if kind == "codebook":
-            found = db.codebook_counts(self.store, ident, attrs.get("version"), self.coders)
-            if found is None:
+            book_counts = db.codebook_counts(self.store, ident, attrs.get("version"),
+                                             self.coders)
+            if book_counts is None:
                 self.add(ERROR, "report-unknown-code", line, f"claim about codebook {ident!r}"
                          ", which is not loaded.", _REGENERATE, codebook=ident)
-            return found
+            return book_counts
         if kind == "coder":
             return db.coder_counts(self.store, ident)
         if kind == "design":

@@ -134,16 +134,19 @@ def _distinguish(matrix: Matrix, values: dict[str, list[str]], high, low) -> Non
         return
     matrix.high, matrix.low = hi, lo
     for row in matrix.rows:
-        means = []
-        for group in (values[hi], values[lo]):
-            nums = [NUMERIC[row.cells[c].rating] for c in group
-                    if c in row.cells and row.cells[c].rating in NUMERIC]
-            means.append(sum(nums) / len(nums) if nums else None)
-        if None in means:
+        high_mean, low_mean = _mean(row, values[hi]), _mean(row, values[lo])
+        if high_mean is None or low_mean is None:
             continue
-        row.difference = round(means[0] - means[1], 3)
+        row.difference = round(high_mean - low_mean, 3)
         row.distinguishes = "strong" if row.difference >= 2 else \
             "weak" if row.difference >= 1 else None
+
+
+def _mean(row: Row, cases: list[str]) -> float | None:
+    """The mean numeric rating of ``row`` in ``cases``; None when none of them has one."""
+    ratings = [row.cells[c].rating for c in cases if c in row.cells]
+    nums = [NUMERIC[r] for r in ratings if r is not None and r in NUMERIC]
+    return sum(nums) / len(nums) if nums else None
 
 
 def cell_text(cell) -> str:

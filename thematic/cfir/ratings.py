@@ -68,7 +68,7 @@ def rate(store, *, case: str, construct: str, rating: str, why: str,
     value = parse_rating(rating)
     frame = framework.load()
     given = frame.resolve(construct)
-    cid = frame.construct_of(given)
+    cid = frame.rollup[given]   # the construct it counts for (resolve returns a rolled-up id)
     if not why or not why.strip():
         raise ThematicError("E636", case=case, construct=cid)
     case_id = resolve_case(store, case)
@@ -89,7 +89,7 @@ def rate(store, *, case: str, construct: str, rating: str, why: str,
 class Suggestion:
     case: str
     construct: str
-    suggested: str
+    suggested: str | None      # None only without evidence
     barriers: int
     facilitators: int
     excerpts: list[str]
@@ -104,7 +104,7 @@ def suggest(store, *, case: str | None = None, construct: str | None = None
     from thematic.store import cfir as db
 
     frame = framework.load()
-    cid = frame.construct_of(frame.resolve(construct)) if construct else None
+    cid = frame.rollup[frame.resolve(construct)] if construct else None
     case_id = resolve_case(store, case) if case is not None else None
     built = view.build(store)
     rated = {(r.case_id, r.construct): r.rating for r in db.list_ratings(store)}

@@ -85,7 +85,8 @@ def _negated(text: str, start: int, scarcity: bool) -> bool:
 def read(text: str) -> Reading:
     """The rule's direction for one text, with the cues that decided it."""
     low = text.lower().replace("’", "'")
-    barriers, facilitators = [], []
+    barriers: list[str] = []
+    facilitators: list[str] = []
     for pattern, own, other, scarcity in ((_BARRIER, barriers, facilitators, False),
                                           (_FACILITATOR, facilitators, barriers, True)):
         for m in pattern.finditer(low):

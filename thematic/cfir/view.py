@@ -11,8 +11,12 @@ the excerpt's (thematic.cfir.valence).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from thematic.cfir import framework as fw
+
+if TYPE_CHECKING:
+    from thematic.store.codebooks import Code, Codebook
 
 CFIR_CODEBOOK = "cfir2"
 
@@ -77,7 +81,6 @@ def build(store, *, empty: bool = False) -> CfirView:
     no evidence (the report and the matrix list only those with evidence)."""
     from thematic.cfir.scale import suggest_rating
     from thematic.cfir.valence import directions
-    from thematic.store.codebooks import get_codebook
     from thematic.store.codings import accepted_rows
     from thematic.store.corpus import excerpt_order, list_sources
 
@@ -85,17 +88,17 @@ def build(store, *, empty: bool = False) -> CfirView:
     order = excerpt_order(store)
     studies = [s.id for s in list_sources(store)]
     study_pos = {s: i for i, s in enumerate(studies)}
-    books: dict[int, object] = {}
+    books: dict[int, Codebook | None] = {}
     links: dict[tuple[str, str, str], CodeLink] = {}     # (construct, book, code)
     members: dict[tuple[str, str, str], set[str]] = {}   # link.excerpts as a set
     # what a (codebook version, code) links to, resolved once, not once per coding
-    resolved: dict[tuple[int, str], list[tuple[str, str, object, list[str]]]] = {}
+    resolved: dict[tuple[int, str], list[tuple[str, str, Code, list[str]]]] = {}
     # tuples in list_codings' order, not a Coding per row (a tenth of a 100k audit)
     for excerpt_id, codebook_id, code_id, _ in accepted_rows(store, analysed=False):
         found = resolved.get((codebook_id, code_id))
         if found is None:
             found = resolved[codebook_id, code_id] = _targets(
-                store, frame, books, codebook_id, code_id, get_codebook)
+                store, frame, books, codebook_id, code_id)
         for construct, book_name, code, via in found:
             key = (construct, book_name, code.id)
             link = links.get(key)
@@ -139,13 +142,16 @@ def build(store, *, empty: bool = False) -> CfirView:
     return CfirView(domains, valence, studies, len(seen))
 
 
-def _targets(store, frame, books, codebook_id, code_id, get_codebook):
+def _targets(store, frame: fw.Framework, books: dict[int, Codebook | None], codebook_id: int,
+             code_id: str) -> list[tuple[str, str, Code, list[str]]]:
     """(construct, codebook name, code, refs) for each construct a code links to."""
+    from thematic.store.codebooks import get_codebook
+
     if codebook_id not in books:
         books[codebook_id] = get_codebook(store, id=codebook_id)
     book = books[codebook_id]
     code = book.code(code_id) if book else None
-    if code is None:
+    if book is None or code is None:
         return []
     refs = [code.id] if book.name == CFIR_CODEBOOK else list(code.data.get("cfir") or [])
     targets: dict[str, list[str]] = {}

@@ -62,7 +62,7 @@ def agree(ctx: click.Context, coders, codes, level, codebook, boot: int, seed: i
         return
     from thematic.agreement.summary import measure
 
-    app = ctx.find_object(App)
+    app: App = ctx.obj
     coders, codes, level, codebook = _chosen(ctx, coders, codes, level, codebook)
     report = measure(app.store(), coders, codes, level, seed, codebook=codebook,
                      n_boot=boot)
@@ -173,7 +173,7 @@ def disagreements_cmd(ctx: click.Context, coders, codes, level, codebook, out, a
     ready for a reconciliation meeting."""
     from thematic.agreement.reconcile import disagreements, sheet
 
-    app = ctx.find_object(App)
+    app: App = ctx.obj
     coders, codes, level, codebook = _chosen(ctx, coders=coders, codes=codes, level=level,
                                              codebook=codebook)
     listing = disagreements(app.store(), coders, codes, level, codebook=codebook)
@@ -226,7 +226,7 @@ def reconcile_cmd(ctx: click.Context, coders, as_coder, decisions, rule, replace
     coders' codings are kept."""
     from thematic.agreement.reconcile import reconcile
 
-    app = ctx.find_object(App)
+    app: App = ctx.obj
     coders, _, _, codebook = _chosen(ctx, coders=coders, codebook=codebook)
     result = reconcile(app.store(), coders, as_coder=as_coder, rule=rule,
                        decisions=decisions, replace=replace, codebook=codebook)

@@ -3,12 +3,14 @@ ratings per case, and the construct × case matrix."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
 
 
-def _table(rows: list[list[str]], header: list[str]) -> None:
+def _table(rows: Sequence[Sequence[object]], header: list[str]) -> None:
     """Left-aligned first column (kept indented), right-aligned figures."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths], *rows]:

@@ -6,10 +6,11 @@ from dataclasses import asdict
 
 import click
 
-from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.cli.common import App, LiveChoice, emit, json_option, pass_app
 from thematic.cli.engine import engine_for, engine_options, progress
 from thematic.coding import STATUSES as CODING_STATUSES
 from thematic.coding import Status
+from thematic.coding.exchange import EXPORTERS
 
 # The one list of statuses (thematic.store.codings.Status) as a click choice.
 STATUSES = click.Choice(CODING_STATUSES)
@@ -178,7 +179,7 @@ def import_(app: App, file, coder, status, codebook, as_json) -> None:
 
 
 @code.command("export")
-@click.option("--format", "fmt", type=click.Choice(["long", "wide", "json"]), default="long",
+@click.option("--format", "fmt", type=LiveChoice(EXPORTERS.names), default="long",
               show_default=True, help="long: a row per coding; wide: a row per excerpt and "
               "coder with a 0/1 column per code; json: codings, coverage and codebooks.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file "

@@ -22,7 +22,9 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code a ClassVar, yet reads it from the instance: each
+        # catalogued error carries its own
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 @dataclass

@@ -57,12 +57,12 @@ def progress(engine, total: int | None, label: str) -> Iterator[Callable[[int], 
     bar = _dask_bar(engine.address)
     done = {"n": 0}
 
-    def step(n: int) -> None:
+    def draw(n: int) -> None:
         done["n"] += n
         bar._draw_bar(remaining=total - done["n"], all=total)
 
     try:
-        yield step
+        yield draw
     finally:
         bar._draw_stop()
         sys.stderr.write("\n")

@@ -53,7 +53,8 @@ def list_(app: App, as_json: bool) -> None:
     from thematic.findings import evidence, list_findings
 
     store = app.store()
-    rows, docs = [], []
+    rows: list[dict[str, object]] = []
+    docs: list[dict[str, object]] = []
     for f in list_findings(store):
         try:
             ev = evidence(store, f)
@@ -162,7 +163,8 @@ def cerqual(ctx: click.Context, finding_id: str | None, as_json: bool) -> None:
         return
     from thematic.findings import cerqual as cq
 
-    store = ctx.find_object(App).store()
+    app: App = ctx.obj
+    store = app.store()
     found = [cq.profile(store, finding_id)] if finding_id else cq.profiles(store)
     if as_json:
         emit([], as_json=True, document={"rule": cq.PROPOSAL_RULE,

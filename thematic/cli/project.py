@@ -31,7 +31,7 @@ def status(app: App, as_json: bool) -> None:
     root = app.root
     numbers = counts(app.store())
     run = current(app.store())
-    coders = [asdict(p) for p in progress(app.store())] if run else None
+    coders = [asdict(p) for p in progress(app.store())] if run else []
     if as_json:
         extra = {"assignment": {"run": run.id, "blind": run.blinding, "coders": coders}
                  } if run else {}

@@ -33,7 +33,7 @@ def assign(ctx: click.Context, coders, sample, seed, strata, no_blind, as_json) 
 
     if not coders:
         raise ThematicError("E531", value="", problem="no coders given")
-    app = ctx.find_object(App)
+    app: App = ctx.obj
     result = run(app.store(), coders.split(","), sample, seed=seed, strata=strata,
                  blind=not no_blind)
     if as_json:
@@ -59,6 +59,7 @@ def assign_status(app: App, coder, as_json) -> None:
 
     rows = progress(app.store(), coder)
     run = current(app.store())
+    assert run is not None  # progress() refused (E534) when there is none
     if as_json:
         emit([], as_json=True, document={"run": run.id, "blind": run.blinding,
                                          "coders": [asdict(r) for r in rows]})

@@ -139,7 +139,7 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
 @pass_app
 def runs(app: App, as_json: bool) -> None:
     """List the topic runs with their model, method and outlier share."""
-    from thematic.store import topics as tdb
+    from thematic import topics as tdb
 
     found = tdb.list_runs(app.store())
     rows = [{"run": r.id, "created": r.created_at, "model": r.model,
@@ -158,7 +158,7 @@ def runs(app: App, as_json: bool) -> None:
 def list_(app: App, run_id: int | None, as_json: bool) -> None:
     """List the candidate themes of a run, with what produced the run and which
     candidates became themes."""
-    from thematic.store import topics as tdb
+    from thematic import topics as tdb
     from thematic.themes import list_themes
     from thematic.topics.run import provenance
 
@@ -186,9 +186,9 @@ def list_(app: App, run_id: int | None, as_json: bool) -> None:
 @pass_app
 def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
     """Show one candidate: keywords, representative excerpts, studies, nearest codes."""
+    from thematic import topics as tdb
     from thematic.corpus import list_excerpts
     from thematic.errors import ThematicError
-    from thematic.store import topics as tdb
 
     store = app.store()
     chosen = _run_id(store, run_id)
@@ -230,7 +230,7 @@ def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
 @pass_app
 def by_year(app: App, run_id: int | None, as_json: bool) -> None:
     """Excerpts per topic and study publication year."""
-    from thematic.store import topics as tdb
+    from thematic import topics as tdb
 
     store = app.store()
     chosen = _run_id(store, run_id)
@@ -259,7 +259,7 @@ def by_year(app: App, run_id: int | None, as_json: bool) -> None:
 @pass_app
 def figure(app: App, run_id: int | None, out: str | None, html: bool) -> None:
     """Draw the intertopic distance map of a run."""
-    from thematic.store import topics as tdb
+    from thematic import topics as tdb
     from thematic.topics.figure import draw, draw_html
 
     store = app.store()

@@ -5,6 +5,7 @@ spaCy's Matcher accepts. Every problem carries the line (or CSV row) to fix."""
 from __future__ import annotations
 
 import json
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -199,7 +200,7 @@ def _cycles(doc: CodebookDoc, first: dict[str, int]) -> list[Problem]:
     out = []
     for start in first:
         chain: dict[str, int] = {}  # this walk's codes, in order (dicts keep it)
-        node = start
+        node: object = start   # a parent may be anything the YAML holds
         while isinstance(node, str) and node in parent_of and node not in done \
                 and node not in chain:
             chain[node] = len(chain)
@@ -224,7 +225,7 @@ def _nlp():
     return spacy.blank("en")
 
 
-def _rule_problems(doc: CodebookDoc, broken: set[tuple] = frozenset()) -> list[Problem]:
+def _rule_problems(doc: CodebookDoc, broken: Set[tuple] = frozenset()) -> list[Problem]:
     todo = [(i, code["rules"]) for i, code in enumerate(doc.codes)
             if isinstance(code.get("rules"), dict)]
     if not todo:

@@ -21,7 +21,7 @@ YAML_SUFFIXES = {".yaml", ".yml", ".json", ""}
 CSV_SUFFIXES = {".csv", ".tsv"}
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -173,6 +173,7 @@ def _refuse_unsafe(text: str, path: str) -> None:
     documents = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            assert event.start_mark is not None  # the parser marks every event it makes
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
                 raise ThematicError("E102", path=path, line=line, what="aliases (*name)")

@@ -33,10 +33,10 @@ def problem(pattern: str) -> str | None:
 
     if len(pattern) > MAX_LENGTH:
         return f"is {len(pattern)} characters long"
-    try:
-        from re import _parser as parser  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse as parser  # type: ignore[no-redef]
+    # re's own parser (the public sre_parse alias is deprecated); typeshed has no stub for
+    # this private module
+    from re import _parser as parser  # type: ignore[attr-defined]
+
     try:
         tree = parser.parse(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
@@ -48,7 +48,7 @@ def problem(pattern: str) -> str | None:
 
 
 def _nested(tree, inside: bool) -> bool:
-    from re import _constants as c
+    from re import _constants as c  # type: ignore[attr-defined]  # (see problem())
 
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
     for op, av in tree:

@@ -80,11 +80,13 @@ def check(path: str | os.PathLike, store: Store | None = None
     return doc, validate(doc, cfir_ids=known_cfir_ids(store))
 
 
-def parse(path: str | os.PathLike, store: Store | None = None, *,
+def parse(path: str | os.PathLike | None, store: Store | None = None, *,
           doc: CodebookDoc | None = None) -> CodebookDoc:
     """A valid document from ``path`` (or ``doc``), else ThematicError E100 naming the
     first problem."""
     if doc is None:
+        if path is None:
+            raise TypeError("parse() needs a path or a doc")
         doc = io.read(path)
     problems = validate(doc, cfir_ids=known_cfir_ids(store))
     if problems:
@@ -131,6 +133,7 @@ def load_doc(store: Store, doc: CodebookDoc, *, source_path: str | None = None,
         existing = db.find_by_hash(store, digest)
         if existing is not None:
             book = db.get_codebook(store, id=existing)
+            assert book is not None  # the version just found by its hash
             status = "unchanged" if book.current else "reactivated"
             if not book.current:
                 db.make_current(store, existing)
@@ -170,6 +173,7 @@ def load_doc(store: Store, doc: CodebookDoc, *, source_path: str | None = None,
 
 def stored_doc(store: Store, codebook_id: int) -> CodebookDoc:
     book = db.get_codebook(store, id=codebook_id)
+    assert book is not None, f"no codebook version {codebook_id}"  # callers pass stored ids
     content = db.content_of(store, codebook_id)
     if content:
         return CodebookDoc(data=json.loads(content), path=f"{book.name}@{book.id}")

@@ -221,8 +221,10 @@ def decide_blind(store: Store, proposal: db.Coding, accept: bool, *, coder: str)
                          origin=f"{proposal.coder} {proposal.origin or ''}".strip(),
                          score=proposal.score, status=Status.ACCEPTED)
         if db.add_codings(store, [mine]):
-            decision.created = db.find_coding(store, mine.excerpt_id, mine.codebook_id,
-                                              mine.code_id, coder, mine.start, mine.end).id
+            created = db.find_coding(store, mine.excerpt_id, mine.codebook_id, mine.code_id,
+                                     coder, mine.start, mine.end)
+            assert created is not None  # just added
+            decision.created = created.id
     db.mark_reviewed(store, coder, [proposal.excerpt_id], proposal.codebook_id)
     store.log(f"code {'accept' if accept else 'reject'} blind", proposal.excerpt_id,
               {"id": proposal.id, "code": proposal.code_id, "coder": coder,

@@ -151,7 +151,7 @@ def run(store: Store, *, codebook: str | None = None, where: str | None = None,
     codebook_id = book.id
     found = [(p.excerpt_id, codebook_id, p.code,
               RULES_CODER if p.method == "rules" else SEMANTIC_CODER, p.start, p.end,
-              p.method, p.origin, p.score, "proposed", None) for p in proposals]
+              p.method, p.origin, p.score, db.Status.PROPOSED, None) for p in proposals]
     per_code = Counter(code for _, code in {(p.excerpt_id, p.code) for p in proposals})
     ids = [e for e, _ in items]
 

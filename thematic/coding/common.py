@@ -43,7 +43,7 @@ def parse_span(span: str | tuple[int, int] | None, excerpt: corpus_db.Excerpt
             start, end = (int(p) for p in parts) if len(parts) == 2 else (None, None)
         except ValueError:
             start = end = None
-        if start is None:
+        if start is None or end is None:
             raise ThematicError("E154", span=span, excerpt=excerpt.id, length=length)
     else:
         start, end = span

@@ -21,8 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thematic import lookup
 from thematic.coding.common import write
 from thematic.errors import ThematicError, nearest
+from thematic.exporters import Exporter, Table
 from thematic.files import formula_unsafe, safe_row
 from thematic.lookup import codebook as resolve_codebook
 from thematic.store import codebooks as cb_db
@@ -199,7 +201,8 @@ def _resolve(store: Store, rows: list[_Row], coder: str | None, status: str,
     excerpt_ids = corpus_db.all_excerpt_ids(store)
     known = set(excerpt_ids)
     books: dict[tuple, cb_db.Codebook] = {}
-    codings, reviewed = [], {}
+    codings: list[db.Coding] = []
+    reviewed: dict[tuple[str, int], set[str]] = {}   # (coder, codebook id) → excerpt ids
     for r in rows:
         who = r.coder or coder
         if not who:
@@ -240,7 +243,7 @@ def _bad(row: _Row, problem: str, fix: str, suggest: str = "") -> ThematicError:
 
 
 def _check_span(store: Store, r: _Row) -> None:
-    length = len(corpus_db.get_excerpt(store, r.excerpt).text)
+    length = len(lookup.excerpt(store, r.excerpt).text)
     if r.start is None or r.end is None or not (0 <= r.start < r.end <= length):
         raise _bad(r, f"span {r.start}:{r.end} is not inside excerpt {r.excerpt!r} "
                       f"({length} characters)", f"Use 0 <= start < end <= {length}.")
@@ -258,38 +261,34 @@ def _book(store: Store, key: tuple, where: str) -> cb_db.Codebook:
         raise ThematicError("E155", where=where, codebook=name, version=version or digest,
                             loaded=f" (loaded: {', '.join(same)})" if same else "")
     best = max(match, key=lambda b: (b.current, b.id))
-    return cb_db.get_codebook(store, id=best.id)
+    found = cb_db.get_codebook(store, id=best.id)
+    assert found is not None  # one of the versions just listed
+    return found
 
 
 # --- export -----------------------------------------------------------------------------
 
 def export_codings(store: Store, fmt: str = "long", *, coder: str | None = None,
                    status: tuple[str, ...] | None = None, codebook: str | None = None) -> str:
-    """The codings (and, for wide and json, the coverage) as CSV or JSON text."""
+    """The codings (and, for wide and json, the coverage) as CSV or JSON text, in one of
+    ``EXPORTERS.names()``."""
+    return str(EXPORTERS.get(fmt).write(store, coder=coder, status=status, codebook=codebook))
+
+
+def _selected(store: Store, coder: str | None, status: tuple[str, ...] | None,
+              codebook: str | None
+              ) -> tuple[dict[int, cb_db.Codebook], cb_db.Codebook | None, list[db.Coding]]:
+    """Every stored codebook by id, the one asked for (if any) and the codings chosen."""
     books = {b.id: b for b in cb_db.list_codebooks(store)}
-    book = resolve_codebook(store, codebook) if (codebook or fmt == "wide") else None
-    if fmt == "wide" and status is None:
-        status = (Status.PROPOSED, Status.ACCEPTED)
+    book = resolve_codebook(store, codebook) if codebook else None
     rows = db.list_codings(store, coder=coder, status=status,
                            codebook_id=book.id if book else None)
-    if fmt == "wide":
-        return _wide(store, book, rows, coder)
-    if fmt == "json":
-        cover = {}
-        for who, eid, bid in db.coverage_rows(store, book.id if book else None):
-            if coder is None or who == coder:
-                cover.setdefault((who, bid), []).append(eid)
-        doc = {"format": "thematic-codings/1",
-               "codebooks": [{"name": b.name, "version": b.version, "hash": b.hash}
-                             for b in books.values()],
-               "coverage": [dict(coder=who, **_ref(books[bid]), excerpts=ids)
-                            for (who, bid), ids in cover.items()],
-               "codings": [dict(id=c.id, excerpt=c.excerpt_id, code=c.code_id, coder=c.coder,
-                                start=c.start, end=c.end, status=c.status, method=c.method,
-                                origin=c.origin, score=c.score, memo=c.memo,
-                                **_ref(books[c.codebook_id]), created_at=c.created_at)
-                           for c in rows]}
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return books, book, rows
+
+
+def _export_long(store: Store, *, coder: str | None, status: tuple[str, ...] | None,
+                 codebook: str | None) -> str:
+    books, _, rows = _selected(store, coder, status, codebook)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(LONG)
@@ -301,6 +300,26 @@ def export_codings(store: Store, fmt: str = "long", *, coder: str | None = None,
     return out.getvalue()
 
 
+def _export_json(store: Store, *, coder: str | None, status: tuple[str, ...] | None,
+                 codebook: str | None) -> str:
+    books, book, rows = _selected(store, coder, status, codebook)
+    cover: dict[tuple[str, int], list[str]] = {}
+    for who, eid, bid in db.coverage_rows(store, book.id if book else None):
+        if coder is None or who == coder:
+            cover.setdefault((who, bid), []).append(eid)
+    doc = {"format": "thematic-codings/1",
+           "codebooks": [{"name": b.name, "version": b.version, "hash": b.hash}
+                         for b in books.values()],
+           "coverage": [dict(coder=who, **_ref(books[bid]), excerpts=ids)
+                        for (who, bid), ids in cover.items()],
+           "codings": [dict(id=c.id, excerpt=c.excerpt_id, code=c.code_id, coder=c.coder,
+                            start=c.start, end=c.end, status=c.status, method=c.method,
+                            origin=c.origin, score=c.score, memo=c.memo,
+                            **_ref(books[c.codebook_id]), created_at=c.created_at)
+                       for c in rows]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 def _ref(book: cb_db.Codebook) -> dict:
     return {"codebook": book.name, "codebook_version": book.version,
             "codebook_hash": book.hash}
@@ -310,7 +329,13 @@ def _blank(value) -> str:
     return "" if value is None else str(value)
 
 
-def _wide(store: Store, book: cb_db.Codebook, rows: list[db.Coding], coder: str | None) -> str:
+def _export_wide(store: Store, *, coder: str | None, status: tuple[str, ...] | None,
+                 codebook: str | None) -> str:
+    book = resolve_codebook(store, codebook)
+    if status is None:
+        # rejected codings are a "no": wide marks only what a coder proposed or accepted
+        status = (Status.PROPOSED, Status.ACCEPTED)
+    rows = db.list_codings(store, coder=coder, status=status, codebook_id=book.id)
     codes = [c.id for c in book.codes if c.codable]
     order = {e: i for i, e in enumerate(corpus_db.all_excerpt_ids(store))}
     marks: dict[tuple[str, str], set[str]] = {}
@@ -326,3 +351,13 @@ def _wide(store: Store, book: cb_db.Codebook, rows: list[db.Coding], coder: str 
         writer.writerow(safe_row([eid, who, *("1" if c in marks[(who, eid)] else "0"
                                               for c in codes)]))
     return out.getvalue()
+
+
+# The codings' export formats, one table: ``thematic code export --format`` offers its names.
+# An exporter is ``write(store, *, coder, status, codebook) -> text``.
+EXPORTERS = Table("codings")
+EXPORTERS.register(Exporter("long", (".csv",), _export_long, "a row per coding"))
+EXPORTERS.register(Exporter("wide", (".csv",), _export_wide,
+                            "a row per excerpt and coder with a 0/1 column per code"))
+EXPORTERS.register(Exporter("json", (".json",), _export_json,
+                            "codings, coverage and codebooks"))

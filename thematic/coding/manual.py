@@ -57,6 +57,7 @@ def add_coding(store: Store, excerpt_id: str, code_id: str, *, coder: str,
         added = db.add_codings(store, [row]) > 0
         db.mark_reviewed(store, coder, [excerpt.id], book.id)
         stored = db.find_coding(store, excerpt.id, book.id, code.id, coder, start, end)
+        assert stored is not None  # just added, or there already
         if added:
             store.log("code add", excerpt.id, {"code": code.id, "coder": coder,
                                                "codebook_id": book.id, "span": [start, end],
@@ -88,7 +89,7 @@ def remove_codings(store: Store, excerpt_id: str, code_id: str, *, coder: str,
 
     def save() -> list[db.Coding]:
         for c in mine:
-            db.remove_coding(store, c.id)
+            db.remove_coding(store, c.stored_id)
         store.log("code remove", excerpt.id, {"code": code.id, "coder": coder,
                                               "ids": [c.id for c in mine]})
         return mine
@@ -129,13 +130,13 @@ def apply_decision(store: Store, proposal: db.Coding, accept: bool, *, coder: st
                                codebook_id=proposal.codebook_id, coder=coder,
                                status=Status.ACCEPTED)
         if mine:
-            db.remove_coding(store, proposal.id)
+            db.remove_coding(store, proposal.stored_id)
             decision.absorbed_into = mine[0].id
         else:
-            db.adopt(store, proposal.id, coder=coder, method="review",
+            db.adopt(store, proposal.stored_id, coder=coder, method="review",
                      origin=provenance(proposal), memo=memo)
     else:
-        db.set_status(store, proposal.id, status, memo)
+        db.set_status(store, proposal.stored_id, status, memo)
     db.mark_reviewed(store, coder, [proposal.excerpt_id], proposal.codebook_id)
     store.log(f"code {'accept' if accept else 'reject'}", proposal.excerpt_id,
               {"id": proposal.id, "code": proposal.code_id, "coder": coder,
@@ -180,10 +181,11 @@ def _check_target(store: Store, kind: str, target: str) -> str:
     if kind == "theme":
         from thematic.store import themes as theme_db
 
-        ids = theme_db.theme_ids(store)
-        if target not in ids:
+        themes = theme_db.theme_ids(store)
+        if target not in themes:
             raise ThematicError("E165", value=target, what="theme",
-                                fix=f"List them with `thematic theme list`.{nearest(target, ids)}")
+                                fix=f"List them with `thematic theme list`."
+                                    f"{nearest(target, themes)}")
     return target
 
 

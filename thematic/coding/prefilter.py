@@ -28,6 +28,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
 
 INF = float("inf")
 ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
@@ -46,8 +50,8 @@ class Prefilter:
         # token index); and the bounds on the distance between single-token anchors
         self.anchors: list[list[tuple[float, float, str, frozenset[int], int]]] = []
         self.offsets: list[dict[tuple[int, int], tuple[float, float]]] = []
-        self.cache: dict[tuple[int, ...], object] = {}
-        self.finders: dict[str, object] = {}
+        self.cache: dict[tuple[int, ...], Matcher] = {}
+        self.finders: dict[str, PhraseMatcher] = {}
         self._ready = False
 
     def add(self, key: str, tokens: list[dict]) -> None:
@@ -81,21 +85,20 @@ class Prefilter:
             # a guess at how often the words occur: a primary or gate should rarely match
             return sum(100 if w in frequent else 10 if w in common else 1 for w in words)
 
-        # pattern → (reach before, after, the gate's match ids (or None), checks on its
+        # anchored pattern → (reach before, after, the gate's match ids (or None), checks on its
         # other anchors, likeliest to fail first: (the offsets from the primary to read
         # tokens at, or None to read the attribute's values, the attribute (a getter or an
         # attribute id), the words, lowest offset, highest — None where unbounded))
-        self.plan: list[tuple | None] = []
+        self.plan: dict[int, tuple] = {}
         self.reach: dict[int, list[int]] = {}        # match id → patterns it is primary of
         self.unanchored: set[int] = set()
         for i, anchors in enumerate(self.anchors):
             if not anchors:
                 self.unanchored.add(i)
-                self.plan.append(None)
                 continue
             primary = min(anchors, key=lambda x: (cost(x[3]), len(x[3])))
             before, after, attr, words, k = primary
-            checks = []
+            checks: list[tuple] = []
             for _, _, other_attr, others, j in anchors:
                 if j == k:
                     continue
@@ -119,8 +122,8 @@ class Prefilter:
             gates = [(cost(others), others, _column(a)) for _, _, a, others, j in anchors
                      if j != k and cost(others) == len(others)]
             gate = min(gates, key=lambda g: (g[0], len(g[1])), default=None)
-            self.plan.append((before, after, gate and self._find(gate[2], gate[1]),
-                              tuple(c[1:] for c in checks)))
+            self.plan[i] = (before, after, gate and self._find(gate[2], gate[1]),
+                            tuple(c[1:] for c in checks))
             for key in self._find(_column(attr), words):
                 self.reach.setdefault(key, []).append(i)
         self._ready = True
@@ -162,6 +165,18 @@ class Prefilter:
         hits = [(reach[key], row) for key, row, _ in found if key in reach]
         if not hits and not self.unanchored:
             return []
+        chosen, spans, whole = self._candidates(doc, found, hits)
+        if not chosen:
+            return []
+        matcher = self._matcher(tuple(sorted(chosen)))
+        if whole:
+            return matcher(doc, allow_missing=True)
+        return _in_windows(matcher, doc, spans)
+
+    def _candidates(self, doc, found: list, hits: list[tuple[list[int], int]]
+                    ) -> tuple[set[int], dict[int, int], bool]:
+        """(the patterns whose gate and other anchors are there, window start → end to run
+        them over, whether one of them needs the whole document)."""
         plan = self.plan
         n = len(doc)
         spans: dict[int, int] = {}              # window start → end
@@ -209,22 +224,7 @@ class Prefilter:
                     spans[low] = max(spans.get(low, 0), min(n, row + int(after) + 1))
         if whole:
             chosen |= self.unanchored
-        if not chosen:
-            return []
-        matcher = self._matcher(tuple(sorted(chosen)))
-        if whole:
-            return matcher(doc, allow_missing=True)
-        out, start, end = [], 0, -1
-        for lo, hi in sorted(spans.items()):
-            if lo > end:
-                if end >= 0:
-                    out += [(k, start + a, start + b)
-                            for k, a, b in matcher(doc[start:end], allow_missing=True)]
-                start = lo
-            end = max(end, hi)
-        out += [(k, start + a, start + b)
-                for k, a, b in matcher(doc[start:end], allow_missing=True)]
-        return out
+        return chosen, spans, whole
 
     def _matcher(self, chosen: tuple[int, ...]):
         matcher = self.cache.get(chosen)
@@ -238,6 +238,23 @@ class Prefilter:
                 key, tokens = self.patterns[i]
                 matcher.add(key, [tokens])
         return matcher
+
+
+def _in_windows(matcher, doc, spans: dict[int, int]) -> list[tuple[int, int, int]]:
+    """The matcher's matches in the windows (start → end; overlapping ones run as one),
+    with offsets in ``doc``."""
+    out: list[tuple[int, int, int]] = []
+    start, end = 0, -1
+    for lo, hi in sorted(spans.items()):
+        if lo > end:
+            if end >= 0:
+                out += [(k, start + a, start + b)
+                        for k, a, b in matcher(doc[start:end], allow_missing=True)]
+            start = lo
+        end = max(end, hi)
+    out += [(k, start + a, start + b)
+            for k, a, b in matcher(doc[start:end], allow_missing=True)]
+    return out
 
 
 def _column(attr: str) -> str:

@@ -122,7 +122,7 @@ class ReviewSession:
 
     def _decide(self, accept: bool) -> str:
         item = self._need()
-        fresh = db.get_coding(self.store, item.coding.id)
+        fresh = db.get_coding(self.store, item.coding.stored_id)
         if fresh is None or (fresh.status != Status.PROPOSED and self.blind is None):
             self.index += 1  # decided elsewhere since this session started
             return f"{item.coding.code_id} on {item.excerpt.id} was already decided"
@@ -179,14 +179,16 @@ class ReviewSession:
             self.tally.skipped -= 1
             return "undid skip"
         if step.kind == "decide":
+            decision = step.decision
+            assert decision is not None  # a decide step carries its decision
             undo = undo_blind if self.blind is not None else manual.undo_decision
             write(self.store, "code review undo",
-                  lambda: undo(self.store, step.decision, coder=self.coder))
-            if step.decision.status == Status.ACCEPTED:
+                  lambda: undo(self.store, decision, coder=self.coder))
+            if decision.status == Status.ACCEPTED:
                 self.tally.accepted -= 1
             else:
                 self.tally.rejected -= 1
-            return f"undid {step.decision.status} {step.decision.proposal.code_id}"
+            return f"undid {decision.status} {decision.proposal.code_id}"
         if step.kind == "add":
             write(self.store, "code review undo", lambda: self._unadd(step))
             self.tally.added -= 1
@@ -196,6 +198,7 @@ class ReviewSession:
         return "undid memo"
 
     def _unadd(self, step: _Step) -> None:
+        assert step.coding_id is not None  # an add step carries the coding it added
         db.remove_coding(self.store, step.coding_id)
         if step.covered:
             db.unmark_reviewed(self.store, self.coder, step.excerpt_id, self.book.id)
@@ -203,6 +206,7 @@ class ReviewSession:
                                                       "coder": self.coder})
 
     def _unmemo(self, step: _Step) -> None:
+        assert step.memo_id is not None  # a memo step carries the memo it wrote
         db.delete_memo(self.store, step.memo_id)
         self.store.log("memo undo", "", {"id": step.memo_id, "coder": self.coder})
 
@@ -227,7 +231,7 @@ def _show(session: ReviewSession) -> None:
     from prompt_toolkit import print_formatted_text
     from prompt_toolkit.formatted_text import FormattedText
 
-    item = session.current
+    item = session._need()
     c = item.coding
     done = len(session.items) - session.remaining + 1
     where = item.excerpt.attributes.get("section")
@@ -260,8 +264,9 @@ def _key(message: str, keys: str = "arnsmuq") -> str:
         bindings.add(key)(lambda event, k=key: event.app.exit(result=k))
     for key in ("c-c", "c-d"):
         bindings.add(key)(lambda event: event.app.exit(result="q"))
-    app = Application(layout=Layout(Window(FormattedTextControl(message), height=1)),
-                      key_bindings=bindings, full_screen=False, erase_when_done=True)
+    app: Application[str] = Application(
+        layout=Layout(Window(FormattedTextControl(message), height=1)),
+        key_bindings=bindings, full_screen=False, erase_when_done=True)
     return app.run()
 
 

@@ -27,9 +27,13 @@ from functools import lru_cache
 from itertools import product
 from math import prod
 from operator import attrgetter
+from typing import TYPE_CHECKING, cast
 
 from thematic.coding.prefilter import Prefilter
 from thematic.errors import ThematicError
+
+if TYPE_CHECKING:
+    from spacy.pipeline import Lemmatizer
 
 NEGATION_WINDOW = 4  # tokens before a match searched for a negation cue
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "neither", "nor", "none",
@@ -142,8 +146,11 @@ def build_pipeline(model: str | None = None, *, stock: bool = False):
         nlp.add_pipe("sentencizer", first=True)
     if "lemmatizer" not in nlp.pipe_names:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.get_pipe("lemmatizer").initialize()
-        _lowercase_lookup(nlp.get_pipe("lemmatizer"))
+        # get_pipe is typed as returning any pipe (a Doc → Doc callable); this one is the
+        # Lemmatizer just added
+        lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+        lemmatizer.initialize()
+        _lowercase_lookup(lemmatizer)
     else:
         _register_components()
         nlp.add_pipe("thematic_lowercase_lemmas", after="lemmatizer")
@@ -485,10 +492,10 @@ def _as_phrases(vocab, tokens: list[dict]) -> tuple[str, list] | None:
     if attr is None or prod(len(o) for o in options) > MAX_PHRASES_PER_PATTERN:
         return None
     docs = []
-    for words in product(*options):
-        doc = Doc(vocab, words=list(words), lemmas=list(words))
+    for phrase in product(*options):
+        doc = Doc(vocab, words=list(phrase), lemmas=list(phrase))
         # The phrase must carry exactly the values the Matcher compares with.
-        if [t.lemma_ if attr == "LEMMA" else t.lower_ for t in doc] != list(words):
+        if [t.lemma_ if attr == "LEMMA" else t.lower_ for t in doc] != list(phrase):
             return None
         docs.append(doc)
     return attr, docs

@@ -83,7 +83,7 @@ class CodeSpace:
     def propose(self, items: Sequence[tuple[str, str]], min_score: float) -> list[SemanticHit]:
         """A pure step over one batch of (excerpt id, text): the codes at or above
         ``min_score``, best first within each excerpt."""
-        out = []
+        out: list[SemanticHit] = []
         for lo in range(0, len(items), CHUNK):
             part = items[lo:lo + CHUNK]
             scores = self.score([t for _, t in part])

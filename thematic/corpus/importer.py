@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from thematic.corpus import readers
 from thematic.corpus.language import available as language_available
@@ -69,6 +70,16 @@ def _few(items: list[str], n: int = 5) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
+@overload
+def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+          flag: str, required: Literal[True] = True) -> str: ...
+
+
+@overload
+def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+          flag: str, required: bool) -> str | None: ...
+
+
 def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
           flag: str, required: bool = True) -> str | None:
     lowered = {c.lower(): c for c in columns}
@@ -123,7 +134,7 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
         file_id, _ = _register(store, path, "studies", root, result)
         if file_id is None:
             return result
-        rows = table.rows
+        rows: Iterable[tuple[int, dict[str, str]]] = table.rows
         if db.file_used_as(store, file_id, "excerpts"):
             rows = _cases(table, id_col, used, result)
         seen: dict[str, int] = {}
@@ -136,7 +147,9 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
             if sid in seen:
                 raise ThematicError("E014", path=path, row=row_no, value=sid, first=seen[sid])
             seen[sid] = row_no
-            fields = {f: (row[c].strip() or None) if c else None for f, c in mapped.items()}
+            # db.Source's keyword arguments: text, the year a number
+            fields: dict[str, Any] = {f: (row[c].strip() or None) if c else None
+                                      for f, c in mapped.items()}
             if fields["year"] is not None:
                 fields["year"] = _year(fields["year"], path, row_no, mapped["year"])
             attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
@@ -320,14 +333,15 @@ class _Batch:
         self.seen_previous: set[str] = set()
 
     def add(self, eid: str, source: str, text: str, start: int, end: int, location: str,
-            attrs: dict, row: int, *, speaker: str | None = None, role: str | None = None,
+            attrs: dict | str, row: int, *, speaker: str | None = None, role: str | None = None,
             context: str | None = None) -> None:
         if eid in self.pending_at:
             self._duplicate(eid, row, self.pending_at[eid])
             return
         self.pending_at[eid] = row
         self.pending.append((eid, source, text, _text_sha(text), self.file_id, start, end,
-                             location, 0, _attributes_json(attrs), row,
+                             location, 0,
+                             attrs if isinstance(attrs, str) else _attributes_json(attrs), row,
                              speaker, role, None, context))
         if len(self.pending) >= CHUNK:
             self.flush()
@@ -399,6 +413,10 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
     batch = _Batch(store, path, file_id, previous, id_col is not None, result,
                    opts.language or "none")
     used = {text_col, src_col, id_col, ctx_col}
+    # The attribute JSON of a row, as _attributes_json writes it, with the keys sorted and
+    # quoted once per sheet instead of once per row.
+    quote = json.encoder.encode_basestring
+    attr_cols = [(quote(c) + ": ", c) for c in sorted(table.columns) if c not in used]
     # A wide survey sheet names the question in the header of the answer column.
     header_context = None if text_col.lower() in TEXT_COLUMNS else text_col
     sheet_name = table.extra.get("sheet")
@@ -408,13 +426,14 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
         if not text.strip():
             result.skipped.append(f"{result.path}, row {row_no}: empty {text_col!r}; skipped")
             continue
-        sid = opts.source or row[src_col].strip()
+        sid = row[src_col].strip() if src_col is not None else opts.source
         if not sid:
             raise ThematicError("E021", path=path, row=row_no, column=src_col,
                                 problem="the study id is empty",
                                 fix="Fill it in, or pass --source ID for the whole file.")
         _ensure_source(store, sid, opts, known, path, row_no, src_col or "--source", result)
-        attrs = {k: v for k, v in row.items() if k not in used and v.strip()}
+        attrs = "{" + ", ".join([k + quote(row[c]) for k, c in attr_cols if row[c].strip()]) \
+            + "}"
         base_id = row[id_col].strip() if id_col else None
         if id_col and not base_id:
             raise ThematicError("E021", path=path, row=row_no, column=id_col,

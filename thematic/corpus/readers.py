@@ -11,7 +11,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +115,8 @@ def _scan(path: Path, data: bytes | None) -> tuple[tuple[int, int, int, bool] | 
     multibyte, position, lines, first = False, 0, 1, None
     fh = None if data is not None else open(path, "rb")  # noqa: SIM115 - closed below
     try:
-        blocks = iter(lambda: fh.read(1 << 20), b"") if fh else [data]
+        # no file handle: data was given
+        blocks: Iterable[bytes] = iter(lambda: fh.read(1 << 20), b"") if fh else [data or b""]
         for block in blocks:
             nul = block.find(b"\x00")
             if first is None and nul >= 0:
@@ -129,7 +130,9 @@ def _scan(path: Path, data: bytes | None) -> tuple[tuple[int, int, int, bool] | 
                     at = max(exc.start - held, 0)
                     first = (position + at, block[at] if at < len(block) else 0,
                              lines + block.count(b"\n", 0, at), False)
-            multibyte = multibyte or _UTF8_SEQUENCE.search(block) is not None
+            # isascii() runs at memory speed; the regex only where a non-ASCII byte is
+            multibyte = multibyte or (not block.isascii() and
+                                      _UTF8_SEQUENCE.search(block) is not None)
             if first is not None and (first[3] or multibyte):
                 break
             lines += block.count(b"\n")
@@ -173,7 +176,7 @@ class _Counting(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         n = self.fh.readinto(buffer)
         if n and self.progress:
             self.progress(n)
@@ -270,6 +273,8 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
         raise _quoting(path, 1, reader.line_num, exc) from None
     columns = _columns(path, header)
 
+    width = len(columns)
+
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         number = reader.line_num
         try:
@@ -278,15 +283,23 @@ def _delimited(path: Path, encoding: str | None, delimiter: str | None,
                     # A record spanning lines (a quoted cell with line breaks) is numbered
                     # by the line it starts on, where the user will look for it.
                     start, number = number + 1, reader.line_num
-                    if not any(cell.strip() for cell in record):
+                    # one joined string per row serves the blank test and the NUL and
+                    # surrogate check (a per-cell Python loop was a tenth of the import)
+                    joined = "".join(record)
+                    if not joined.strip():
                         continue
-                    if len(record) > len(columns):
-                        raise ThematicError(
-                            "E021", path=path, row=start, column=f"#{len(columns) + 1}",
-                            problem=f"{len(record)} cells but the header has {len(columns)}",
-                            fix="Quote cells that contain the delimiter, or fix the header.")
-                    row = dict(zip(columns, record + [""] * (len(columns) - len(record))))
-                    yield start, _checked(path, start, row)
+                    if len(record) != width:
+                        if len(record) > width:
+                            raise ThematicError(
+                                "E021", path=path, row=start, column=f"#{width + 1}",
+                                problem=f"{len(record)} cells but the header has {width}",
+                                fix="Quote cells that contain the delimiter, or fix the "
+                                    "header.")
+                        record += [""] * (width - len(record))
+                    row = dict(zip(columns, record))
+                    if not joined.isascii() or "\x00" in joined:
+                        _checked(path, start, row)
+                    yield start, row
         except UnicodeError as exc:
             raise _undecodable(path, enc, exc) from None
         except csv.Error as exc:
@@ -388,7 +401,7 @@ def _sniff(head: str) -> str:
         return csv.Sniffer().sniff(head[:SAMPLE], delimiters=",\t;|").delimiter
     except csv.Error:
         counts = {d: first.count(d) for d in ",\t;|"}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
@@ -683,7 +696,9 @@ def _docx(path: Path) -> Document:
 def assemble(path: Path, found) -> Document:
     """A Document from (kind, text, attrs) blocks: headings become the ``section`` of what
     follows; notes (footnote, endnote) come last and belong to no section."""
-    parts, blocks, offset, section = [], [], 0, None
+    parts: list[str] = []
+    blocks: list[tuple[int, int, dict]] = []
+    offset, section = 0, None
     for kind, text, extra in found:
         if parts:
             offset += 2

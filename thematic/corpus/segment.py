@@ -26,7 +26,8 @@ def paragraphs(text: str, *, markdown: bool = False, lines: bool = False
     Markdown headings are not excerpts; they become the ``section`` of what follows. A
     transcript turn such as ``Participant: ...`` records its ``speaker``.
     """
-    blocks, section = [], None
+    blocks: list[tuple[int, int, dict]] = []
+    section = None
     for m in (_LINE if lines else _BLOCK).finditer(text):
         block = m.group(0)
         if markdown:

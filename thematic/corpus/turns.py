@@ -88,6 +88,7 @@ def _label(line: str) -> tuple[str, str | None, int, int] | None:
         if m and _plausible(m.group("name").strip()):
             name = " ".join(m.group("name").strip(" *_").split())
             return name, m.groupdict().get("ts"), m.start("rest"), style
+    return None
 
 
 def find_turns(text: str, *, known: set[str] | None = None, markdown: bool = False) -> Turns:
@@ -102,14 +103,16 @@ def find_turns(text: str, *, known: set[str] | None = None, markdown: bool = Fal
         lines.append((offset, raw.rstrip("\r\n")))
         offset += len(raw)
     keys: dict[str, str] = {}
-    labels = []
+    # per line: (speaker, timestamp, offset, style, speaker key), None when unlabelled
+    labels: list[tuple[str, str | None, int, int, str] | None] = []
     for _, line in lines:
-        found = _label(line.lstrip())
-        if found:
-            name = found[0]
+        label = _label(line.lstrip())
+        if label:
+            name = label[0]
             key = keys.get(name) or keys.setdefault(name, normalise(name))
-            found = (*found, key)
-        labels.append(found)
+            labels.append((*label, key))
+        else:
+            labels.append(None)
     counts: dict[str, int] = {}
     for found in labels:
         if found:

@@ -19,6 +19,7 @@ import os
 import pickle
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from thematic.errors import ThematicError
 
@@ -160,7 +161,7 @@ class DaskEngine:
     # -- running partitions --
     def _map(self, fn, inputs: Sequence, *args, label: str,
              done: Callable[[int, object], object] | None = None,
-             send: Callable[[object], object] | None = None) -> list:
+             send: Callable[[Any], object] | None = None) -> list:
         """``fn(send(part), *args)`` for every part on the cluster, results in input order;
         ``done(i, result)``, when given, is called as each arrives and its value is kept
         instead (so a big result can be shrunk while the workers go on). ``send`` makes a

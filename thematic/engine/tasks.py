@@ -15,11 +15,15 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
-try:  # a worker always has distributed; this module is imported only on the engine path
+if TYPE_CHECKING:
     from distributed.diagnostics.plugin import WorkerPlugin
-except ImportError:  # pragma: no cover - thematic.engine.cluster reports E561 first
-    WorkerPlugin = object
+else:
+    try:  # a worker always has distributed; this module is imported only on the engine path
+        from distributed.diagnostics.plugin import WorkerPlugin
+    except ImportError:  # pragma: no cover - thematic.engine.cluster reports E561 first
+        WorkerPlugin = object
 
 _BACKENDS: dict[str, object] = {}
 _CODERS: dict[str, tuple] = {}   # token → (rules, model), set by CoderPlugin
@@ -82,16 +86,17 @@ def code_partition(texts: bytes | Sequence[str], rules, model: str | None = None
     ``unpack``. ``rules`` is a ``RuleSet`` or the token a ``CoderPlugin`` set up."""
     from thematic.coding.auto import code_batch
 
-    if isinstance(texts, bytes):
-        texts = pickle.loads(texts)
+    seq: Sequence[str] = pickle.loads(texts) if isinstance(texts, bytes) else texts
     if isinstance(rules, str):
         rules, model = _CODERS[rules]
-    # The excerpt id given to code_batch is the text's position: the coordinator has the ids.
-    result = code_batch(list(enumerate(texts)), rules, model=model)
+    # The excerpt id given to code_batch is the text's position (code_batch only carries
+    # ids through): the coordinator has the real ids.
+    result = code_batch(cast("list[tuple[str, str]]", list(enumerate(seq))), rules,
+                        model=model)
     pairs: dict[tuple[str, str], int] = {}
     where, kind, start, end = array("I"), array("I"), array("i"), array("i")
     for p in result.proposals:
-        where.append(p.excerpt_id)
+        where.append(cast(int, p.excerpt_id))
         kind.append(pairs.setdefault((p.code, p.origin), len(pairs)))
         start.append(-1 if p.start is None else p.start)
         end.append(-1 if p.end is None else p.end)

@@ -68,10 +68,9 @@ def import_appraisal(store: Store, path: str | os.PathLike, *, root: Path | None
     lower = {c.strip().lower(): c for c in table.columns}
     study_col = next((lower[c] for c in STUDY_COLUMNS if c in lower), None)
     rating_col = next((lower[c] for c in RATING_COLUMNS if c in lower), None)
-    for needed, found in (("study", study_col), ("overall", rating_col)):
-        if found is None:
-            raise ThematicError("E595", path=path, column=needed, needed="study, overall",
-                                columns=", ".join(table.columns))
+    if study_col is None or rating_col is None:
+        raise ThematicError("E595", path=path, column="study" if study_col is None else
+                            "overall", needed="study, overall", columns=", ".join(table.columns))
     tool_col = lower.get("tool")
     known = [s.id for s in list_sources(store)]
     known_set = set(known)

@@ -279,7 +279,7 @@ def _limitations(ev, ctx: _Context) -> Component:
         if counts[appraisal_mod.NOT_APPRAISED]:
             parts.append(f"{counts[appraisal_mod.NOT_APPRAISED]} not appraised")
         summary = (f"{_studies(total)}: " + ", ".join(parts) + f"; {serious} of {total} "
-                   f"({round(100 * share)}%) with serious limitations")
+                   f"({round(100 * (serious / total))}%) with serious limitations")
     return Component("limitations", COMPONENTS["limitations"], {
         "studies": total, "appraised": appraised, "serious": serious, "serious_share": share,
         "ratings": {k: v for k, v in counts.items() if v}, "by_study": by_study}, summary)
@@ -376,8 +376,8 @@ def _relevance(ev, ctx: _Context) -> Component:
             per_study[sid] = "partial"
     tally = {k: sum(1 for v in per_study.values() if v == k)
              for k in ("direct", "partial", "unclear")}
-    countries = sorted({ctx.sources[s].country for s in ev.studies
-                        if s in ctx.sources and ctx.sources[s].country})
+    countries = sorted({country for s in ev.studies
+                        if s in ctx.sources and (country := ctx.sources[s].country)})
     if not scoped:
         summary = ("the review's scope is not recorded (thematic cerqual scope), so the "
                    f"relevance of the {_studies(len(ev.studies))} is unclear")

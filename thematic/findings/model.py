@@ -123,8 +123,8 @@ def evidence(store: Store, finding: Finding | str) -> FindingEvidence:
             positions[eid], sources[eid] = order[eid]
     excerpts = sorted((e for e in positions if e in order), key=positions.__getitem__)
     codes_of: dict[str, list[str]] = {}
-    for code, ids in sorted(by_code.items()):
-        for eid in ids:
+    for code, coded in sorted(by_code.items()):
+        for eid in coded:
             codes_of.setdefault(eid, []).append(code)
     return FindingEvidence(
         finding_id=finding.id, excerpts=excerpts,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,8 +79,8 @@ class Flow:
         return rows
 
 
-def broken_sums(counts: dict[str, int | None], reasons: list[tuple[str, int]] = (),
-                sources: list[tuple[str, int]] = ()) -> list[str]:
+def broken_sums(counts: dict[str, int | None], reasons: Sequence[tuple[str, int]] = (),
+                sources: Sequence[tuple[str, int]] = ()) -> list[str]:
     """A sentence for each sum that does not add up (sums with an unknown term skipped)."""
     out = []
     for result, terms in SUMS:
@@ -244,9 +245,10 @@ def _from_log(path: Path, table, lower: dict[str, str]):
             reasons[reason] = reasons.get(reason, 0) + 1
     full: dict[str, int | None] = {k: None for k in ITEMS}
     full.update(counts)
-    full["screened"] = counts["identified"] - counts["duplicates"]
-    full["sought"] = full["screened"] - counts["screen_excluded"]
-    full["assessed"] = full["sought"] - counts["not_retrieved"]
+    screened = counts["identified"] - counts["duplicates"]
+    sought = screened - counts["screen_excluded"]
+    full["screened"], full["sought"] = screened, sought
+    full["assessed"] = sought - counts["not_retrieved"]
     return (Flow(full, sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
                  sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])), len(furthest)),
             rows)

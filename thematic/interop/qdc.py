@@ -17,6 +17,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from thematic.errors import ThematicError
@@ -30,6 +31,9 @@ from thematic.interop.safe import (
     text_of,
     xml_text,
 )
+
+if TYPE_CHECKING:
+    from thematic.store.codebooks import Codebook
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -64,7 +68,7 @@ def pi_json(data: Mapping) -> str:
 
 # --- the codebook as a YAML-shaped dict ------------------------------------------------------
 
-def codebook_dict(codebook: object, store=None) -> dict:
+def codebook_dict(codebook: Mapping | Codebook, store=None) -> dict:
     """The YAML-shaped dict of a codebook: a dict as it is, a stored ``Codebook``
     (thematic.store.codebooks) as the content it was loaded with (exactly, given the store)."""
     if isinstance(codebook, Mapping):
@@ -149,7 +153,7 @@ def _code_extra(code: dict, position: int) -> dict:
     return extra
 
 
-def book_pi(book: dict) -> ET.Element:
+def book_pi(book: dict) -> ET.Element[Any]:  # a processing instruction
     head = {k: book[k] for k in ("name", "version", "title", *META_KEYS) if k in book}
     return ET.ProcessingInstruction(PI, pi_json(head))
 
@@ -227,10 +231,11 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
                             fix="A codebook needs <Codes> with at least one <Code>.")
     out = ReadBook(data={}, origin=origin, extended=bool(head))
     codes: list[dict] = []
-    positions: dict[str, object] = {}
+    positions: dict[str, Any] = {}   # as the instruction holds it: ints in thematic's files
     taken: set[str] = set()
     tried: dict[str, int] = {}
-    todo = [(c, None, 1) for c in reversed(list(children(codes_el, "Code")))]
+    todo: list[tuple[ET.Element, str | None, int]] = [
+        (c, None, 1) for c in reversed(list(children(codes_el, "Code")))]
     while todo:
         el, parent, depth = todo.pop()
         what = _describe(el, len(codes) + 1)
@@ -248,30 +253,8 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
         cid = wanted if isinstance(wanted, str) and _SLUG.match(wanted) and \
             wanted not in taken else _unique(slug(code_name), taken, tried)
         taken.add(cid)
-        guid = el.get("guid") or derived_guid("code", f"{where}:{cid}")
-        key = guid_key(guid)
-        if key in out.by_guid:
-            raise ThematicError("E454", path=where, element=what, problem=f"the GUID {guid} "
-                                f"is used again (first by code {out.by_guid[key]!r})",
-                                fix="Every code needs its own GUID; export the file again.")
-        out.by_guid[key] = cid
-        out.guids[cid] = guid
-        entry: dict = {"id": cid, "name": code_name}
-        if parent:
-            entry["parent"] = parent
-        codable = _codable(el.get("isCodable"), where, what)
-        if not codable or "codable" in extra:
-            entry["codable"] = codable
-        # thematic wrote the definition verbatim; other programs' may carry layout spaces
-        definition = text_of(child(el, "Description"))
-        definition = definition if extra else definition.strip()
-        if definition or "definition" in extra:
-            entry["definition"] = definition
-        colour = (el.get("color") or "").strip()
-        if _RGB.match(colour):
-            entry["colour"] = colour
-        entry.update({k: v for k, v in extra.items()
-                      if k not in ("id", "codable", "definition", "position", *_IN_XML)})
+        _remember_guid(out, el, cid, where, what)
+        entry = _entry(el, extra, cid, code_name, parent, where, what)
         positions[cid] = extra.get("position")
         refs = [guid_key(r.get("targetGUID")) for r in children(el, "NoteRef")]
         if any(refs):
@@ -291,6 +274,41 @@ def read_codes(holder: ET.Element, where: str, *, name: str, title: str,
     book["codes"] = codes
     out.data = book
     return out
+
+
+def _remember_guid(out: ReadBook, el: ET.Element, cid: str, where: str, what: str) -> None:
+    """Record code ``cid``'s GUID (a derived one when the file has none); E454 when another
+    code of the file has it."""
+    guid = el.get("guid") or derived_guid("code", f"{where}:{cid}")
+    key = guid_key(guid)
+    if key in out.by_guid:
+        raise ThematicError("E454", path=where, element=what, problem=f"the GUID {guid} "
+                            f"is used again (first by code {out.by_guid[key]!r})",
+                            fix="Every code needs its own GUID; export the file again.")
+    out.by_guid[key] = cid
+    out.guids[cid] = guid
+
+
+def _entry(el: ET.Element, extra: dict, cid: str, code_name: str, parent: str | None,
+           where: str, what: str) -> dict:
+    """The codebook entry of one <Code>: what the XML says, then its instruction's extras."""
+    entry: dict = {"id": cid, "name": code_name}
+    if parent:
+        entry["parent"] = parent
+    codable = _codable(el.get("isCodable"), where, what)
+    if not codable or "codable" in extra:
+        entry["codable"] = codable
+    # thematic wrote the definition verbatim; other programs' may carry layout spaces
+    definition = text_of(child(el, "Description"))
+    definition = definition if extra else definition.strip()
+    if definition or "definition" in extra:
+        entry["definition"] = definition
+    colour = (el.get("color") or "").strip()
+    if _RGB.match(colour):
+        entry["colour"] = colour
+    entry.update({k: v for k, v in extra.items()
+                  if k not in ("id", "codable", "definition", "position", *_IN_XML)})
+    return entry
 
 
 def _describe(el: ET.Element, n: int) -> str:

@@ -42,6 +42,7 @@ from thematic.interop.qdc import (
 from thematic.interop.qdpx_documents import documents
 from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
+from thematic.store.codings import Status
 
 SNIPPET = 80
 
@@ -69,7 +70,8 @@ class Guids:
     def __init__(self, store) -> None:
         from thematic.store import refi as db
 
-        self._store, self._db, self._cache = store, db, {}
+        self._store, self._db = store, db
+        self._cache: dict[str, dict[str, str]] = {}   # kind → key → GUID
 
     def __call__(self, kind: str, key: str, derive: str | None = None) -> str:
         """The GUID remembered for ``key``, else one derived from ``derive`` (or the key)."""
@@ -88,68 +90,38 @@ def memo_key(memo: dict) -> str:
 
 
 def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
-                coders: list[str] | None = None, statuses: tuple[str, ...] = ("accepted",),
+                coders: list[str] | None = None, statuses: tuple[str, ...] = (Status.ACCEPTED,),
                 extensions: bool = True, project_name: str | None = None) -> QdpxExport:
     """Write the project to ``path`` (atomically). Codings of ``codebook`` (default: the
     current codebook loaded last) with the given statuses, by ``coders`` (default: all)."""
     from thematic.files import atomic_path
-    from thematic.interop.refi import origin, remembered_code_guids
     from thematic.lookup import codebook as resolve_codebook
     from thematic.store import codebooks as cb
     from thematic.store import codings as cdb
     from thematic.store import corpus
-    from thematic.store.db import actor
 
     # Without any codebook the sources alone are exported, to be coded in another program.
     book = resolve_codebook(store, codebook) if codebook or cb.list_codebooks(store) else None
     data = codebook_dict(book, store) if book else {"codes": []}
+    book_name = book.name if book else ""   # without a codebook nothing below uses it
     guid = Guids(store)
-    remembered = remembered_code_guids(store, book.name) if book else {}
-    code_guid = {c["id"]: remembered.get(c["id"]) or guid("code", f"{book.name}:{c['id']}")
-                 for c in data["codes"]}
+    code_guid = _code_guids(store, data, book_name, guid) if book else {}
     result = QdpxExport(Path(path), book.name if book else None,
                         book.version if book else None, codes=len(data["codes"]))
 
     excerpts = corpus.list_excerpts(store)
     sources = corpus.list_sources(store)
-    names = {b.id: b.name for b in cb.list_codebooks(store)}
-    codings = []
-    for c in cdb.list_codings(store, status=tuple(statuses), coders=coders or None) \
-            if book else []:
-        if names.get(c.codebook_id) != book.name:
-            continue
-        if c.code_id not in code_guid:
-            result.skipped_codings += 1
-            continue
-        codings.append(c)
+    codings = _codings(store, book_name, code_guid, statuses, coders, result) if book else []
     memos = cdb.memos(store)
     # Themes travel as Sets of the exported codebook's codes, with the parents above them.
-    themes = _with_parents([t for t in (_themes(store, book.name) if book else [])
+    themes = _with_parents([t for t in (_themes(store, book_name) if book else [])
                             if any(c in code_guid for c in t.codes)], store)
 
     stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
     created = store.scalar("SELECT MIN(ts) FROM events") or stamp
-    people = sorted({c.coder for c in codings} | {m["author"] for m in memos} | {actor()})
-    user_guid = {u: guid("user", u) for u in people}
-    result.users = people
-    # Derived from the text too: two projects' excerpts "F001" are different objects.
-    excerpt_guid = {e.id: guid("excerpt", e.id, f"{e.id}:{_sha(e.text)}") for e in excerpts}
-    # Excerpts of one document share its TextSource (and GUID); offsets are the document's.
-    doc_of = documents(excerpts)
-    for doc in {id(d): d for d in doc_of.values()}.values():
-        doc_guid = guid("document", doc.key, f"{doc.key}:{_sha(doc.text())}")
-        for e in doc.excerpts:
-            excerpt_guid[e.id] = doc_guid
-    offset = {e.id: e.start if e.id in doc_of else 0 for e in excerpts}
-
-    root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(project_name or
-                                                                        "thematic project"),
-                                  "origin": origin(), "creatingUserGUID": user_guid[actor()],
-                                  "creationDateTime": created, "modifiedDateTime": stamp})
-    users = ET.SubElement(root, "Users")
-    for u in people:
-        ET.SubElement(users, "User", {"guid": user_guid[u], "name": xml_text(u)})
-
+    user_guid = _user_guids(codings, memos, guid, result)
+    excerpt_guid, doc_of, offset = _excerpt_guids(excerpts, guid)
+    root = _project(project_name, user_guid, created, stamp)
     notes, refs = _notes(memos, data, excerpts, themes, user_guid, guid, result, offset)
     if book:
         holder = ET.SubElement(root, "CodeBook")
@@ -157,84 +129,18 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
             holder.append(book_pi(data))
         holder.append(codes_element(data, code_guid, extensions=extensions,
                                     note_refs=refs["code"]))
-
     variables = _variables(sources, excerpts)
-    var_guid = {name: guid("variable", name) for name in variables}
+    shared = _Shared(guid, book_name, code_guid, user_guid, excerpt_guid, refs, variables,
+                     {name: guid("variable", name) for name in variables}, extensions)
     if variables:
         el = ET.SubElement(root, "Variables")
         for name, kind in variables.items():
-            ET.SubElement(el, "Variable", {"guid": var_guid[name], "name": xml_text(name),
-                                           "typeOfVariable": kind})
-    by_source = defaultdict(list)
-    for e in excerpts:
-        by_source[e.source_id].append(e)
-    cases = [s for s in sources if by_source.get(s.id)]
-    if cases:
-        el = ET.SubElement(root, "Cases")
-        for s in cases:
-            case = ET.SubElement(el, "Case", {"guid": guid("case", s.id, f"{s.id}:{s.citation}"),
-                                              "name": xml_text(s.id)})
-            ET.SubElement(case, "Description").text = xml_text(
-                ". ".join(x for x in (s.citation, s.title) if x))
-            values = {k: getattr(s, k) for k in corpus.SOURCE_FIELDS}
-            values.update(s.attributes)
-            _values(case, values, variables, var_guid)
-            for target in dict.fromkeys(excerpt_guid[e.id] for e in by_source[s.id]):
-                ET.SubElement(case, "SourceRef", {"targetGUID": target})
-        result.cases = len(cases)
-
-    files: dict[str, str] = {}
-    by_excerpt = defaultdict(list)
-    for c in codings:
-        by_excerpt[c.excerpt_id].append(c)
-    el_sources = ET.SubElement(root, "Sources") if excerpts else None
-    citations = {s.id: s.citation for s in sources}
-    for e in excerpts:
-        if e.id in doc_of:
-            if doc_of[e.id].first == e.id:
-                _document(el_sources, doc_of[e.id], excerpt_guid[e.id], files, by_excerpt,
-                          refs, (result.codebook, code_guid, user_guid, guid), extensions,
-                          citations.get(e.source_id, e.source_id))
-            continue
-        g = excerpt_guid[e.id]
-        files[f"sources/{g}.txt"] = e.text
-        src = ET.SubElement(el_sources, "TextSource", {
-            "guid": g, "name": xml_text(e.id), "plainTextPath": f"internal://{g}.txt"})
-        if extensions:
-            src.append(ET.ProcessingInstruction(PI, pi_json(
-                {"excerpt": e.id, "source": e.source_id, "start": e.start, "end": e.end,
-                 "location": e.location})))
-        ET.SubElement(src, "Description").text = xml_text(
-            "; ".join(x for x in (citations.get(e.source_id, e.source_id), e.location) if x))
-        for c in by_excerpt.get(e.id, []):
-            _selection(src, e, c, result.codebook, code_guid, user_guid, guid, extensions)
-        for target in refs["excerpt"].get(e.id, []):
-            ET.SubElement(src, "NoteRef", {"targetGUID": target})
-        _values(src, e.attributes, variables, var_guid)
-    result.sources = len(set(excerpt_guid.values()))
-    result.codings = len(codings)
-
-    if notes:
-        el = ET.SubElement(root, "Notes")
-        for note, text_file in notes:
-            el.append(note)
-            if text_file:
-                files[text_file[0]] = text_file[1]
-        result.notes = len(notes)
-    if themes:
-        el = ET.SubElement(root, "Sets")
-        for t in themes:
-            s = ET.SubElement(el, "Set", {"guid": guid("set", t.id), "name": xml_text(t.name)})
-            if extensions:
-                s.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
-            if t.description:
-                ET.SubElement(s, "Description").text = xml_text(t.description)
-            for c in t.codes:
-                if c in code_guid:
-                    ET.SubElement(s, "MemberCode", {"targetGUID": code_guid[c]})
-            for target in refs["theme"].get(t.id, []):
-                ET.SubElement(s, "MemberNote", {"targetGUID": target})
-        result.sets = len(themes)
+            ET.SubElement(el, "Variable", {"guid": shared.var_guid[name],
+                                           "name": xml_text(name), "typeOfVariable": kind})
+    _cases(root, shared, sources, excerpts, result)
+    _sources(root, shared, excerpts, sources, codings, doc_of, result)
+    _note_list(root, shared, notes, result)
+    _sets(root, shared, themes, result)
     for target in refs["project"].get("-", []):
         ET.SubElement(root, "NoteRef", {"targetGUID": target})
     if extensions and book:
@@ -244,17 +150,195 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
 
     qde = serialise(root)
     with atomic_path(path) as tmp:
-        _zip(tmp, qde, files, stamp)
+        _zip(tmp, qde, shared.files, stamp)
     return result
+
+
+@dataclass
+class _Shared:
+    """What the parts of one export's project.qde share."""
+
+    guid: Guids
+    book: str                                  # the codebook's name ("" without one)
+    code_guid: dict[str, str]                  # code id → GUID
+    user_guid: dict[str, str]                  # user name → GUID
+    excerpt_guid: dict[str, str]               # excerpt id → its TextSource's GUID
+    refs: dict[str, dict[str, list[str]]]      # NoteRef targets by kind, then id
+    variables: dict[str, str]                  # variable name → REFI type
+    var_guid: dict[str, str]                   # variable name → GUID
+    extensions: bool
+    files: dict[str, str] = field(default_factory=dict)   # archive entry → text
+
+
+def _code_guids(store, data: dict, book_name: str, guid: Guids) -> dict[str, str]:
+    """code id → GUID: one an import remembered, else derived from the codebook and id."""
+    from thematic.interop.refi import remembered_code_guids
+
+    remembered = remembered_code_guids(store, book_name)
+    return {c["id"]: remembered.get(c["id"]) or guid("code", f"{book_name}:{c['id']}")
+            for c in data["codes"]}
+
+
+def _codings(store, book_name: str, code_guid: dict[str, str], statuses: tuple[str, ...],
+             coders: list[str] | None, result: QdpxExport) -> list:
+    """The codings to export: of the codebook, with the statuses, by the coders; those of
+    codes the codebook version lacks are counted as skipped."""
+    from thematic.store import codebooks as cb
+    from thematic.store import codings as cdb
+
+    names = {b.id: b.name for b in cb.list_codebooks(store)}
+    codings = []
+    for c in cdb.list_codings(store, status=tuple(statuses), coders=coders or None):
+        if names.get(c.codebook_id) != book_name:
+            continue
+        if c.code_id not in code_guid:
+            result.skipped_codings += 1
+            continue
+        codings.append(c)
+    return codings
+
+
+def _user_guids(codings: list, memos: list[dict], guid: Guids, result: QdpxExport
+                ) -> dict[str, str]:
+    """user → GUID for the coders, the memo authors and whoever exports."""
+    from thematic.store.db import actor
+
+    people = sorted({c.coder for c in codings} | {m["author"] for m in memos} | {actor()})
+    result.users = people
+    return {u: guid("user", u) for u in people}
+
+
+def _excerpt_guids(excerpts: list, guid: Guids) -> tuple[dict[str, str], dict, dict[str, int]]:
+    """(excerpt id → its TextSource's GUID, excerpt id → its document, excerpt id → its
+    offset in that TextSource's text)."""
+    # Derived from the text too: two projects' excerpts "F001" are different objects.
+    excerpt_guid = {e.id: guid("excerpt", e.id, f"{e.id}:{_sha(e.text)}") for e in excerpts}
+    # Excerpts of one document share its TextSource (and GUID); offsets are the document's.
+    doc_of = documents(excerpts)
+    for doc in {id(d): d for d in doc_of.values()}.values():
+        doc_guid = guid("document", doc.key, f"{doc.key}:{_sha(doc.text())}")
+        for e in doc.excerpts:
+            excerpt_guid[e.id] = doc_guid
+    offset = {e.id: e.start if e.id in doc_of else 0 for e in excerpts}
+    return excerpt_guid, doc_of, offset
+
+
+def _project(project_name: str | None, user_guid: dict[str, str], created: str, stamp: str
+             ) -> ET.Element:
+    """The <Project> element with its <Users>."""
+    from thematic.interop.refi import origin
+    from thematic.store.db import actor
+
+    root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(project_name or
+                                                                        "thematic project"),
+                                  "origin": origin(), "creatingUserGUID": user_guid[actor()],
+                                  "creationDateTime": created, "modifiedDateTime": stamp})
+    users = ET.SubElement(root, "Users")
+    for u in user_guid:
+        ET.SubElement(users, "User", {"guid": user_guid[u], "name": xml_text(u)})
+    return root
+
+
+def _cases(root: ET.Element, shared: _Shared, sources: list, excerpts: list,
+           result: QdpxExport) -> None:
+    """A <Case> per study with excerpts: its metadata as values, a SourceRef per excerpt."""
+    from thematic.store import corpus
+
+    by_source = defaultdict(list)
+    for e in excerpts:
+        by_source[e.source_id].append(e)
+    cases = [s for s in sources if by_source.get(s.id)]
+    if not cases:
+        return
+    el = ET.SubElement(root, "Cases")
+    for s in cases:
+        case = ET.SubElement(el, "Case", {"guid": shared.guid("case", s.id,
+                                                              f"{s.id}:{s.citation}"),
+                                          "name": xml_text(s.id)})
+        ET.SubElement(case, "Description").text = xml_text(
+            ". ".join(x for x in (s.citation, s.title) if x))
+        values = {k: getattr(s, k) for k in corpus.SOURCE_FIELDS}
+        values.update(s.attributes)
+        _values(case, values, shared.variables, shared.var_guid)
+        for target in dict.fromkeys(shared.excerpt_guid[e.id] for e in by_source[s.id]):
+            ET.SubElement(case, "SourceRef", {"targetGUID": target})
+    result.cases = len(cases)
+
+
+def _sources(root: ET.Element, shared: _Shared, excerpts: list, sources: list, codings: list,
+             doc_of: dict, result: QdpxExport) -> None:
+    """<Sources>: a TextSource per document (its excerpts as selections) or per excerpt
+    outside any document, each holding its codings."""
+    by_excerpt = defaultdict(list)
+    for c in codings:
+        by_excerpt[c.excerpt_id].append(c)
+    # Without excerpts there is no <Sources>: the loop below puts nothing in a detached one.
+    el_sources = ET.SubElement(root, "Sources") if excerpts else ET.Element("Sources")
+    citations = {s.id: s.citation for s in sources}
+    coding_args = (shared.book, shared.code_guid, shared.user_guid, shared.guid)
+    for e in excerpts:
+        if e.id in doc_of:
+            if doc_of[e.id].first == e.id:
+                _document(el_sources, doc_of[e.id], shared.excerpt_guid[e.id], shared.files,
+                          by_excerpt, shared.refs, coding_args, shared.extensions,
+                          citations.get(e.source_id, e.source_id))
+            continue
+        g = shared.excerpt_guid[e.id]
+        shared.files[f"sources/{g}.txt"] = e.text
+        src = ET.SubElement(el_sources, "TextSource", {
+            "guid": g, "name": xml_text(e.id), "plainTextPath": f"internal://{g}.txt"})
+        if shared.extensions:
+            src.append(ET.ProcessingInstruction(PI, pi_json(
+                {"excerpt": e.id, "source": e.source_id, "start": e.start, "end": e.end,
+                 "location": e.location})))
+        ET.SubElement(src, "Description").text = xml_text(
+            "; ".join(x for x in (citations.get(e.source_id, e.source_id), e.location) if x))
+        for c in by_excerpt.get(e.id, []):
+            _selection(src, e, c, *coding_args, shared.extensions)
+        for target in shared.refs["excerpt"].get(e.id, []):
+            ET.SubElement(src, "NoteRef", {"targetGUID": target})
+        _values(src, e.attributes, shared.variables, shared.var_guid)
+    result.sources = len(set(shared.excerpt_guid.values()))
+    result.codings = len(codings)
+
+
+def _note_list(root: ET.Element, shared: _Shared, notes: list, result: QdpxExport) -> None:
+    """<Notes>, with the texts of project memos as archive entries."""
+    if not notes:
+        return
+    el = ET.SubElement(root, "Notes")
+    for note, text_file in notes:
+        el.append(note)
+        if text_file:
+            shared.files[text_file[0]] = text_file[1]
+    result.notes = len(notes)
+
+
+def _sets(root: ET.Element, shared: _Shared, themes: list, result: QdpxExport) -> None:
+    """<Sets>: a Set per theme with its codes as members."""
+    if not themes:
+        return
+    el = ET.SubElement(root, "Sets")
+    for t in themes:
+        set_el = ET.SubElement(el, "Set", {"guid": shared.guid("set", t.id),
+                                           "name": xml_text(t.name)})
+        if shared.extensions:
+            set_el.append(ET.ProcessingInstruction(PI, pi_json(set_extension(t))))
+        if t.description:
+            ET.SubElement(set_el, "Description").text = xml_text(t.description)
+        for c in t.codes:
+            if c in shared.code_guid:
+                ET.SubElement(set_el, "MemberCode", {"targetGUID": shared.code_guid[c]})
+        for target in shared.refs["theme"].get(t.id, []):
+            ET.SubElement(set_el, "MemberNote", {"targetGUID": target})
+    result.sets = len(themes)
 
 
 def _with_parents(themes: list, store) -> list:
     """The themes and every theme above them (a parent may group themes without codes of
     its own), in the store's order, parents first."""
-    try:
-        from thematic.themes import list_themes
-    except ImportError:  # the themes room is not installed
-        return themes
+    from thematic.themes import list_themes
+
     every = {t.id: t for t in list_themes(store)}
     wanted = {t.id for t in themes}
     for t in themes:
@@ -339,7 +423,11 @@ def _selection(src: ET.Element, e, c, book: str, code_guid, user_guid, guid,
         coding.append(ET.ProcessingInstruction(PI, pi_json(extra)))
 
 
-def _notes(memos, data, excerpts, themes, user_guid, guid, result, offset=None):
+def _notes(memos: list[dict], data: dict, excerpts: list, themes: list,
+           user_guid: dict[str, str], guid: Guids, result: QdpxExport,
+           offset: dict[str, int] | None = None
+           ) -> tuple[list[tuple[ET.Element, tuple[str, str] | None]],
+                      dict[str, dict[str, list[str]]]]:
     """(Note element, optional (file name, text)) per memo, and NoteRefs by target."""
     codes = {c["id"] for c in data["codes"]}
     lengths = {e.id: len(e.text) for e in excerpts}
@@ -425,9 +513,10 @@ def _values(parent: ET.Element, values: dict, variables: dict, var_guid: dict) -
 
 
 def _zip(tmp: Path, qde: bytes, files: dict[str, str], stamp: str) -> None:
-    when = tuple(int(x) for x in (stamp[0:4], stamp[5:7], stamp[8:10], stamp[11:13],
-                                  stamp[14:16], stamp[17:19]))
-    when = when if when[0] >= 1980 else (1980, 1, 1, 0, 0, 0)
+    year, month, day, hour, minute, second = (
+        int(x) for x in (stamp[0:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16],
+                         stamp[17:19]))
+    when = (year, month, day, hour, minute, second) if year >= 1980 else (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in [("project.qde", qde), *sorted(
                 (n, t.encode("utf-8")) for n, t in files.items())]:

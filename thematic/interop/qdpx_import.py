@@ -28,7 +28,7 @@ from pathlib import Path
 from thematic.errors import ThematicError
 from thematic.interop.qdpx_export import coding_key, memo_key
 from thematic.interop.qdpx_extension import EXTENSION, apply_project_extension
-from thematic.interop.qdpx_read import ReadProject, ReadSource, read_qde, read_qdpx
+from thematic.interop.qdpx_read import ReadCase, ReadProject, ReadSource, read_qde, read_qdpx
 from thematic.interop.safe import guid_key, is_guid
 from thematic.interop.sniff import refi_root
 from thematic.store.codings import STATUSES, Status
@@ -118,7 +118,7 @@ class _Writer:
                 self.store, ext, self.original, book_id, coder=lambda n: self.coder or n)
             self.r.codings_added += added
             self.r.coders = sorted(set(self.r.coders) | set(reviewed))
-        else:
+        elif book_id is not None:   # without a codebook nothing was coded
             for who in self.r.coders:
                 cdb.mark_reviewed(self.store, who, list(self.original.values()), book_id)
         themes = self.themes()
@@ -146,18 +146,18 @@ class _Writer:
     def sources(self) -> None:
         from thematic.store import corpus
 
-        case_of = {}
-        for case in self.p.cases:
-            for ref in case.sources:
-                case_of.setdefault(ref, case)
-        sets_of: dict[str, list[str]] = {}
+        case_of: dict[str | None, ReadCase] = {}
+        for owner in self.p.cases:
+            for ref in owner.sources:
+                case_of.setdefault(ref, owner)
+        sets_of: dict[str | None, list[str]] = {}
         for s in self.p.sets:
             for ref in s.sources:
                 sets_of.setdefault(ref, []).append(s.name)
         known = corpus.source_ids(self.store)
         self.position = corpus.next_position(self.store)
         taken: set[str] = set()
-        rows = []
+        rows: list[tuple] = []
         empty = [src.name or src.guid for src in self.p.sources if not src.text.strip()]
         if empty:
             # An empty source (NVivo exports them for memos and media) is no excerpt.
@@ -258,7 +258,7 @@ class _Writer:
                 self._add_study(case.name, case, None)
                 known.add(case.name)
 
-    def _add_study(self, sid: str, case, src: ReadSource | None) -> None:
+    def _add_study(self, sid: str, case: ReadCase | None, src: ReadSource | None) -> None:
         from thematic.store import corpus
 
         values = dict(case.values) if case else {}
@@ -267,10 +267,13 @@ class _Writer:
             fields["year"] = _year(fields["year"])
         fields = {k: (v if k == "year" else str(v)) for k, v in fields.items()
                   if v not in (None, "")}
-        if not case:
+        if case:
+            where = f"{self.r.path}: Case {case.name}"
+        else:
+            assert src is not None  # a study without a case is made from its source
             fields.setdefault("title", src.name or sid)
             values["created_by"] = "import qdpx"
-        where = f"{self.r.path}: {'Case ' + case.name if case else 'TextSource ' + src.name}"
+            where = f"{self.r.path}: TextSource {src.name}"
         corpus.upsert_source(self.store, corpus.Source(id=sid, attributes=values,
                                                        location=where, **fields), self.file_id)
         self.r.studies_added.append(sid)
@@ -297,18 +300,19 @@ class _Writer:
             if guid_key(src.guid) not in self.excerpt_of:   # an empty source, left out
                 continue
             for c in src.codings:
-                code = book.by_guid.get(c.code) if book else None
+                code = book.by_guid.get(c.code) if book and c.code is not None else None
                 if code is None:
                     # NVivo codes a source to a case with a CodeRef to the Case's GUID.
                     self.unknown += c.code not in cases
                     continue
+                assert book is not None and book_id is not None  # a code: the book is stored
                 found = self.place(src, c.start, c.end, c.extra.get("excerpt"))
                 if found is None:
                     self.outside += 1
                     continue
                 eid, start, end = found
                 extra = c.extra
-                status = extra.get("status") if extra.get("status") in STATUSES else Status.ACCEPTED
+                status = extra["status"] if extra.get("status") in STATUSES else Status.ACCEPTED
                 who = self.user(c.user)
                 self.users_seen(c.user, who)
                 out.append(Coding(excerpt_id=eid, codebook_id=book_id, code_id=code, coder=who,
@@ -370,7 +374,7 @@ class _Writer:
     def memos(self, themes: dict[str, str]) -> None:
         from thematic.store import codings as cdb
 
-        targets: dict[str, tuple[str, str]] = {}
+        targets: dict[str | None, tuple[str, str]] = {}
         for key in self.p.project_notes:
             targets.setdefault(key, ("project", "-"))
         for src in self.p.sources:
@@ -380,8 +384,9 @@ class _Writer:
                 targets.setdefault(key, ("excerpt", self.excerpt_of[guid_key(src.guid)]))
             for start, end, keys in src.selection_notes:
                 found = self.place(src, start, end)
-                for key in keys if found else []:
-                    targets.setdefault(key, ("excerpt", found[0]))
+                if found:
+                    for key in keys:
+                        targets.setdefault(key, ("excerpt", found[0]))
         if self.p.book:
             for code, keys in self.p.book.note_refs.items():
                 for key in keys:

@@ -20,6 +20,8 @@ from thematic.interop.qdc import ReadBook, _pi_data, read_codes, slug
 from thematic.interop.safe import SafeZip, child, children, guid_key, local, parse_xml, text_of
 
 
+# A reference's GUID key lists hold None for a reference without its targetGUID: it then
+# matches nothing, as a GUID no element has would not.
 @dataclass
 class ReadCoding:
     code: str | None            # GUID key of the CodeRef target
@@ -39,7 +41,7 @@ class ReadSource:
     text: str
     extra: dict                 # thematic's instruction: excerpt, source, start, end, location
     codings: list[ReadCoding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)          # Note GUID keys
+    notes: list[str | None] = field(default_factory=list)   # Note GUID keys (None: see above)
     values: dict = field(default_factory=dict)              # variable name → value
     selection_notes: list = field(default_factory=list)     # (start, end, [Note GUID keys])
 
@@ -49,7 +51,7 @@ class ReadCase:
     guid: str
     name: str
     values: dict
-    sources: list[str]          # TextSource GUID keys
+    sources: list[str | None]   # TextSource GUID keys (None: see above)
 
 
 @dataclass
@@ -65,9 +67,9 @@ class ReadSet:
     guid: str
     name: str
     description: str
-    codes: list[str]            # GUID keys
-    sources: list[str]
-    notes: list[str]
+    codes: list[str | None]     # GUID keys (None: see above)
+    sources: list[str | None]
+    notes: list[str | None]
     extra: dict = field(default_factory=dict)   # thematic's extension: theme, parent, level
 
 
@@ -83,7 +85,7 @@ class ReadProject:
     sources: list[ReadSource]
     notes: dict[str, ReadNote]
     sets: list[ReadSet]
-    project_notes: list[str]
+    project_notes: list[str | None]            # Note GUID keys (None: see above)
     skipped_sources: dict[str, int] = field(default_factory=dict)  # element name → count
     empty_selections: int = 0
     warnings: list[str] = field(default_factory=list)   # one per thing skipped
@@ -130,7 +132,7 @@ class _Reader:
     def __init__(self, zf: SafeZip | None, where: str, stem: str) -> None:
         self.zf, self.where, self.stem = zf, where, stem
         self.ours = False          # written by thematic: selection names are snippets
-        self.variables: dict[str, tuple[str, str]] = {}
+        self.variables: dict[str | None, tuple[str, str]] = {}
 
     def project(self, root: ET.Element) -> ReadProject:
         name = (root.get("name") or "").strip() or self.stem
@@ -161,9 +163,9 @@ class _Reader:
             try:
                 if kind == "TextSource":
                     out.sources.append(self.source(el, el, out))
-                elif kind == "PDFSource" and child(el, "Representation") is not None:
+                elif kind == "PDFSource" and (rep := child(el, "Representation")) is not None:
                     # The PDF's plain-text representation carries the text selections.
-                    out.sources.append(self.source(child(el, "Representation"), el, out))
+                    out.sources.append(self.source(rep, el, out))
                 elif kind:
                     out.skipped_sources[kind] = out.skipped_sources.get(kind, 0) + 1
             except _NoText as skipped:
@@ -289,7 +291,8 @@ class _Reader:
             return self.text(note, what).strip()
         return text_of(child(note, "Description")).strip()
 
-    def check_snippet(self, sel: ET.Element, selected: str, source: str, length: int) -> None:
+    def check_snippet(self, sel: ET.Element, selected: str, source: str | None,
+                      length: int) -> None:
         """thematic names each selection after the words it covers: other words there mean
         the text is not the one it was coded on (offsets that would code the wrong words)."""
         name = " ".join((sel.get("name") or "").split())

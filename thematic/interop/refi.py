@@ -15,7 +15,9 @@ references, zip entries that leave the archive, zip bombs) with a numbered error
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thematic.codebook.exports import EXPORTERS
 from thematic.errors import ThematicError
@@ -32,6 +34,9 @@ from thematic.interop.qdc import (
 )
 from thematic.interop.safe import guid_key, is_guid, local, parse_xml
 
+if TYPE_CHECKING:
+    from thematic.store.codebooks import Codebook
+
 __all__ = ["codebook_to_qdc", "export_qdc", "import_qdc", "qdc_to_codebook", "read_qdc",
            "render_qdc", "store_codebook"]
 
@@ -44,7 +49,7 @@ def origin() -> str:
 
 # --- .qdc, pure ------------------------------------------------------------------------------
 
-def codebook_to_qdc(codebook: object, *, guids: dict[str, str] | None = None,
+def codebook_to_qdc(codebook: Mapping | Codebook, *, guids: dict[str, str] | None = None,
                     extensions: bool = True) -> bytes:
     """A .qdc document (UTF-8 bytes) for a stored ``Codebook`` or a YAML-shaped dict.
 
@@ -69,10 +74,11 @@ def read_qdc(path: str | os.PathLike, *, name: str | None = None) -> ReadBook:
     kind = local(root.tag)
     holder = root
     if kind == "Project":  # a project.qde handed over as a codebook: take its <CodeBook>
-        holder = next((c for c in root if local(c.tag) == "CodeBook"), None)
-        if holder is None:
+        found = next((c for c in root if local(c.tag) == "CodeBook"), None)
+        if found is None:
             raise ThematicError("E454", path=path, element="<Project>", problem="the project "
                                 "has no <CodeBook>", fix="Export the codebook as a .qdc.")
+        holder = found
     elif kind != "CodeBook":
         raise ThematicError("E453", path=path, found=kind or "?", expected="CodeBook")
     stem = path.stem
@@ -108,6 +114,7 @@ def render_qdc(store, codebook_id: int, *, extensions: bool = True) -> str:
     from thematic.store.codebooks import get_codebook
 
     book = get_codebook(store, id=codebook_id)
+    assert book is not None  # the caller names a stored version
     return codebook_to_qdc(codebook_dict(book, store), extensions=extensions,
                            guids=remembered_code_guids(store, book.name)).decode("utf-8")
 

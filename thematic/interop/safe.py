@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import TypeGuard, overload
 from xml.etree import ElementTree as ET
 
 from thematic.errors import ThematicError
@@ -35,7 +36,7 @@ _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -100,6 +101,14 @@ def pis(element: ET.Element, target: str) -> Iterator[str]:
                 yield rest
 
 
+@overload
+def guid_key(value: str) -> str: ...
+
+
+@overload
+def guid_key(value: str | None) -> str | None: ...
+
+
 def guid_key(value: str | None) -> str | None:
     """A GUID as thematic compares it: lower case, no braces (exporters differ on both)."""
     if value is None:
@@ -108,7 +117,7 @@ def guid_key(value: str | None) -> str | None:
     return m.group(1).lower() if m else value.strip().lower()
 
 
-def is_guid(value: str | None) -> bool:
+def is_guid(value: str | None) -> TypeGuard[str]:
     return value is not None and _GUID.match(value.strip()) is not None
 
 

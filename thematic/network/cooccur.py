@@ -264,7 +264,10 @@ def _theme_items(store: Store):
 
     found = themes.list_themes(store)
     everything = themes.evidence_all(store)
-    pairs, items, names, attrs = [], [], {}, {}
+    pairs: list[tuple[str, str]] = []          # (excerpt, theme)
+    items: list[str] = []
+    names: dict[str, str] = {}
+    attrs: dict[str, dict] = {}
     for theme in found:
         evidence = everything[theme.id]
         if not evidence.excerpts:
@@ -276,12 +279,12 @@ def _theme_items(store: Store):
     if not items:
         raise ThematicError("E301")
     parent = {t.id: t.parent_id for t in found}
-    nested = set()
-    for theme in items:
-        up = parent.get(theme)
-        while up is not None and (theme, up) not in nested:
-            nested.add((theme, up))
-            nested.add((up, theme))
+    nested: set[tuple[str, str]] = set()
+    for item in items:
+        up = parent.get(item)
+        while up is not None and (item, up) not in nested:
+            nested.add((item, up))
+            nested.add((up, item))
             up = parent.get(up)
     return pairs, items, names, attrs, nested
 
@@ -390,9 +393,10 @@ def _excerpts_in_units(inc: Incidence, units, edge, source, target):
     import numpy as np
 
     k = len(inc.items)
-    e = inc.excerpt_matrix
+    e, study_of = inc.excerpt_matrix, inc.study_of
+    assert e is not None and study_of is not None  # built for units coarser than excerpts
     ex_rows = np.repeat(np.arange(e.shape[0]), np.diff(e.indptr))
-    keys = inc.study_of[ex_rows] * k + e.indices
+    keys = study_of[ex_rows] * k + e.indices
     order = np.argsort(keys, kind="stable")
     keys, ex_rows = keys[order], ex_rows[order]
     out_edge, out_ex = [], []

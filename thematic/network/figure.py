@@ -128,7 +128,7 @@ def draw(graph: nx.Graph, path: str | os.PathLike, *, seed: int | None = None,
 
 
 def _title(g: dict) -> str:
-    level = {"code": "Codes", "theme": "Themes"}.get(g.get("level"), "Items")
+    level = {"code": "Codes", "theme": "Themes"}.get(g.get("level", ""), "Items")
     unit = g.get("unit", "excerpt")
     plural = "studies" if unit == "study" else f"{unit}s"
     return (f"{level} co-occurring in the same {unit} "
@@ -146,7 +146,7 @@ def _legend(graph: nx.Graph) -> list:
         colours[d["community"]] = d["colour"]
     if len(groups) > 12:
         return []
-    out = []
+    out: list[Patch | Line2D] = []
     for c in sorted(groups):
         names = groups[c]
         text = textwrap.shorten(", ".join(names[:3]), 60, placeholder="…") + \

@@ -29,6 +29,7 @@ def build(store, index: Index, themes: list[dict], evidence: dict) -> dict | Non
     if run_id is None:
         return None
     run = topics.get_run(store, run_id)
+    assert run is not None  # a run the store or an accepted theme names
     became = {t: theme for theme in themes for r, t in theme.get("topics", [])
               if r == run_id}
     members: dict[int, list[str]] = {}

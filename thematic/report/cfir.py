@@ -11,6 +11,7 @@ recomputes (thematic/audit/cfir_checks.py).
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from thematic.cfir.matrix import cell_text, row_cells
 from thematic.report.index import Index
@@ -54,7 +55,7 @@ def build(store, index: Index) -> dict:
     cases = [c for c in found.cases if any(c in r.cells for r in determinant_rows)]
     groups = [{"value": value, "cases": [index.study(c) for c in group if c in cases]}
               for value, group in found.groups]
-    matrix = {
+    matrix: dict[str, Any] = {
         "by": found.by, "high": found.high, "low": found.low, "note": found.note,
         "groups": [g for g in groups if g["cases"]],
         "cases": [index.study(c) for c in cases],
@@ -119,8 +120,8 @@ def _heatmap(rows: list[dict], cases: list[dict], groups: list[dict]) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     # red = barrier, blue = facilitator; a colour-blind-safe diverging ramp
-    cmap = ListedColormap(["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"])
-    cmap = cmap.with_extremes(bad="#ffffff")
+    cmap = ListedColormap(["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
+                          ).with_extremes(bad="#ffffff")
     image = ax.imshow(masked, aspect="auto", cmap=cmap, vmin=-2.5, vmax=2.5,
                       interpolation="nearest")
     for i, row in enumerate(rows):

@@ -47,7 +47,7 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     index = Index.load(store, policy.coders)
     if not index.sources and not index.excerpts:
         raise ThematicError("E354")
-    notes: list[str] = []
+    notes: list[str | None] = []   # the reasons sections are missing (None: no reason)
     ctx: dict = {
         "report": {"title": title or store.get_meta("title") or "Thematic synthesis",
                    "date": _last_event_date(store), "name": name,
@@ -176,7 +176,7 @@ def _project(store, index: Index) -> dict:
             "coders": len({c.coder for c in index.accepted})}
 
 
-def _methods(store, index: Index, notes: list[str], agreement_coders: list[str] | None
+def _methods(store, index: Index, notes: list[str | None], agreement_coders: list[str] | None
              ) -> dict:
     years = sorted(s.year for s in index.sources.values() if s.year)
     designs: dict[str, int] = {}
@@ -235,7 +235,9 @@ ATTRIBUTES = ("intervention_type", "setting", "population")
 
 def _is_outcome(index: Index, codebook_id: int, code_id: str) -> bool:
     book = index.books.get(codebook_id)
-    code = book.code(code_id) if book is not None else None
+    if book is None:
+        return False
+    code = book.code(code_id)
     seen = 0
     first = True
     while code is not None and seen < 50:
@@ -262,7 +264,7 @@ def evidence_table(index: Index) -> dict:
                 "note": "No study records an intervention type, setting or population, so "
                         "there is no evidence table."}
     outcome_codes = any(_is_outcome(index, c.codebook_id, c.code_id) for c in index.accepted)
-    per_study: dict[str, dict[tuple, str]] = {}
+    per_study: dict[str | None, dict[tuple, str]] = {}
     for coding in index.accepted:
         if outcome_codes and not _is_outcome(index, coding.codebook_id, coding.code_id):
             continue

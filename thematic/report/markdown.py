@@ -168,7 +168,8 @@ def parse_claims(markdown: str) -> list[dict]:
     claims = []
     for match in _CLAIM.finditer(mask(markdown)):
         body = markdown[match.start("body"):match.end("body")]
-        fields = {k: html.unescape(v or "") for k, v in _PAIR.findall(body)}
+        fields: dict[str, str | int] = {k: html.unescape(v or "")
+                                        for k, v in _PAIR.findall(body)}
         fields["line"] = markdown.count("\n", 0, match.start()) + 1
         claims.append(fields)
     return claims

@@ -88,7 +88,7 @@ def _confined(folder: Path, name: str) -> None:
 
 def environment(user_dir: Path | None = None):
     """The sandboxed environment: ChoiceLoader(user folder, package), finalize = escape."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
@@ -98,7 +98,7 @@ def environment(user_dir: Path | None = None):
             return super().get_source(environment, template)
 
     package = FileSystemLoader(str(TEMPLATES))
-    loaders = [ConfinedLoader(str(user_dir))] if user_dir is not None else []
+    loaders: list[BaseLoader] = [ConfinedLoader(str(user_dir))] if user_dir is not None else []
     loaders += [PrefixLoader({"default": package}, delimiter="/"),
                 PrefixLoader({"default": package}, delimiter=":"), package]
 

@@ -52,7 +52,7 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
         ev = data.evidence[theme.id]
         excerpts = [e for e in ev.excerpts if e in index.excerpts]
         studies = index.studies_of(excerpts)
-        by_study: dict[str, int] = {}
+        by_study: dict[str | None, int] = {}
         for eid in excerpts:
             sid = index.source_of(eid)
             by_study[sid] = by_study.get(sid, 0) + 1
@@ -152,7 +152,7 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
 
     ranked = sorted((e for e in excerpts if index.excerpts[e].text.strip()), key=rank)
     chosen: list[str] = []
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     words: list[set[str]] = []
     for eid in ranked:
         if len(chosen) >= limit:

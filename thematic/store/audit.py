@@ -114,6 +114,7 @@ def code_evidence(store: Store, code_id: str, codebook: str | None = None,
         sql += " AND b.name = ?"
         params += (codebook,)
     row = store.one(sql, params)
+    assert row is not None  # an aggregate query always returns one row
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -158,6 +159,7 @@ def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, i
 def coder_counts(store: Store, coder: str) -> dict[str, int]:
     row = store.one(f"SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id) FROM {_ACCEPTED} "
                     "AND c.coder = ?", (coder,))
+    assert row is not None  # an aggregate query always returns one row
     return {"codings": int(row[0]), "excerpts": int(row[1])}
 
 
@@ -187,6 +189,7 @@ def codebook_counts(store: Store, name: str, version: str | None = None,
     book = chosen[0]
     row = store.one("SELECT COUNT(*), COALESCE(SUM(codable), 0) FROM codes "
                     "WHERE codebook_id = ?", (book["id"],))
+    assert row is not None  # an aggregate query always returns one row
     return {"codes": int(row[0]), "codable": int(row[1]), "codings": int(book["n"])}
 
 

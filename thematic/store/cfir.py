@@ -1,10 +1,10 @@
-"""Typed access to CFIR valence (excerpt direction) and construct ratings (issue 24)."""
+"""Typed access to CFIR valence (excerpt direction) and construct ratings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 
 @dataclass
@@ -57,7 +57,7 @@ def add_rating(store: Store, row: Rating) -> int:
         "INSERT INTO cfir_ratings (case_id, construct, rating, rater, why, evidence, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (row.case_id, row.construct, row.rating, row.rater, row.why, row.evidence, now()))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def list_ratings(store: Store, *, history: bool = False) -> list[Rating]:

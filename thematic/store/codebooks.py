@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 
 @dataclass
@@ -62,7 +62,7 @@ def insert_codebook(store: Store, *, name: str, version: str, digest: str, title
         (name, version, digest, title, json.dumps(metadata, sort_keys=True,
                                                   ensure_ascii=False), content, source_path,
          now()))
-    book_id = int(cur.lastrowid)
+    book_id = rowid(cur)
     store.executemany(
         "INSERT INTO codes (codebook_id, id, parent, name, definition, codable, position, data)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

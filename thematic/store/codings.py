@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 if TYPE_CHECKING:
     import numpy as np
 
-STATUSES = ("proposed", "accepted", "rejected")
 BULK = 100   # rows from which a write goes through store.bulk
 
 
@@ -49,6 +48,13 @@ class Coding:
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+
+    @property
+    def stored_id(self) -> int:
+        """The id of a coding read from the store (one not yet added has none)."""
+        if self.id is None:
+            raise RuntimeError(f"coding {self.code_id} on {self.excerpt_id} is not stored")
+        return self.id
 
 
 _COLUMNS = ("excerpt_id", "codebook_id", "code_id", "coder", "start", "end", "method",
@@ -133,7 +139,8 @@ def mark_reviewed(store: Store, coder: str, excerpt_ids: list[str], codebook_id:
 def coverage(store: Store, coder: str | None = None, codebook_id: int | None = None
              ) -> dict[str, set[str]]:
     """coder → the excerpt ids that coder has reviewed."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if coder is not None:
         where.append("coder = ?")
         params.append(coder)
@@ -151,7 +158,7 @@ def coverage(store: Store, coder: str | None = None, codebook_id: int | None = N
 def add_memo(store: Store, kind: str, target: str, author: str, text: str) -> int:
     cur = store.execute("INSERT INTO memos (target_kind, target_id, author, text, created_at) "
                         "VALUES (?, ?, ?, ?, ?)", (kind, target, author, text, now()))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def memos(store: Store, kind: str | None = None, target: str | None = None) -> list[dict]:
@@ -223,7 +230,8 @@ def restore_status(store: Store, coding_id: int, status: str, memo: str | None) 
 
 def adopt(store: Store, coding_id: int, *, coder: str, method: str, origin: str | None,
           memo: str | None = None) -> None:
-    """Turn a proposal into ``coder``'s accepted coding, in place (one row: #17)."""
+    """Turn a proposal into ``coder``'s accepted coding, in place: one row, so evidence
+    counts once."""
     store.execute("UPDATE codings SET coder = ?, method = ?, origin = ?, status = 'accepted',"
                   " memo = COALESCE(?, memo), updated_at = ? WHERE id = ?",
                   (coder, method, origin, memo, now(), coding_id))
@@ -323,7 +331,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def _filters(codebook_ids: Sequence[int] | None, statuses: Sequence[str] | None,
              coders: Sequence[str] | None) -> tuple[str, list]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     for column, values in (("c.codebook_id", codebook_ids), ("c.status", statuses),
                            ("c.coder", coders)):
         if values is not None:
@@ -391,7 +400,8 @@ def coverage_columns(store: Store, excerpt_ids: list[str],
     import numpy as np
 
     lookup = {e: i for i, e in enumerate(excerpt_ids)}
-    where, params = "", ()
+    where = ""
+    params: tuple[int, ...] = ()
     if codebook_ids is not None:
         where = f" WHERE codebook_id IN ({','.join('?' * len(codebook_ids))})"
         params = tuple(codebook_ids)

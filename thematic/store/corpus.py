@@ -6,7 +6,7 @@ import json
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 SOURCE_FIELDS = ("first_author", "authors", "year", "title", "journal", "doi", "design",
                  "population", "setting", "intervention_type", "country")
@@ -92,7 +92,7 @@ def previous_file(store: Store, path: str, kind: str) -> int | None:
 def add_file(store: Store, path: str, sha256: str, size: int, kind: str) -> int:
     cur = store.execute("INSERT INTO files (path, sha256, size, kind, imported_at) "
                         "VALUES (?, ?, ?, ?, ?)", (path, sha256, size, kind, now()))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def files(store: Store) -> list[dict]:
@@ -299,7 +299,7 @@ def counts(store: Store) -> dict[str, int]:
 
 def excerpt_sources(store: Store) -> dict[str, str]:
     """excerpt id → its study, without loading texts (bulk readers such as the network)."""
-    return dict(store.query("SELECT id, source_id FROM excerpts"))
+    return {eid: sid for eid, sid in store.query("SELECT id, source_id FROM excerpts")}
 
 
 def excerpt_order(store: Store) -> dict[str, tuple[int, str]]:

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from thematic.errors import ThematicError
 
@@ -307,7 +308,9 @@ class Store:
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
-    def scalar(self, sql: str, params: tuple | dict = ()) -> object:
+    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:
+        # Any, not object: the value is whatever SQLite stored in that column (the caller
+        # knows its schema), exactly as sqlite3 itself types row items.
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
@@ -346,6 +349,13 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT through ``cur`` just added."""
+    if cur.lastrowid is None:  # only after a statement that inserted nothing: a caller bug
+        raise RuntimeError("no row was inserted")
+    return cur.lastrowid
 
 
 def _statements(sql: str) -> list[str]:

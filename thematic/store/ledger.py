@@ -1,4 +1,4 @@
-"""Tamper evidence for the tables evidence rests on (#17): a row ledger and a keyed log.
+"""Tamper evidence for the tables evidence rests on: a row ledger and a keyed log.
 
 Every change thematic makes to codings, excerpts, themes, theme_codes and theme_topics
 passes a TEMPORARY trigger (created on each connection a Store opens, so it lives in no

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from thematic.store.db import GENESIS, Store, event_hash, now
+from thematic.store.db import GENESIS, Store, event_hash, now, rowid
 
 # The tables a merge reads and writes, with the columns it copies (row ids are not copied:
 # each copy numbers its own rows).
@@ -65,7 +65,7 @@ def insert_one(store: Store, table: str, item: dict) -> int:
     quoted = ", ".join(f'"{c}"' for c in columns)
     cur = store.execute(f"INSERT INTO {table} ({quoted}) VALUES "
                         f"({', '.join('?' * len(columns))})", tuple(item[c] for c in columns))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def events(store: Store) -> list[dict]:

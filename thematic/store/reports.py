@@ -1,4 +1,4 @@
-"""The reports a project rendered (#17): their record, and the event-log head.
+"""The reports a project rendered: their record, and the event-log head.
 
 ``thematic report`` records each report it writes (how it was rendered and the head of the
 event log it was rendered from) in the same transaction as its "report render" event, so

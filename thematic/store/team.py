@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 
 @dataclass
@@ -38,7 +38,7 @@ def add_run(store: Store, coders: list[str], sample: float, seed: int, strata: s
     cur = store.execute("INSERT INTO assignment_runs (coders, sample, seed, strata, blind, "
                         "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                         (json.dumps(coders), sample, seed, strata, int(blind), now()))
-    run_id = int(cur.lastrowid)
+    run_id = rowid(cur)
     store.executemany("INSERT INTO assignments (run_id, coder, excerpt_id, double) "
                       "VALUES (?, ?, ?, ?)", [(run_id, *r) for r in rows])
     return run_id
@@ -70,7 +70,7 @@ def add_run_row(store: Store, row: dict) -> int:
                         "unblinded_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (row["coders"], row["sample"], row["seed"], row["strata"],
                          row["blind"], row["unblinded_at"], row["created_at"]))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def add_assignments(store: Store, run_id: int, rows: list[tuple[str, str, int]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from thematic.store.db import Store, now
+from thematic.store.db import Store, now, rowid
 
 
 @dataclass
@@ -58,7 +58,7 @@ def insert_run(store: Store, *, model: str, params: dict, outlier_share: float |
     cur = store.execute("INSERT INTO topic_runs (created_at, model, params, outlier_share, "
                         "n_documents) VALUES (?, ?, ?, ?, ?)",
                         (now(), model, _json(params), outlier_share, n_documents))
-    return int(cur.lastrowid)
+    return rowid(cur)
 
 
 def insert_candidates(store: Store, candidates: list[Candidate]) -> None:

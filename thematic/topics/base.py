@@ -15,8 +15,11 @@ BERTopic.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from thematic.plugins import entry_points
 
 if TYPE_CHECKING:
     from thematic.embeddings import EmbeddingBackend
@@ -62,7 +65,6 @@ class _Builtin:
 
 _MODELS: dict[str, TopicModel] = {name: _Builtin(name) for name in ("ward", "average",
                                                                    "hdbscan")}
-_loaded = False
 
 
 def register(model: TopicModel) -> TopicModel:
@@ -75,15 +77,9 @@ def unregister(name: str) -> None:
     _MODELS.pop(name, None)
 
 
+@functools.cache
 def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from importlib.metadata import entry_points
-
-    for point in entry_points(group=ENTRY_POINTS):
-        found = point.load()
+    for _, found in entry_points(ENTRY_POINTS):
         register(found() if callable(found) and not isinstance(found, TopicModel)
                  else found)
 

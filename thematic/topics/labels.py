@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set
 
 MIN_SHARE = 0.3            # a code must be carried by this share of members to name it
 SIMILARITY_WEIGHT = 0.5    # ranking: share of members coded + this × definition similarity
@@ -44,7 +45,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _phrase(keywords: list[str], common: set[str], covered: set[str],
+def _phrase(keywords: list[str], common: Set[str], covered: set[str],
             two_words: bool) -> str | None:
     for kw in keywords:
         words = content_words(kw)
@@ -62,7 +63,7 @@ def _score(code: dict) -> float:
     return (code.get("share") or 0.0) + SIMILARITY_WEIGHT * (code.get("similarity") or 0.0)
 
 
-def options(keywords: list[str], codes: list[dict], common: set[str] = frozenset()
+def options(keywords: list[str], codes: list[dict], common: Set[str] = frozenset()
             ) -> list[tuple[str, list[str]]]:
     """Every label the topic could take, best first: (label, code ids it was built from).
 
@@ -101,8 +102,8 @@ def options(keywords: list[str], codes: list[dict], common: set[str] = frozenset
     return out or [("Unlabelled topic", [])]
 
 
-def suggest(keywords: list[str], codes: list[dict], common: set[str] = frozenset(),
-            taken: set[str] = frozenset()) -> tuple[str, list[str]]:
+def suggest(keywords: list[str], codes: list[dict], common: Set[str] = frozenset(),
+            taken: Set[str] = frozenset()) -> tuple[str, list[str]]:
     """(label, code ids the label was built from): the best of ``options`` not in ``taken``
     (compared case-insensitively); when all are taken, the best one numbered."""
     choices = options(keywords, codes, common)

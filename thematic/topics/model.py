@@ -249,6 +249,7 @@ def _fit(texts, embeddings, backend, *, min_topic_size, seed, seed_topics, nr_to
         # BERTopic warns about custom topic lists meant for interactive use; the run
         # reports what happened in ``notes`` instead.
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
+        assert model is not None  # HDBSCAN's model: only k-means runs start without one
         before = [int(t) for t in topics]
         topics = model.reduce_outliers(texts, topics, strategy="embeddings",
                                        embeddings=vectors)

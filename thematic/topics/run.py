@@ -22,7 +22,8 @@ class TopicRun:
     model: str                       # the embedding backend's id (the cache key)
     method: str                      # e.g. "UMAP + HDBSCAN + reduce_outliers(embeddings)"
     outlier_share: float             # share of excerpts left in topic -1 at the end
-    hdbscan_outlier_share: float     # share HDBSCAN left as outliers before any remedy
+    hdbscan_outlier_share: float | None  # share HDBSCAN left as outliers before any remedy
+                                         # (None: no HDBSCAN in this run)
     n_documents: int                 # texts modelled (excerpts or sentences)
     params: dict
     candidates: list[Candidate] = field(default_factory=list)   # topic -1 last, if any
@@ -130,7 +131,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     if cluster not in base.names():
         raise ThematicError("E257", option="--cluster", problem=f"{cluster!r} is not a "
                             f"clusterer; use {' or '.join(base.names())}.")
-    seeds = seed_words(book.codes) if guided else None
+    seeds = seed_words(book.codes) if guided and book else None
     coded = _coded(store, book)
     parents = {c.id: c.parent for c in (book.codes if book else [])}
     profiles = (code_profile([coded.get(excerpts[i].id, ()) for i in owner], parents)
@@ -242,13 +243,13 @@ def _probabilities(owner: list[int], fitted) -> dict[int, float]:
 def _coded(store, book) -> dict[str, set[str]]:
     """excerpt id → codes of the codebook (any version) in its accepted or proposed codings."""
     from thematic.store.codebooks import list_codebooks
-    from thematic.store.codings import list_codings
+    from thematic.store.codings import Status, list_codings
 
     coded: dict[str, set[str]] = {}
     if book is None:
         return coded
     versions = {b.id for b in list_codebooks(store) if b.name == book.name}
-    for c in list_codings(store, status=("accepted", "proposed")):
+    for c in list_codings(store, status=(Status.ACCEPTED, Status.PROPOSED)):
         if c.codebook_id in versions:
             coded.setdefault(c.excerpt_id, set()).add(c.code_id)
     return coded
@@ -277,6 +278,7 @@ def _candidates(excerpts, owner, fitted, members, book, codes, coded, code_vecto
                 rep.append(eid)
         nearest = _nearest(ids, coded, names, codes, code_vectors, fitted.centroids.get(topic))
         words = [w for w, _ in fitted.keywords.get(topic, [])]
+        used: list[str]
         if topic < 0:
             label, used = "Outliers (no topic)", []
         else:

@@ -13,11 +13,12 @@ reader is one file here plus its test. Pure Python: nothing heavy is imported.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from thematic.plugins import import_modules
 
 __all__ = ["DOCUMENTS", "SHEETS", "Reader", "find", "kinds", "load", "register",
            "supported", "unregister"]
@@ -44,7 +45,6 @@ READERS: dict[str, Reader] = {}
 #: suffix → kind, for sheets and for documents (kept in step with READERS).
 SHEETS: dict[str, str] = {}
 DOCUMENTS: dict[str, str] = {}
-_loaded = False
 
 
 def register(reader: Reader) -> Reader:
@@ -66,15 +66,10 @@ def unregister(kind: str) -> None:
                 del table[suffix.lower()]
 
 
+@functools.cache
 def load() -> None:
     """Import every module of this package once (each registers its readers)."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__))
-    for name in sorted(names, key=lambda n: n != "builtin"):
-        importlib.import_module(f"{__name__}.{name}")
+    import_modules(__name__, first="builtin")
 
 
 def find(kind: str) -> Reader | None:
