@@ -110,11 +110,11 @@ def lines_reader():
     formats.unregister("lines")
 
 
-def test_the_builtin_readers_keep_their_order_and_suffixes():
+def test_the_builtin_readers_are_listed_sheets_first_by_name_with_their_suffixes():
     from thematic.corpus import formats
 
-    assert formats.kinds() == ("csv", "tsv", "xlsx", "jsonl", "text", "markdown", "docx",
-                               "odt")
+    assert formats.kinds() == ("csv", "jsonl", "tsv", "xlsx", "docx", "markdown", "odt",
+                               "text")
     assert formats.supported() == (".csv, .docx, .jsonl, .markdown, .md, .ndjson, .odt, "
                                    ".tab, .text, .tsv, .txt, .xlsm, .xlsx")
 

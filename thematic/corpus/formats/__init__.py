@@ -78,9 +78,10 @@ def find(kind: str) -> Reader | None:
 
 
 def kinds() -> tuple[str, ...]:
-    """Every kind, sheets first (the ``--format`` choices)."""
+    """Every kind, sheets first, each group by name (the ``--format`` choices): sorted,
+    because the order modules register in depends on what imported the package first."""
     load()
-    return tuple(dict.fromkeys([*SHEETS.values(), *DOCUMENTS.values()]))
+    return (*sorted(set(SHEETS.values())), *sorted(set(DOCUMENTS.values())))
 
 
 def supported() -> str:
