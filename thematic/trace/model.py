@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from thematic.errors import ThematicError, nearest
 from thematic.store import audit as db
+from thematic.store.codings import Status
 from thematic.store.db import Store
 
 
@@ -348,12 +349,12 @@ def _excerpt_chain(store: Store, excerpt) -> ExcerptNode:
     ctx = _Context(store)
     policy = resolve(store)
     codings = [_coding_node(row, row["code_name"], ctx.refs(row["codebook"], row["code_id"])
-                            if row["status"] == "accepted" else [])
+                            if row["status"] == Status.ACCEPTED else [])
                for row in db.codings_of_excerpt(store, excerpt.id)]
     node = _excerpt_nodes(store, [excerpt.id], {excerpt.id: codings})[0]
     parents = {t.id: t.parent_id for t in ctx.themes}
     for c in codings:
-        if c.status != "accepted":
+        if c.status != Status.ACCEPTED:
             continue
         if c.coder not in policy.coders:
             node.not_evidence[c.id] = policy.excluded.get(c.coder, "not an evidence coder")

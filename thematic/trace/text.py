@@ -3,6 +3,7 @@ ways, indented, one fact a line."""
 
 from __future__ import annotations
 
+from thematic.store.codings import Status
 from thematic.trace.model import Chain, coding_text, support_text, where
 
 
@@ -100,7 +101,7 @@ def _excerpt_chain(e) -> list[str]:
         name = f" — {c.code_name}" if c.code_name else " (not in its codebook)"
         out.append(f"    coding {c.id}: {c.codebook or '?'}:{c.code_id}{name}, by "
                    f"{coding_text(c)}")
-        if c.status != "accepted":
+        if c.status != Status.ACCEPTED:
             out.append(f"      (not evidence: {c.status})")
         elif c.id in e.not_evidence:
             out.append(f"      (not evidence: {e.not_evidence[c.id]}; see `thematic "
