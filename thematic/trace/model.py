@@ -1,18 +1,6 @@
-"""The trace model: traceability chains, what supports a theme and what an excerpt
-supports (the renderers are trace/text.py and trace/markdown.py).
-
-``chain(store, id)`` resolves ``id`` as a theme, else a code, else an excerpt, and returns
-the chain both ways: theme → sub-themes → codes → excerpts → studies (with file, location
-and offsets), and excerpt → codings (coder, status, rule) → codes → themes. Evidence is
-always the ACCEPTED codings (``thematic.themes.evidence``); an excerpt's chain lists every
-coding so a reviewer sees the rejected and proposed ones too.
-
-One model (the ``Chain`` dataclasses built here), three renderers: ``to_text`` (what
-``thematic trace`` prints; trace/text.py), ``to_markdown`` (a reviewer's appendix fragment
-with the report's anchors, quote and claim markers, which ``thematic audit`` can check like a
-report; trace/markdown.py) and ``to_json`` (the model's fields). The wording of a coding, a
-support and a location (``coding_text``, ``support_text``, ``where``) is shared by all.
-"""
+"""The trace model: the ``Chain`` dataclasses and how ``chain`` builds them from the
+store, with the wording every renderer shares (see the package docstring, trace/__init__.py;
+the renderers are trace/text.py, trace/markdown.py and ``to_json``)."""
 
 from __future__ import annotations
 
