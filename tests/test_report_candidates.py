@@ -40,7 +40,7 @@ def test_candidates_table(project, run):
     section = text[text.index("## Candidate themes from topic modelling"):]
     section = section[: section.index("\n## ", 1)]
     day = re.search(r"topic run 1 of (\d{4}-\d\d-\d\d)", section).group(1)
-    assert ("BERTopic grouped the 8 excerpts into 2 candidate themes (topic run 1 of "
+    assert ("Topic modelling grouped the 8 excerpts into 2 candidate themes (topic run 1 of "
             f"{day}: tfidf; UMAP + HDBSCAN; seed 3; min topic size 2; HDBSCAN first left 25% "
             "of excerpts as outliers, 12% after reassignment).") in section
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
