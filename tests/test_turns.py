@@ -57,6 +57,15 @@ def test_name_then_timestamp_and_upper_case_french_labels():
     assert [t.speaker for t in fr.turns] == ["ENQUÊTRICE", "CLAIRE"] * 3
 
 
+def test_a_transcribers_note_before_the_colon_is_part_of_the_label():
+    text = ("Interviewer: Why?\nP03: Because.\nInterviewer (laughs): Fair enough. And then?\n"
+            "P03 [pause]: Then it got better.\n")
+    found = find_turns(text)
+    assert [(t.speaker, text[t.start:t.end]) for t in found.turns] == [
+        ("Interviewer", "Why?"), ("P03", "Because."),
+        ("Interviewer", "Fair enough. And then?"), ("P03", "Then it got better.")]
+
+
 def test_default_roles():
     assert [default_role(s) for s in ("Interviewer 2", "INT", "Q", "Enquêtrice", "P01",
                                       "Ruth", "Moderator")] == [

@@ -1,11 +1,12 @@
 """Speaker turns: cut a transcript at its speaker labels, one excerpt per turn.
 
 A label starts a line: a name or role (``Interviewer 1``, ``P03``, ``Dr Okafor``, ``NAME``)
-followed by a colon, optionally with a timestamp before or after it, optionally in Markdown
-bold (``**Name:**``; DOCX bold runs read as plain text). A label counts as a speaker when
-it labels at least two lines of the file, or when the roles map names it: one-off
-``Date: …`` or ``Note: …`` lines stay inside the turn they belong to. Lines before the
-first speaker are the transcript's header and are not excerpts.
+followed by a colon, optionally with a timestamp before or after it or a transcriber's note
+before the colon (``P03 (laughs):``, left out of the words), optionally in Markdown bold
+(``**Name:**``; DOCX bold runs read as plain text). A label counts as a speaker when it
+labels at least two lines of the file, or when the roles map names it: one-off ``Date: …``
+or ``Note: …`` lines stay inside the turn they belong to. Lines before the first speaker
+are the transcript's header and are not excerpts.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ STYLES: list[tuple[str, re.Pattern]] = [
     ("Name [00:12:31]:",
      re.compile(rf"(?P<name>{_NAME})\s+[\[(]?(?P<ts>{_TS})[\])]?\s?:?(?:[ \t]+|$)"
                 r"(?P<rest>.*)")),
-    ("Name: (also NAME:, Interviewer 1:, P03:)",
-     re.compile(rf"(?P<name>{_NAME})[ \t]?:(?:[ \t]+|$)(?P<rest>.*)")),
+    # A transcriber's note between the name and the colon ("P03 (laughs):") is part of the
+    # label: read as words, it would hand the speaker's turn to whoever spoke before.
+    ("Name: (also NAME:, Interviewer 1:, P03:, P03 (laughs):)",
+     re.compile(rf"(?P<name>{_NAME})(?:[ \t]?[\[(][^\])\n:]{{1,30}}[\])])?[ \t]?:(?:[ \t]+|$)"
+                r"(?P<rest>.*)")),
 ]
 STYLE_NAMES = [name for name, _ in STYLES]
 _HEADING = re.compile(r"#{1,6}\s+(.*)")
