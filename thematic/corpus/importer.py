@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from thematic.corpus import readers
+from thematic.corpus.exports import Export
 from thematic.corpus.language import available as language_available
 from thematic.corpus.language import detect as detect_language
 from thematic.errors import ThematicError
@@ -130,6 +131,7 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
               for f, aliases in STUDY_ALIASES.items()}
     used = {id_col, *[c for c in mapped.values() if c]}
     result = ImportResult(display_path(path, root))
+    _export_note(table, result)
     with store.transaction(f"import studies {result.path}"):
         file_id, _ = _register(store, path, "studies", root, result)
         if file_id is None:
@@ -164,6 +166,17 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
         store.log("import studies", result.path,
                   {"added": result.added, "changed": result.changed})
     return result
+
+
+def _export_note(table: readers.Sheet, result: ImportResult) -> Export | None:
+    export: Export | None = table.extra.get("export")
+    if export is not None:
+        rows = " and ".join(map(str, export.header_rows))
+        rows, verb = (f"rows {rows}", "hold") if len(export.header_rows) > 1 \
+            else (f"row {rows}", "holds")
+        result.notes.append(f"{result.path}: read as a {export.tool} export; {rows} {verb} "
+                            f"the questions, not answers")
+    return export
 
 
 def _cases(table: readers.Sheet, id_col: str, used: set[str], result: ImportResult
@@ -417,8 +430,11 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
     # quoted once per sheet instead of once per row.
     quote = json.encoder.encode_basestring
     attr_cols = [(quote(c) + ": ", c) for c in sorted(table.columns) if c not in used]
-    # A wide survey sheet names the question in the header of the answer column.
-    header_context = None if text_col.lower() in TEXT_COLUMNS else text_col
+    # A wide survey sheet names the question in the header of the answer column, or, from
+    # a survey tool, in the header rows under it.
+    export = _export_note(table, result)
+    header_context = (export.questions.get(text_col) if export else None) \
+        or (None if text_col.lower() in TEXT_COLUMNS else text_col)
     sheet_name = table.extra.get("sheet")
     where_prefix = f"sheet {sheet_name}, " if sheet_name else ""
     for row_no, row in table.rows:

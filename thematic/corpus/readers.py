@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thematic.corpus import formats
+from thematic.corpus import exports, formats
 from thematic.errors import ThematicError
 
 # The readers are registered in thematic.corpus.formats (one module per format); these are
@@ -234,8 +234,13 @@ def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = Non
     kind = kind_of(path, fmt)
     reader = formats.find(kind)
     if reader is not None and reader.sheet:
-        return reader.read(path, kind=kind, encoding=encoding, sheet=sheet,
-                           delimiter=delimiter, progress=progress)
+        table = reader.read(path, kind=kind, encoding=encoding, sheet=sheet,
+                            delimiter=delimiter, progress=progress)
+        export, table.columns, table.rows = exports.detect(table.columns, table.rows)
+        if export is None:
+            return table
+        table.extra["export"] = export
+        return _nonempty(table)
     raise ThematicError("E018", path=path, suffix=path.suffix, supported=formats.supported())
 
 
