@@ -113,10 +113,10 @@ def lines_reader():
 def test_the_builtin_readers_are_listed_sheets_first_by_name_with_their_suffixes():
     from thematic.corpus import formats
 
-    assert formats.kinds() == ("csv", "jsonl", "tsv", "xlsx", "docx", "markdown", "odt",
-                               "text")
+    assert formats.kinds() == ("csv", "jsonl", "tsv", "xlsx", "captions", "docx", "markdown",
+                               "odt", "text")
     assert formats.supported() == (".csv, .docx, .jsonl, .markdown, .md, .ndjson, .odt, "
-                                   ".tab, .text, .tsv, .txt, .xlsm, .xlsx")
+                                   ".srt, .tab, .text, .tsv, .txt, .vtt, .xlsm, .xlsx")
 
 
 def test_a_registered_reader_is_a_format_choice_and_reads_by_suffix(run, tmp_path,

@@ -485,7 +485,8 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
 def _import_document(store: Store, path: Path, opts: ExcerptOptions, known: set[str],
                      root: Path | None, result: ImportResult) -> None:
     doc = readers.read_document(path, fmt=opts.fmt, encoding=opts.encoding)
-    if opts.segment == "turn":
+    # a document that names its speakers (a caption file) is cut at their turns by default
+    if opts.segment == "turn" or (opts.segment == "row" and doc.speakers):
         _import_turns(store, path, doc, opts, known, root, result)
         return
     sid, file_id, previous = _document_file(store, path, opts, known, root, result)
@@ -535,7 +536,9 @@ def _import_turns(store: Store, path: Path, doc: readers.Document, opts: Excerpt
     if notes:
         result.notes.append(f"{display_path(path, root)}: {len(notes)} footnote(s) or "
                             "endnote(s) are not speaker turns and were not imported")
-    found = turns.find_turns(body, known=set(roles),
+    # a caption file names its speakers itself: each counts even when it speaks once
+    speakers = set(roles) | {turns.normalise(s) for s in doc.speakers}
+    found = turns.find_turns(body, known=speakers,
                              markdown=readers.kind_of(path, opts.fmt) == "markdown")
     if not found.turns:
         raise ThematicError("E500", path=path, lines=turns.first_lines(doc.text),

@@ -648,6 +648,7 @@ class Document:
     blocks: list[tuple[int, int, dict]]
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    speakers: set[str] = field(default_factory=set)   # labels known to be speakers
 
 
 def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = None
