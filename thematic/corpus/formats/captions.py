@@ -96,7 +96,8 @@ def read(path: Path, *, encoding: str | None = None, **_: Any) -> Document:
         first, previous = number - 1, speaker
         out[first] = f"{speaker} [{start}]: {words}" if speaker else words
     joined = "\n".join(out)
-    blocks, offset = [], 0
+    blocks: list[tuple[int, int, dict]] = []
+    offset = 0
     for line in out:
         if line:
             blocks.append((offset, offset + len(line), {"paragraph": len(blocks) + 1}))
