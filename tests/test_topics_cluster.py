@@ -44,12 +44,17 @@ def test_ward_with_a_fixed_k():
     assert found.labels.count(0) >= found.labels.count(1)     # largest first
 
 
-def test_average_linkage_finds_groups_of_unequal_size():
+def unequal() -> tuple[np.ndarray, list]:
+    """Four groups of 30, 12, 8 and 6 points."""
     rng = np.random.RandomState(2)
     sizes = (30, 12, 8, 6)
     centres = np.eye(8)[:len(sizes)] * 10
     points = np.vstack([c + rng.normal(scale=0.3, size=(n, 8)) for c, n in zip(centres, sizes)])
-    truth = [i for i, n in enumerate(sizes) for _ in range(n)]
+    return points, [i for i, n in enumerate(sizes) for _ in range(n)]
+
+
+def test_average_linkage_finds_groups_of_unequal_size():
+    points, truth = unequal()
     found = Average().cluster(features(points), min_size=5, seed=0)
     assert found.k == 4 and found.method.startswith("Average linkage (cosine) (k=4")
     # the truth, numbered by size: the 30 first, the 6 last
@@ -59,11 +64,7 @@ def test_average_linkage_finds_groups_of_unequal_size():
 
 
 def test_spectral_finds_groups_of_unequal_size():
-    rng = np.random.RandomState(2)
-    sizes = (30, 12, 8, 6)
-    centres = np.eye(8)[:len(sizes)] * 10
-    points = np.vstack([c + rng.normal(scale=0.3, size=(n, 8)) for c, n in zip(centres, sizes)])
-    truth = [i for i, n in enumerate(sizes) for _ in range(n)]
+    points, truth = unequal()
     assert Spectral().cluster(features(points), min_size=5, seed=0, k=4).labels == truth
 
 

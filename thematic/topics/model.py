@@ -2,10 +2,11 @@
 
 Two clustering paths, both ending in c-TF-IDF and KeyBERTInspired keywords:
 
-- ``ward`` (the default) and ``average``: the excerpts are clustered by
+- ``ward`` (the default), ``average`` and ``spectral``: the excerpts are clustered by
   ``thematic.topics.cluster`` on their embeddings joined with their code profiles (Ward's
-  method, or average linkage on cosine distances; k chosen by stability; Ward when there
-  are no code profiles), and described by ``thematic.topics.represent`` (BERTopic's c-TF-IDF
+  method, average linkage on cosine distances, or Ward on a spectral embedding of the
+  neighbourhood graph; k chosen by stability; average becomes Ward when there are no code
+  profiles), and described by ``thematic.topics.represent`` (BERTopic's c-TF-IDF
   and KeyBERTInspired, re-done without importing BERTopic). No outliers; the same input
   gives the same topics on any machine.
 - ``hdbscan``: BERTopic's own UMAP (5 dimensions, cosine, ``n_neighbors`` 10, 15 above 500
