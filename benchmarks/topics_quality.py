@@ -37,7 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 CODEBOOK = REPO / "codebooks" / "peer-support.yaml"
 RECOVER_ABOVE = 0.5
-CLUSTERS = {"ward": ("ward", True), "average": ("average", True), "ward-embeddings": ("ward", False),
+CLUSTERS = {"ward": ("ward", True), "average": ("average", True),
+            "spectral": ("spectral", True), "ward-embeddings": ("ward", False),
             "hdbscan": ("hdbscan", False)}
 
 

@@ -203,7 +203,7 @@ def test_the_builtin_backends_and_models():
     from thematic.topics import base
 
     assert embeddings.names() == ("minilm", "tfidf")
-    assert base.names() == ("ward", "average", "hdbscan")
+    assert base.names() == ("ward", "average", "spectral", "hdbscan")
     assert isinstance(base.get("ward"), base.TopicModel)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from thematic.topics import labels
-from thematic.topics.cluster import Average, Ward, code_profile, features
+from thematic.topics.cluster import Average, Spectral, Ward, code_profile, features
 from thematic.topics.model import ngrams, stop_words
 
 
@@ -44,18 +44,41 @@ def test_ward_with_a_fixed_k():
     assert found.labels.count(0) >= found.labels.count(1)     # largest first
 
 
-def test_average_linkage_finds_groups_of_unequal_size():
+def unequal() -> tuple[np.ndarray, list]:
+    """Four groups of 30, 12, 8 and 6 points."""
     rng = np.random.RandomState(2)
     sizes = (30, 12, 8, 6)
     centres = np.eye(8)[:len(sizes)] * 10
     points = np.vstack([c + rng.normal(scale=0.3, size=(n, 8)) for c, n in zip(centres, sizes)])
-    truth = [i for i, n in enumerate(sizes) for _ in range(n)]
+    return points, [i for i, n in enumerate(sizes) for _ in range(n)]
+
+
+def test_average_linkage_finds_groups_of_unequal_size():
+    points, truth = unequal()
     found = Average().cluster(features(points), min_size=5, seed=0)
     assert found.k == 4 and found.method.startswith("Average linkage (cosine) (k=4")
     # the truth, numbered by size: the 30 first, the 6 last
     assert found.labels == truth
     noisy = points + np.random.RandomState(7).normal(scale=1e-9, size=points.shape)
     assert Average().cluster(features(noisy), min_size=5, seed=0).labels == found.labels
+
+
+def test_spectral_finds_groups_of_unequal_size():
+    points, truth = unequal()
+    assert Spectral().cluster(features(points), min_size=5, seed=0, k=4).labels == truth
+
+
+def test_spectral_finds_separated_groups_and_ignores_noise_and_order():
+    points, truth = blobs(k=4, size=15)
+    found = Spectral().cluster(features(points), min_size=5, seed=0)
+    assert found.k == 4 and found.method.startswith("Ward on a spectral embedding (k=4")
+    assert len(set(zip(truth, found.labels))) == 4
+    noisy = points + np.random.RandomState(7).normal(scale=1e-9, size=points.shape)
+    assert Spectral().cluster(features(noisy), min_size=5, seed=0).labels == found.labels
+    # rows in another order: the same groups (an eigenvector's sign may flip; no matter)
+    order = np.random.RandomState(3).permutation(len(points))
+    shuffled = Spectral().cluster(features(points[order]), min_size=5, seed=0, k=4)
+    assert len(set(zip(np.array(found.labels)[order], shuffled.labels))) == 4
 
 
 def test_code_profile_rolls_codes_up_to_their_ancestors():

@@ -1,7 +1,8 @@
 """Candidate themes do not depend on the machine: the demo corpus embedded and clustered
 under settings that change which CPU kernels run (torch's vector kernels, MKL's and
 oneDNN's instruction sets, thread counts, numpy's SIMD dispatch, OpenBLAS's core type, numba's
-target) gives the same embeddings, bit for bit, and the same candidates. Each setting stands
+target) gives the same embeddings, bit for bit, and the same candidates (of the default Ward
+clusterer and of `--cluster spectral`, whose eigenvectors come from LAPACK). Each setting stands
 in for another machine: a CPU without AVX2, one with more cores, one with AVX-512."""
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ load(store, codebook)
 auto(store, codebook="peer-support")
 import_codings(store, corpus / "gold.csv", coder="gold")     # as `thematic demo` does
 run = propose(store, seed=42)
+spectral = propose(store, seed=42, cluster="spectral")
 texts = {hashlib.sha256(t.encode()).hexdigest() for (t,) in store.query(
     "SELECT text FROM excerpts")}
 vectors = hashlib.sha256()
@@ -45,7 +47,8 @@ print(json.dumps({
     "vectors": vectors.hexdigest(), "method": run.method,
     "candidates": [[c.topic, c.label, c.size, [w for w, _ in c.keywords],
                     c.representative] for c in run.candidates],
-    "members": sorted(members(store, run.id))}))
+    "members": sorted(members(store, run.id)),
+    "spectral": sorted(members(store, spectral.id))}))
 """
 
 
@@ -77,6 +80,7 @@ def test_same_candidates_whatever_the_kernels(tmp_path):
     assert len(labels) == len(set(labels))
     assert any("role ambiguity" in label.lower() for label in labels), labels
     assert any("mutual identification" in label.lower() for label in labels), labels
+    assert len({topic for _, topic, _ in plain["spectral"]}) > 5    # --cluster spectral too
     others = {
         # a CPU with more cores, where a user asks torch for its AVX2 kernels
         "threads": {"ATEN_CPU_CAPABILITY": "avx2", "OMP_NUM_THREADS": "2",

@@ -71,8 +71,9 @@ RUN_OPTIONS = [
     click.option("--cluster", type=LiveChoice(topic_models.names), default="ward",
                  show_default=True, help="ward: Ward clustering of embeddings joined with "
                  "code profiles, k chosen by stability; average: the same with average "
-                 "linkage of cosine distances (Ward without code profiles); both give the "
-                 "same topics on every machine. hdbscan: BERTopic's UMAP + HDBSCAN (may "
+                 "linkage of cosine distances (Ward without code profiles); spectral: Ward "
+                 "on a spectral embedding of the same (its neighbourhood graph); all three "
+                 "give the same topics on every machine. hdbscan: BERTopic's UMAP + HDBSCAN (may "
                  "differ between CPUs); --guided uses it."),
     click.option("--no-code-profile", "no_profile", is_flag=True, help="Cluster on the "
                  "embeddings alone, not joined with each excerpt's codings."),

@@ -2,9 +2,10 @@
 
 A :class:`TopicModel` has a ``name`` (the ``--cluster`` choice of ``thematic topics``) and
 ``fit(texts, embeddings, backend, ...)`` returning a :class:`~thematic.topics.model.Fit`:
-a topic per text (-1 an outlier), keywords, representative texts and centroids. The three
+a topic per text (-1 an outlier), keywords, representative texts and centroids. The four
 built-in models, ``ward`` (deterministic Ward clustering joined with code profiles),
-``average`` (the same with average linkage) and ``hdbscan`` (BERTopic's UMAP +
+``average`` (the same with average linkage), ``spectral`` (Ward on a spectral embedding of
+the same) and ``hdbscan`` (BERTopic's UMAP +
 HDBSCAN), are all ``topics.model.fit``.
 
 A new model is one module that calls :func:`register` (and its test); an installed package
@@ -64,7 +65,7 @@ class _Builtin:
 
 
 _MODELS: dict[str, TopicModel] = {name: _Builtin(name) for name in ("ward", "average",
-                                                                   "hdbscan")}
+                                                                   "spectral", "hdbscan")}
 
 
 def register(model: TopicModel) -> TopicModel:

@@ -2,10 +2,11 @@
 
 Two clustering paths, both ending in c-TF-IDF and KeyBERTInspired keywords:
 
-- ``ward`` (the default) and ``average``: the excerpts are clustered by
+- ``ward`` (the default), ``average`` and ``spectral``: the excerpts are clustered by
   ``thematic.topics.cluster`` on their embeddings joined with their code profiles (Ward's
-  method, or average linkage on cosine distances; k chosen by stability; Ward when there
-  are no code profiles), and described by ``thematic.topics.represent`` (BERTopic's c-TF-IDF
+  method, average linkage on cosine distances, or Ward on a spectral embedding of the
+  neighbourhood graph; k chosen by stability; average becomes Ward when there are no code
+  profiles), and described by ``thematic.topics.represent`` (BERTopic's c-TF-IDF
   and KeyBERTInspired, re-done without importing BERTopic). No outliers; the same input
   gives the same topics on any machine.
 - ``hdbscan``: BERTopic's own UMAP (5 dimensions, cosine, ``n_neighbors`` 10, 15 above 500
@@ -194,16 +195,16 @@ def _bertopic(backend, texts, *, cluster, seed, seed_topics, nr_topics, reduce=N
                     top_n_words=TOP_WORDS, calculate_probabilities=False, verbose=False)
 
 
-CLUSTERS = ("ward", "average", "hdbscan")
+CLUSTERS = ("ward", "average", "spectral", "hdbscan")
 
 
 def fit(texts: list[str], embeddings, backend, *, min_topic_size: int, seed: int = 0,
         seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
         outliers: str = "auto", profile=None, cluster: str = "ward") -> Fit:
     """Topics for ``texts`` (rows of ``embeddings``; ``profile``: their code profiles, see
-    topics.cluster). ``cluster``: ward | average | hdbscan. ``outliers`` (hdbscan only):
+    topics.cluster). ``cluster``: ward | average | spectral | hdbscan. ``outliers`` (hdbscan only):
     auto | keep | reduce | kmeans (force one path; auto chooses as the module says)."""
-    if cluster in ("average", "ward") and not seed_topics:
+    if cluster in ("average", "ward", "spectral") and not seed_topics:
         return _fit_ward(texts, embeddings, backend, min_topic_size=min_topic_size, seed=seed,
                          nr_topics=nr_topics, profile=profile, linkage=cluster)
     with warnings.catch_warnings():
@@ -279,7 +280,8 @@ def _fit_ward(texts, embeddings, backend, *, min_topic_size, seed, nr_topics, pr
     vectors = np.asarray(embeddings, dtype=np.float32)
     joined = features(vectors, profile)
     # average linkage chains embeddings alone into one cluster: without code profiles, Ward
-    clusterer = CLUSTERERS[linkage]() if profile is not None else Ward()
+    clusterer = (Ward() if profile is None and linkage == "average"
+                 else CLUSTERERS[linkage]())
     found = clusterer.cluster(joined, min_size=int(min_topic_size), seed=seed, k=nr_topics)
     # The topics are fixed, so BERTopic would only describe them: topics.represent does
     # that without importing it (and with it torch and UMAP), in a fraction of the time.

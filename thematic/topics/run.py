@@ -135,7 +135,7 @@ def propose(store: Store, *, embeddings: str | None = None, unit: str = "excerpt
     coded = _coded(store, book)
     parents = {c.id: c.parent for c in (book.codes if book else [])}
     profiles = (code_profile([coded.get(excerpts[i].id, ()) for i in owner], parents)
-                if profile and cluster in ("ward", "average") and coded else None)
+                if profile and cluster in ("ward", "average", "spectral") and coded else None)
     backend = emb.get_backend(embeddings)
     if isinstance(backend, emb.TfidfBackend):
         backend.fit(texts)
