@@ -32,32 +32,9 @@ import hashlib
 import os
 import time
 
-from _common import machine, row
+from _common import label, machine, memory_mb, row
 from autocode import rules_and_phrases, texts
 from distributed.diagnostics.plugin import WorkerPlugin
-
-
-def memory_mb() -> dict[str, float]:
-    """This process's resident memory now (``rss``) and at its peak (``peak``), in MB, read
-    from /proc/self/status (VmRSS, VmHWM), and ``ru_maxrss``, the peak that getrusage gives.
-
-    The last is not this process's own peak: a worker is spawned with vfork + exec, and
-    Linux carries the parent's high-water mark into the child's ru_maxrss at the exec, so
-    a worker started by a coordinator that holds a million excerpts reports the
-    coordinator's peak. VmHWM is the peak of the worker's own address space.
-    """
-    import resource
-
-    found = {"ru_maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                name, _, value = line.partition(":")
-                if name in ("VmRSS", "VmHWM"):
-                    found["rss" if name == "VmRSS" else "peak"] = int(value.split()[0]) / 1024
-    except OSError:   # not Linux: only getrusage's peak
-        found["rss"] = found["peak"] = found["ru_maxrss"]
-    return found
 
 
 def worker_memory(client) -> list[dict[str, float]]:
@@ -123,10 +100,6 @@ def digest(result, into) -> None:
     for p in result.proposals:
         into.update(f"{p.excerpt_id}\x1f{p.code}\x1f{p.start}\x1f{p.end}\x1f{p.origin}\x1e"
                     .encode())
-
-
-def label(n: int) -> str:
-    return f"{n // 1000}k" if n < 1_000_000 else f"{n / 1_000_000:g}M"
 
 
 def memory_run(sample, rules, workers: int) -> list[dict[str, float]]:
