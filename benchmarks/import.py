@@ -19,8 +19,15 @@ WORDS = ["peer", "support", "hope", "empowerment", "role", "ambiguity", "supervi
          "training", "stigma", "digital", "forum", "recovery", "college", "burnout", "lived",
          "experience", "trust", "funding", "leadership"]
 
-CHILD = r"""
-import resource, sys, time
+PEAK = r"""
+import sys, time
+def _peak():
+    # VmHWM: this process's own peak; ru_maxrss would carry the parent's over the exec
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+"""
+
+CHILD = PEAK + r"""
 from thematic.project import init, open_store
 from thematic.corpus.importer import ExcerptOptions, import_excerpts
 root = init(sys.argv[2])
@@ -28,17 +35,15 @@ with open_store(root) as store:
     start, cpu = time.perf_counter(), time.process_time()
     result = import_excerpts(store, [sys.argv[1]], ExcerptOptions(create_sources=True))
     took, cpu = time.perf_counter() - start, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(result[0].added, took, peak, cpu)
+print(result[0].added, took, _peak(), cpu)
 """
 
-BARE = r"""
-import csv, resource, sys, time
+BARE = PEAK + r"""
+import csv
 start, cpu = time.perf_counter(), time.process_time()
 with open(sys.argv[1], newline="", encoding="utf-8") as fh:
     n = sum(1 for _ in csv.reader(fh)) - 1
-print(n, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-      time.process_time() - cpu)
+print(n, time.perf_counter() - start, _peak(), time.process_time() - cpu)
 """
 
 
