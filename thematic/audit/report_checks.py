@@ -183,6 +183,8 @@ class _ReportChecker:
         self.counts: dict[str, int] = {}
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
+        # every code's figures by (codebook, coders), read in one query when first needed
+        self._codes: dict[tuple, dict[str, tuple[int, int, int]]] = {}
 
     def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
         """The excerpt an anchor's tail names: usually its id; only an id with characters
@@ -383,7 +385,10 @@ class _ReportChecker:
                          "which is in no loaded codebook" + (f" named {book!r}" if book else
                                                             "") + ".", _REGENERATE, code=ident)
                 return None
-            studies, excerpts, codings = db.code_evidence(self.store, ident, book, self.coders)
+            key = (book, tuple(self.coders) if self.coders is not None else None)
+            if key not in self._codes:
+                self._codes[key] = db.code_evidence_all(self.store, book, self.coders)
+            studies, excerpts, codings = self._codes[key].get(ident, (0, 0, 0))
             return {"studies": studies, "excerpts": excerpts, "codings": codings,
                     "share": studies / contributing}
         if kind == "codebook":

@@ -125,8 +125,9 @@ def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict, ev_code
                         dict.fromkeys([*theme.codes, *ev_codes]))
     out = {}
     for eid in excerpts:
-        phrases = divergent_phrases(index.excerpts[eid].text, terms)
-        against = sorted(contrary & set(codes_of.get(eid, [])))
+        phrases = divergent_phrases(index.excerpts[eid].text, terms) \
+            if index.cued(eid) else []
+        against = sorted(contrary.intersection(codes_of.get(eid, ()))) if contrary else []
         if phrases or against:
             out[eid] = {"phrases": phrases, "contrary": against}
     return out

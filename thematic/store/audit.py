@@ -101,21 +101,22 @@ def _by(coders: list[str] | None, column: str = "coder") -> tuple[str, tuple]:
     return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
 
 
-def code_evidence(store: Store, code_id: str, codebook: str | None = None,
-                  coders: list[str] | None = None) -> tuple[int, int, int]:
-    """(studies, excerpts, codings) of the accepted codings of one code (by ``coders``)."""
+def code_evidence_all(store: Store, codebook: str | None = None,
+                      coders: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """(studies, excerpts, codings) of the accepted codings (by ``coders``) of every code
+    that has any, by code id, in one grouped query: a report states many codes' figures,
+    and a query per code re-read the codings each time."""
     by, who = _by(coders, "c.coder")
-    sql = ("SELECT COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), COUNT(*) "
-           "FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
+    sql = ("SELECT c.code_id, COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), "
+           "COUNT(*) FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
            "JOIN codebooks b ON b.id = c.codebook_id "
-           f"WHERE c.status = 'accepted' AND c.code_id = ? AND {ANALYSED}" + by)
-    params: tuple = (code_id, *who)
+           f"WHERE c.status = 'accepted' AND {ANALYSED}" + by)
+    params: tuple = tuple(who)
     if codebook is not None:
         sql += " AND b.name = ?"
         params += (codebook,)
-    row = store.one(sql, params)
-    assert row is not None  # an aggregate query always returns one row
-    return int(row[0]), int(row[1]), int(row[2])
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]))
+            for r in store.tuples(sql + " GROUP BY c.code_id", params)}
 
 
 def code_known(store: Store, code_id: str, codebook: str | None = None) -> bool:
