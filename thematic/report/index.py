@@ -123,4 +123,7 @@ class Index:
         return self._codes_of
 
     def studies_of(self, excerpt_ids) -> list[str]:
-        return self.study_order(s for s in map(self.source_of, excerpt_ids) if s is not None)
+        excerpts = self.excerpts
+        found = {excerpts[e].source_id for e in excerpt_ids if e in excerpts}
+        found.discard(None)
+        return self.study_order(found)

@@ -139,21 +139,24 @@ def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, i
     ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them)."""
     by, who = _by(coders, "c.coder")
     accepted = f"FROM {_ACCEPTED}" + by
+    # one scan for four of the counts (a codebook id is an integer, so "id:code" is
+    # unambiguous); excerpt–code pairs need their own
+    row = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), COUNT(DISTINCT c.coder), "
+                    f"COUNT(DISTINCT c.codebook_id || ':' || c.code_id) {accepted}", who)
+    assert row is not None  # an aggregate query always returns one row
     return {
         "studies": int(store.scalar("SELECT COUNT(*) FROM sources")),
         "excerpts": int(store.scalar(f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED}")),
         "studies_with_excerpts": int(store.scalar("SELECT COUNT(DISTINCT source_id) "
                                                   f"FROM excerpts e WHERE {ANALYSED}")),
-        "coded_excerpts": int(store.scalar(f"SELECT COUNT(DISTINCT c.excerpt_id) {accepted}",
-                                           who)),
-        "codings": int(store.scalar(f"SELECT COUNT(*) {accepted}", who)),
+        "coded_excerpts": int(row[1]),
+        "codings": int(row[0]),
         "pairs": int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
                                   f"c.codebook_id, c.code_id {accepted})", who)),
         "proposed": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'")),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
-        "coders": int(store.scalar(f"SELECT COUNT(DISTINCT c.coder) {accepted}", who)),
-        "codes": int(store.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT c.codebook_id, "
-                                  f"c.code_id {accepted})", who)),
+        "coders": int(row[2]),
+        "codes": int(row[3]),
     }
 
 
