@@ -44,6 +44,8 @@ CHECKS = {
     "report-differs": "a report reads as the store renders it again, line by line",
     "report-marker-changed": "a report's markers are the ones the store renders",
     "report-unsourced-quote": "every quotation in a report is one the store can source",
+    "report-figure-differs": "every figure was drawn from the store's data and is the PNG "
+                             "that was drawn",
 }
 
 

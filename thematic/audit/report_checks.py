@@ -219,7 +219,8 @@ class _ReportChecker:
         from thematic.report.render import project_path
 
         options = rederive.check(self, text, project_path(self.store, path),
-                                 is_html=path.suffix.lower() in (".html", ".htm"))
+                                 is_html=path.suffix.lower() in (".html", ".htm"),
+                                 folder=path.parent)
         self._policy((options or {}).get("evidence_coders"))
         for line, raw in found.bad:
             self.add(ERROR, "report-bad-marker", line, f"the marker {_clip(raw)} does not "
