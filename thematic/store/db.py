@@ -330,6 +330,10 @@ class Store:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def forget(self) -> None:
+        """Drop every value ``memo`` keeps (a benchmark times a cold read)."""
+        self._memo, self._memo_state = {}, None
+
     # --- event log ------------------------------------------------------------------------
     def log(self, action: str, entity: str = "", payload: dict | None = None) -> None:
         """Append one event; only inside a transaction, so it commits with the change."""
