@@ -50,7 +50,7 @@ def raw(project, *statements: str) -> None:
 def test_clean_project_exits_0_with_exact_output(built, run):
     result = run("audit")
     assert result.exit_code == 0, result.output
-    assert result.output == ("Audit: 0 errors, 0 warnings (33 checks; reports: "
+    assert result.output == ("Audit: 0 errors, 0 warnings (34 checks; reports: "
                              "reports/synthesis.md (markers only)).\n")
 
 
@@ -253,7 +253,7 @@ def test_text_output_names_check_where_and_fix(built, run):
         "         fix: Put the file back at corpus/findings.csv (relative to the project "
         "folder), exactly as it was imported.\n"
         "\n"
-        "Audit: 1 error, 0 warnings (33 checks; reports: reports/synthesis.md (markers "
+        "Audit: 1 error, 0 warnings (34 checks; reports: reports/synthesis.md (markers "
         "only)).\n")
 
 

@@ -36,17 +36,23 @@ _FOLD = str.maketrans({"\u0131": "i", "\u0307": None})
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 
 
-def divergent_phrases(text: str, terms: tuple[str, ...] = ()) -> list[str]:
-    """The divergence phrases in ``text``, lower-cased, in order of first appearance; with
-    ``terms``, only those in a sentence that also holds one of the terms (so "I did not feel
-    so alone" is not a divergent case of a theme about waiting lists)."""
-    out: list[str] = []
+def has_cue(text: str) -> bool:
+    """False when ``text`` holds no divergence phrase (then ``divergent_phrases`` finds
+    none, whatever the terms); True when it may."""
     # Most texts hold no phrase: a substring test of the case-folded text (C speed; the
     # regex's case-insensitive search cost more than the rest) proves it, before the
     # sentence split and term look-ups. Folding maps every character the regex matches to
     # a phrase letter as that letter (checked over all of Unicode), so it misses no match.
     folded = text.casefold().translate(_FOLD)
-    if not any(p in folded for p in DIVERGENT_PHRASES):
+    return any(p in folded for p in DIVERGENT_PHRASES)
+
+
+def divergent_phrases(text: str, terms: tuple[str, ...] = ()) -> list[str]:
+    """The divergence phrases in ``text``, lower-cased, in order of first appearance; with
+    ``terms``, only those in a sentence that also holds one of the terms (so "I did not feel
+    so alone" is not a divergent case of a theme about waiting lists)."""
+    out: list[str] = []
+    if not has_cue(text):
         return out
     pieces = [m.group(0) for m in _SENTENCE.finditer(text)] if terms else [text]
     for piece in pieces:

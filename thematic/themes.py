@@ -96,6 +96,14 @@ def evidence_all(store: Store, *, coders: list[str] | None = None,
         coders = resolve(store).coders
     if reassigned is None:
         reassigned = store.get_meta(REASSIGNED) == "count"
+    # kept while the data stays the same: a report reads it for its sections and for its
+    # theme network, and the audit again for its checks and its re-render
+    found = store.memo(("themes.evidence_all", tuple(coders), reassigned),
+                       lambda: _evidence_all(store, coders, reassigned))
+    return dict(found)
+
+
+def _evidence_all(store: Store, coders: list[str], reassigned: bool) -> dict[str, Evidence]:
     everything = {t.id: t for t in db.list_themes(store)}
     expanded: dict[str, set[str]] = {}
     wanted: dict[str, set[str]] = {}

@@ -44,6 +44,8 @@ CHECKS = {
     "report-differs": "a report reads as the store renders it again, line by line",
     "report-marker-changed": "a report's markers are the ones the store renders",
     "report-unsourced-quote": "every quotation in a report is one the store can source",
+    "report-figure-differs": "every figure was drawn from the store's data and is the PNG "
+                             "that was drawn",
 }
 
 
@@ -90,6 +92,7 @@ class Audit:
         self.markers_only: list[str] = []   # reports with no rendering record to re-render
         self._themes: list | None = None
         self._evidence: dict = {}
+        self._read_all: set[tuple] = set()  # the coder lists whose evidence_all is read
         self._coders: list[str] | None = None   # the evidence policy's coders, read once
 
     def add(self, severity: str, check: str, message: str, fix: str = "", **where) -> None:
@@ -116,9 +119,16 @@ class Audit:
             coders = self._coders
         key = (theme_id, tuple(coders))
         if key not in self._evidence:
-            from thematic.themes import evidence
+            from thematic.themes import evidence, evidence_all
 
-            self._evidence[key] = evidence(self.store, theme_id, coders=coders)
+            # every theme's at once (one query, as the report reads them): the store checks
+            # and the claims ask for each theme in turn
+            if key[1] not in self._read_all:
+                self._read_all.add(key[1])
+                for ident, ev in evidence_all(self.store, coders=coders).items():
+                    self._evidence[(ident, key[1])] = ev
+            if key not in self._evidence:
+                self._evidence[key] = evidence(self.store, theme_id, coders=coders)
         return self._evidence[key]
 
 

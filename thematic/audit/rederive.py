@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from thematic.audit.core import ERROR
 from thematic.report.markdown import mask, unescape
+from thematic.report.render import FIGURE_FILES
 
 #: Differences listed per report before the rest are summed up in one line.
 LIMIT = 30
@@ -229,7 +230,7 @@ def _clip(text: str, width: int = 80) -> str:
 REGENERATE = "Regenerate the report (`thematic report`) from the current project."
 
 
-def check(checker, text: str, key: str, is_html: bool) -> dict | None:
+def check(checker, text: str, key: str, is_html: bool, folder=None) -> dict | None:
     """Re-derive one report (``checker`` is report_checks._ReportChecker); returns the
     options it was rendered with (None: no record)."""
     from thematic.errors import ThematicError
@@ -243,8 +244,10 @@ def check(checker, text: str, key: str, is_html: bool) -> dict | None:
         checker.audit.markers_only.append(checker.file)
         return None
     last = len(text.splitlines()) or 1
+    files: dict = {}
     if record is not None:
-        seq, digest, options = record.head_seq, record.head_hash, record.options
+        seq, digest, options = record.head_seq, record.head_hash, dict(record.options)
+        files = options.pop(FIGURE_FILES, None) or {}
         if found is None:
             checker.add(ERROR, "report-marker-changed", last, "the report's thematic-report "
                         "trailer (how it was rendered, from which event) was removed.",
@@ -258,11 +261,14 @@ def check(checker, text: str, key: str, is_html: bool) -> dict | None:
     if not _head(checker, seq, digest, last):
         return options
     try:
-        expected, *_ = compose(checker.store, options, figures=options.get("figures") or [])
+        expected, context, *_ = compose(checker.store, options,
+                                        figures=options.get("figures") or [])
     except ThematicError as exc:
         checker.add(ERROR, "report-differs", 1, f"the report cannot be re-rendered as it was "
                     f"rendered: {exc.message}", REGENERATE)
         return options
+    if folder is not None:
+        _figures(checker, files, context.get("figure_inputs") or {}, folder, last)
     if _same(expected, text):
         return options
     problems = compare(expected, text, is_html=is_html)
@@ -275,6 +281,32 @@ def check(checker, text: str, key: str, is_html: bool) -> dict | None:
                     f"and {len(problems) - LIMIT} more difference(s) from the report "
                     "re-rendered from the store.", REGENERATE)
     return options
+
+
+def _figures(checker, files: dict, inputs: dict, folder, last: int) -> None:
+    """The theme network and heatmap are not drawn again: the project's record of the report
+    holds, per figure, a digest of the data it was drawn from and its PNG's SHA-256
+    (render.figure_inputs); the first must equal the digest of the store's data now, the
+    second the file's."""
+    import hashlib
+    from pathlib import Path
+
+    for ident, f in files.items():
+        name = f"figure {ident!r} ({f['path']})"
+        if inputs.get(ident) != f.get("input"):
+            checker.add(ERROR, "report-figure-differs", last, f"{name} was drawn from data "
+                        "that is not the store's now.", REGENERATE, figure=f["path"])
+        path = Path(folder) / f["path"]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            checker.add(ERROR, "report-figure-differs", last, f"{name} is missing.",
+                        REGENERATE, figure=f["path"])
+            continue
+        if digest != f["sha256"]:
+            checker.add(ERROR, "report-figure-differs", last, f"{name} is not the file that "
+                        f"was drawn (its SHA-256 is {digest[:12]}…, the report records "
+                        f"{str(f['sha256'])[:12]}…).", REGENERATE, figure=f["path"])
 
 
 def _same(expected: str, text: str) -> bool:

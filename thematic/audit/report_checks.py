@@ -18,7 +18,9 @@ _PRODUCED = re.compile(r'<!-- (?:quote|claim|thematic-report)\b|<a\s+id="(?:exce
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _ANCHOR = re.compile(r"<a\s[^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']*)[\"']", re.I)
-_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]\(\s*#([^)\s]*)[^)]*\)")
+# "[" then a lookbehind that the character before it is no backslash: a literal first lets
+# the regex engine skip to each "[" (a lookbehind first was tried at every position)
+_LINK = re.compile(r"\[(?<!\\\[)((?:\\.|[^\[\]\\])*)\]\(\s*#([^)\s]*)[^)]*\)")
 # A marker's grammar: kind, then key="value" pairs whose values went through markdown.attr
 # (no quote, no "--", no "<" or ">"), single spaces; found only in a line's mask.
 _MARKER = re.compile(r'<!-- (quote|claim)((?: [A-Za-z_][\w-]*(?:="[^"<>]*")?)*) -->')
@@ -116,7 +118,11 @@ def scan(text: str) -> _Scan:
         if opened:
             fence, quote = opened.group(1), None
             continue
-        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), mask(line))
+        # each pattern is tried only on a line holding the text it must start with: a
+        # 100k-excerpt report has 400k lines, most of them plain appendix entries
+        visible = mask(line)
+        if "`" in visible:
+            visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), visible)
         if quote is not None and visible.lstrip().startswith(">") and "<!--" not in visible:
             quote[1].append(re.sub(r"^\s*>\s?", "", line))
         else:
@@ -125,16 +131,20 @@ def scan(text: str) -> _Scan:
             if visible.lstrip().startswith(">") and "<!--" not in visible and \
                     _QUOTED.search(visible):
                 out.bare.append((n, line))
-        for m in _ANCHOR.finditer(visible):
-            out.anchors.setdefault(m.group(1), n)
-        heading = _HEADING.match(visible)
+        if "<a" in visible or "<A" in visible:
+            for m in _ANCHOR.finditer(visible):
+                out.anchors.setdefault(m.group(1), n)
+        heading = _HEADING.match(visible) if "#" in visible[:4] else None
         if heading:
             slug = heading_slug(line[heading.start(1):heading.end(1)])
             count = seen.get(slug, 0)
             seen[slug] = count + 1
             out.headings.add(slug if not count else f"{slug}-{count}")
-        out.links.extend((n, line[m.start(1):m.end(1)], m.group(2))
-                         for m in _LINK.finditer(visible))
+        if "](" in visible:
+            out.links.extend([(n, line[m.start(1):m.end(1)], m.group(2))
+                              for m in _LINK.finditer(visible)])
+        if "<!--" not in visible:
+            continue
         for m in _COMMENT.finditer(visible):
             kind = _KIND.match(visible, m.start() + 4)
             if kind is None or kind.group(1) not in ("quote", "claim"):
@@ -183,6 +193,8 @@ class _ReportChecker:
         self.counts: dict[str, int] = {}
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
+        # every code's figures by (codebook, coders), read in one query when first needed
+        self._codes: dict[tuple, dict[str, tuple[int, int, int]]] = {}
 
     def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
         """The excerpt an anchor's tail names: usually its id; only an id with characters
@@ -207,7 +219,8 @@ class _ReportChecker:
         from thematic.report.render import project_path
 
         options = rederive.check(self, text, project_path(self.store, path),
-                                 is_html=path.suffix.lower() in (".html", ".htm"))
+                                 is_html=path.suffix.lower() in (".html", ".htm"),
+                                 folder=path.parent)
         self._policy((options or {}).get("evidence_coders"))
         for line, raw in found.bad:
             self.add(ERROR, "report-bad-marker", line, f"the marker {_clip(raw)} does not "
@@ -259,25 +272,36 @@ class _ReportChecker:
                          "that is not in the project.", _REGENERATE, anchor=name)
 
     def _links(self, found: _Scan, texts: dict) -> None:
+        # a report links the same study or excerpt many times; a (label, target) pair that
+        # passed every check passes again (the checks read only the report and the store)
+        passed: set[tuple[str, str]] = set()
         for line, raw, target in found.links:
-            label = " ".join(unescape(raw).split())
-            if target not in found.anchors and target not in found.headings:
-                self.add(ERROR, "report-broken-anchor", line, f"link [{label}](#{target}) "
-                         "points to no anchor in the report.",
-                         f"Add <a id=\"{target}\"></a> where it should land, or regenerate "
-                         "the report (`thematic report`).", anchor=target)
-            if target.startswith("study-"):
-                self._citation(line, label, target)
-            elif target.startswith("excerpt-"):
-                eid = self.excerpt_of_slug(target[len("excerpt-"):], texts)
-                if eid is None:
-                    self.add(ERROR, "report-unknown-excerpt", line, f"link [{label}](#{target})"
-                             " cites an excerpt that is not in the project.", _REGENERATE,
-                             anchor=target)
-                elif label != eid and db.excerpt_texts(self.store, [label]):
-                    self.add(ERROR, "report-citation-mismatch", line, f"link [{label}]"
-                             f"(#{target}) is labelled with excerpt {label!r} but points to "
-                             f"excerpt {eid!r}.", _REGENERATE, excerpt=eid)
+            if (raw, target) in passed:
+                continue
+            before = len(self.audit.problems)
+            self._link(found, texts, line, raw, target)
+            if len(self.audit.problems) == before:
+                passed.add((raw, target))
+
+    def _link(self, found: _Scan, texts: dict, line: int, raw: str, target: str) -> None:
+        label = " ".join(unescape(raw).split())
+        if target not in found.anchors and target not in found.headings:
+            self.add(ERROR, "report-broken-anchor", line, f"link [{label}](#{target}) "
+                     "points to no anchor in the report.",
+                     f"Add <a id=\"{target}\"></a> where it should land, or regenerate "
+                     "the report (`thematic report`).", anchor=target)
+        if target.startswith("study-"):
+            self._citation(line, label, target)
+        elif target.startswith("excerpt-"):
+            eid = self.excerpt_of_slug(target[len("excerpt-"):], texts)
+            if eid is None:
+                self.add(ERROR, "report-unknown-excerpt", line, f"link [{label}](#{target})"
+                         " cites an excerpt that is not in the project.", _REGENERATE,
+                         anchor=target)
+            elif label != eid and db.excerpt_texts(self.store, [label]):
+                self.add(ERROR, "report-citation-mismatch", line, f"link [{label}]"
+                         f"(#{target}) is labelled with excerpt {label!r} but points to "
+                         f"excerpt {eid!r}.", _REGENERATE, excerpt=eid)
 
     def _citation(self, line: int, label: str, target: str) -> None:
         sid = self.study_slugs.get(target)
@@ -383,7 +407,10 @@ class _ReportChecker:
                          "which is in no loaded codebook" + (f" named {book!r}" if book else
                                                             "") + ".", _REGENERATE, code=ident)
                 return None
-            studies, excerpts, codings = db.code_evidence(self.store, ident, book, self.coders)
+            key = (book, tuple(self.coders) if self.coders is not None else None)
+            if key not in self._codes:
+                self._codes[key] = db.code_evidence_all(self.store, book, self.coders)
+            studies, excerpts, codings = self._codes[key].get(ident, (0, 0, 0))
             return {"studies": studies, "excerpts": excerpts, "codings": codings,
                     "share": studies / contributing}
         if kind == "codebook":

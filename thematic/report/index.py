@@ -31,8 +31,10 @@ class Index:
     cited: set = field(default_factory=set)              # excerpt ids the report refers to
     # a 100k-excerpt report refers to excerpts ~400k times: their anchors and study
     # references are made once
-    _anchors: dict = field(default_factory=dict, repr=False)
     _studies: dict = field(default_factory=dict, repr=False)
+    _refs: dict = field(default_factory=dict, repr=False)
+    _codes_of: dict | None = field(default=None, repr=False)
+    _cued: set | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store, coders: list[str] | None = None) -> Index:
@@ -65,12 +67,22 @@ class Index:
     def excerpt(self, excerpt_id: str) -> dict:
         """{"id", "anchor", "study"} of an excerpt; the excerpt joins the appendix."""
         self.cited.add(excerpt_id)
-        found = self.excerpts.get(excerpt_id)
-        mark = self._anchors.get(excerpt_id)
-        if mark is None:
-            mark = self._anchors[excerpt_id] = anchor("excerpt", excerpt_id)
-        return {"id": excerpt_id, "anchor": mark,
+        ref = self._refs.get(excerpt_id)
+        if ref is None:
+            found = self.excerpts.get(excerpt_id)
+            ref = self._refs[excerpt_id] = {
+                "id": excerpt_id, "anchor": anchor("excerpt", excerpt_id),
                 "study": self.study(found.source_id) if found is not None else None}
+        return ref   # shared, like study references: callers copy it to add keys
+
+    def cued(self, excerpt_id: str) -> bool:
+        """Could the excerpt's text hold a divergence phrase (divergence.has_cue)? Decided
+        once per excerpt, not once per theme that cites it."""
+        if self._cued is None:
+            from thematic.divergence import has_cue
+
+            self._cued = {i for i, e in self.excerpts.items() if has_cue(e.text)}
+        return excerpt_id in self._cued
 
     def position(self, excerpt_id: str) -> int:
         found = self.excerpts.get(excerpt_id)
@@ -101,11 +113,17 @@ class Index:
         return found.name if found is not None else code_id
 
     def codes_by_excerpt(self) -> dict[str, list[str]]:
-        """excerpt id → the sorted ids of its accepted codes (any coder)."""
-        out: dict[str, set[str]] = {}
-        for coding in self.accepted:
-            out.setdefault(coding.excerpt_id, set()).add(coding.code_id)
-        return {k: sorted(v) for k, v in out.items()}
+        """excerpt id → the sorted ids of its accepted codes (any coder); made once, shared
+        (read only)."""
+        if self._codes_of is None:
+            out: dict[str, set[str]] = {}
+            for coding in self.accepted:
+                out.setdefault(coding.excerpt_id, set()).add(coding.code_id)
+            self._codes_of = {k: sorted(v) for k, v in out.items()}
+        return self._codes_of
 
     def studies_of(self, excerpt_ids) -> list[str]:
-        return self.study_order(s for s in map(self.source_of, excerpt_ids) if s is not None)
+        excerpts = self.excerpts
+        found = {excerpts[e].source_id for e in excerpt_ids if e in excerpts}
+        found.discard(None)
+        return self.study_order(found)

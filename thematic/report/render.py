@@ -257,6 +257,12 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     text, context, drawn, extra = compose(store, options)
     options["figures"] = context["figures"]
     text += trailer(seq, digest, options)
+    # The record, not the trailer, keeps each figure's data digest and PNG SHA-256: a PNG's
+    # bytes depend on the machine's matplotlib and fonts, and the Markdown must not.
+    recorded = {**options, FIGURE_FILES: {
+        f.id: {"path": f"{name}/{f.id}.png", "input": context["figure_inputs"][f.id],
+               "sha256": _sha256_bytes(f.data)}
+        for f in drawn if f.data is not None and f.id in context["figure_inputs"]}}
     folder = out.parent / name
     key = project_path(store, out)
     def write() -> list[Path]:
@@ -271,7 +277,7 @@ def build_report(store, out: str | os.PathLike, *, template: str | os.PathLike |
     try:
         with store.transaction(f"report {key}"):
             written = write()
-            rdb.record(store, rdb.ReportRecord(path=key, format=fmt, options=options,
+            rdb.record(store, rdb.ReportRecord(path=key, format=fmt, options=recorded,
                                                head_seq=seq, head_hash=digest,
                                                sha256=_sha256(text)))
             store.log(rdb.RENDER, key, {"head_seq": seq, "head_hash": digest,
@@ -315,9 +321,10 @@ def compose(store, options: dict, figures: list[dict] | None = None
                           design=options.get("design"), by=options.get("by"))
     context = built.context
     drawn: list = []
+    labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
+    inputs = figure_inputs(built.graph, context, labels)
     if figures is None:
         name = context["report"]["name"]
-        labels = {r["id"]: f"{r['citation']} [{r['id']}]" for r in context["references"]}
         drawn = [fig_mod.network(built.graph, _graph_note(context)),
                  _heatmap(fig_mod, context, labels)] if context["themes"] else []
         figures = [{"id": f.id, "title": f.title, "available": f.data is not None,
@@ -333,12 +340,17 @@ def compose(store, options: dict, figures: list[dict] | None = None
     drawn += [f for f in (cfir_section.figure(context, context["report"]["name"]),)
               if f is not None]
     text = render_text(context, options.get("template"))
+    # after rendering (no template sees it): the digests of the data the figures show; the
+    # project's record of a report keeps them, and audit compares them with the store's now
+    context["figure_inputs"] = inputs
     if options.get("format") == "html":
         text = to_html(text, context["report"]["title"])
     return text, context, drawn, extra
 
 
 TRAILER = "thematic-report"
+#: The key of a report record's options that holds its figures' digests (not in the trailer).
+FIGURE_FILES = "figure_files"
 
 
 def trailer(seq: int, digest: str, options: dict) -> str:
@@ -375,6 +387,38 @@ def _sha256(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def figure_inputs(graph, context: dict, labels: dict) -> dict[str, str]:
+    """By figure id, a SHA-256 of the data the theme network and the heatmap draw: the
+    graph's nodes and edges with their attributes; the themes' excerpts per study and the
+    study labels (or, for a survey's attribute heatmap, the breakdown table). A report
+    records it with each figure and the PNG's own SHA-256, so audit can tell a figure that
+    no longer shows the store's data, or a PNG replaced, without drawing it again."""
+    import hashlib
+    import json
+
+    def digest(value: object) -> str:
+        blob = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    themes = [[t["id"], t["name"], t["by_study"]] for t in context["themes"]]
+    design = context.get("design") or {}
+    table = design.get("table") if design.get("kind") == "survey" else None
+    out = {"theme-study-heatmap": digest({"themes": themes, "studies": labels}),
+           "theme-attribute-heatmap": digest({"themes": themes, "table": table})}
+    if graph is not None:
+        out["theme-network"] = digest({
+            "nodes": sorted([str(n), d] for n, d in graph.nodes(data=True)),
+            "edges": sorted([*sorted([str(a), str(b)]), d]
+                            for a, b, d in graph.edges(data=True))})
+    return out
+
+
+def _sha256_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _graph_note(context: dict) -> str | None:

@@ -11,24 +11,54 @@ filters ``excerpt_links``, ``study_links`` and ``appendix_entries``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from thematic.report.markdown import escape
+
+#: Short strings (ids, anchors, citations, file names, code lists) recur across a report:
+#: an excerpt is linked from its codes, its theme and the appendix. escape is a pure
+#: function of its text, so their escapes are kept (a bounded cache: at most this many).
+_KEPT = 1 << 17
+_SHORT = 100
 
 
 def _esc(value: object) -> str:
     # the finalize hook's rule: None prints nothing
-    return "" if value is None else escape(value)
+    if value is None:
+        return ""
+    if type(value) is str and len(value) <= _SHORT:
+        return _kept(value)
+    return escape(value)
+
+
+_kept = lru_cache(maxsize=_KEPT)(escape)
+
+
+@lru_cache(maxsize=_KEPT)
+def _link(label: str, target: str) -> str:
+    return f"[{_esc(label)}](#{_esc(target)})"
+
+
+def _str(value: object) -> bool:
+    return type(value) is str
 
 
 def study_link(ref: dict | None) -> str:
     """``[Cooper 2024](#study-1)``; "(study unknown)" without a study (macro ``study``)."""
     if not ref:
         return "(study unknown)"
-    return f"[{_esc(ref['citation'])}](#{_esc(ref['anchor'])})"
+    label, target = ref["citation"], ref["anchor"]
+    if _str(label) and _str(target):
+        return _link(label, target)
+    return f"[{_esc(label)}](#{_esc(target)})"
 
 
 def excerpt_link(ref: dict) -> str:
     """``[F001](#excerpt-F001)`` (macro ``excerpt``)."""
-    return f"[{_esc(ref['id'])}](#{_esc(ref['anchor'])})"
+    label, target = ref["id"], ref["anchor"]
+    if _str(label) and _str(target):
+        return _link(label, target)
+    return f"[{_esc(label)}](#{_esc(target)})"
 
 
 def excerpt_links(refs) -> str:

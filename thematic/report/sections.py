@@ -6,7 +6,10 @@ in the report (QUOTE_RULE, DIVERGENT_RULE), so a reader can check every choice.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import Counter
+from itertools import chain
 
 # The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
 from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
@@ -125,8 +128,9 @@ def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict, ev_code
                         dict.fromkeys([*theme.codes, *ev_codes]))
     out = {}
     for eid in excerpts:
-        phrases = divergent_phrases(index.excerpts[eid].text, terms)
-        against = sorted(contrary & set(codes_of.get(eid, [])))
+        phrases = divergent_phrases(index.excerpts[eid].text, terms) \
+            if index.cued(eid) else []
+        against = sorted(contrary.intersection(codes_of.get(eid, ()))) if contrary else []
         if phrases or against:
             out[eid] = {"phrases": phrases, "contrary": against}
     return out
@@ -141,16 +145,15 @@ def _quote(index: Index, excerpt_id: str, phrases: list[str] | None = None) -> d
 
 def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
             limit: int) -> list[dict]:
-    # sets: membership in the code lists made this quadratic on a 100k-excerpt project
-    per_code = [set(ids) for ids in ev.by_code.values()]
-    overlap = {e: sum(1 for ids in per_code if e in ids) for e in excerpts}
+    # how many of the theme's codes hold each excerpt (a code lists an excerpt once)
+    overlap = Counter(chain.from_iterable(ev.by_code.values()))
 
     def rank(eid: str) -> tuple:
         size = len(index.excerpts[eid].text.strip())
         return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, index.position(eid),
                 eid)
 
-    ranked = sorted((e for e in excerpts if index.excerpts[e].text.strip()), key=rank)
+    ranked = _ascending([rank(e) for e in excerpts if index.excerpts[e].text.strip()])
     chosen: list[str] = []
     seen: set[str | None] = set()
     words: list[set[str]] = []
@@ -168,6 +171,26 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
         if eid not in chosen:
             chosen.append(eid)
     return [_quote(index, e) for e in chosen]
+
+
+class _ascending:
+    """The keys' last items (ids) in ascending order of the keys, sorted lazily: a theme of
+    25k excerpts wants its first few quotes, not a full sort (the keys are unique: each
+    ends with its id)."""
+
+    def __init__(self, keys: list[tuple]) -> None:
+        heapq.heapify(keys)
+        self._heap, self._done = keys, []
+
+    def __iter__(self):
+        at = 0
+        while True:
+            if at == len(self._done):
+                if not self._heap:
+                    return
+                self._done.append(heapq.heappop(self._heap)[-1])
+            yield self._done[at]
+            at += 1
 
 
 def _words(text: str) -> set[str]:

@@ -101,21 +101,22 @@ def _by(coders: list[str] | None, column: str = "coder") -> tuple[str, tuple]:
     return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
 
 
-def code_evidence(store: Store, code_id: str, codebook: str | None = None,
-                  coders: list[str] | None = None) -> tuple[int, int, int]:
-    """(studies, excerpts, codings) of the accepted codings of one code (by ``coders``)."""
+def code_evidence_all(store: Store, codebook: str | None = None,
+                      coders: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """(studies, excerpts, codings) of the accepted codings (by ``coders``) of every code
+    that has any, by code id, in one grouped query: a report states many codes' figures,
+    and a query per code re-read the codings each time."""
     by, who = _by(coders, "c.coder")
-    sql = ("SELECT COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), COUNT(*) "
-           "FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
+    sql = ("SELECT c.code_id, COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), "
+           "COUNT(*) FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
            "JOIN codebooks b ON b.id = c.codebook_id "
-           f"WHERE c.status = 'accepted' AND c.code_id = ? AND {ANALYSED}" + by)
-    params: tuple = (code_id, *who)
+           f"WHERE c.status = 'accepted' AND {ANALYSED}" + by)
+    params: tuple = tuple(who)
     if codebook is not None:
         sql += " AND b.name = ?"
         params += (codebook,)
-    row = store.one(sql, params)
-    assert row is not None  # an aggregate query always returns one row
-    return int(row[0]), int(row[1]), int(row[2])
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]))
+            for r in store.tuples(sql + " GROUP BY c.code_id", params)}
 
 
 def code_known(store: Store, code_id: str, codebook: str | None = None) -> bool:
@@ -138,21 +139,24 @@ def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, i
     ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them)."""
     by, who = _by(coders, "c.coder")
     accepted = f"FROM {_ACCEPTED}" + by
+    # one scan for four of the counts (a codebook id is an integer, so "id:code" is
+    # unambiguous); excerpt–code pairs need their own
+    row = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), COUNT(DISTINCT c.coder), "
+                    f"COUNT(DISTINCT c.codebook_id || ':' || c.code_id) {accepted}", who)
+    assert row is not None  # an aggregate query always returns one row
     return {
         "studies": int(store.scalar("SELECT COUNT(*) FROM sources")),
         "excerpts": int(store.scalar(f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED}")),
         "studies_with_excerpts": int(store.scalar("SELECT COUNT(DISTINCT source_id) "
                                                   f"FROM excerpts e WHERE {ANALYSED}")),
-        "coded_excerpts": int(store.scalar(f"SELECT COUNT(DISTINCT c.excerpt_id) {accepted}",
-                                           who)),
-        "codings": int(store.scalar(f"SELECT COUNT(*) {accepted}", who)),
+        "coded_excerpts": int(row[1]),
+        "codings": int(row[0]),
         "pairs": int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
                                   f"c.codebook_id, c.code_id {accepted})", who)),
         "proposed": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'")),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
-        "coders": int(store.scalar(f"SELECT COUNT(DISTINCT c.coder) {accepted}", who)),
-        "codes": int(store.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT c.codebook_id, "
-                                  f"c.code_id {accepted})", who)),
+        "coders": int(row[2]),
+        "codes": int(row[3]),
     }
 
 

@@ -427,15 +427,20 @@ def accepted_rows(store: Store, coders: list[str] | None = None, *,
     no object per row (list_codings' objects were most of a 100k-excerpt report's read)."""
     from thematic.store.corpus import ANALYSED
 
-    where, params = ["c.status = 'accepted'"], []
-    if analysed:
-        where.append(ANALYSED)
-    if coders is not None:
-        where.append(f"c.coder IN ({','.join('?' * len(coders))})")
-        params.extend(coders)
+    where = ["c.status = 'accepted'"] + ([ANALYSED] if analysed else [])
     sql = ("SELECT c.excerpt_id, c.codebook_id, c.code_id, c.coder FROM codings c "
            "JOIN excerpts e ON e.id = c.excerpt_id WHERE " + " AND ".join(where)
            + " ORDER BY e.position, c.code_id, c.coder, c.id")
-    cursor = store.conn.cursor()
-    cursor.row_factory = None          # plain tuples: no sqlite3.Row per coding
-    return cursor.execute(sql, tuple(params)).fetchall()
+
+    def read() -> list[tuple[str, int, str, str]]:
+        cursor = store.conn.cursor()
+        cursor.row_factory = None          # plain tuples: no sqlite3.Row per coding
+        return cursor.execute(sql).fetchall()
+
+    # every coder's, kept while the data stays the same and filtered here: the report's
+    # index (the evidence coders'), its theme network and the CFIR view each read them
+    rows = store.memo(("codings.accepted_rows", sql), read)
+    if coders is None:
+        return list(rows)
+    keep = set(coders)
+    return [r for r in rows if r[3] in keep]

@@ -62,10 +62,13 @@ def _source(row) -> Source:
 
 
 def _excerpt(row) -> Excerpt:
+    attributes = row["attributes"]
     return Excerpt(id=row["id"], source_id=row["source_id"], text=row["text"],
                    start=row["start"], end=row["end"], location=row["location"],
                    file=row["path"], sha256=row["sha256"],
-                   attributes=json.loads(row["attributes"]), position=row["position"],
+                   # most excerpts have none: no JSON parse for them (100k per report)
+                   attributes={} if attributes == "{}" else json.loads(attributes),
+                   position=row["position"],
                    speaker=row["speaker"], role=row["role"], language=row["language"],
                    context=row["context"], excluded=row["excluded"])
 

@@ -33,7 +33,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -131,6 +131,8 @@ class Store:
         self.readonly: str | None = None  # why writes are impossible, when they are
         self._depth = 0
         self._command = ""
+        self._memo: dict = {}
+        self._memo_state: tuple[int, int] | None = None
         if not create:
             check_database(self.path)
         try:
@@ -313,6 +315,24 @@ class Store:
         # knows its schema), exactly as sqlite3 itself types row items.
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept while the data stays as it was: a derived value that several
+        readers of one command need (the report, its network and the audit each read every
+        theme's evidence) is computed once. Any change forgets every kept value: one made
+        through this connection moves ``total_changes`` (even if rolled back), a commit by
+        another connection or process moves ``PRAGMA data_version``."""
+        state = (self.conn.total_changes,
+                 self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if state != self._memo_state:
+            self._memo, self._memo_state = {}, state
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def forget(self) -> None:
+        """Drop every value ``memo`` keeps (a benchmark times a cold read)."""
+        self._memo, self._memo_state = {}, None
 
     # --- event log ------------------------------------------------------------------------
     def log(self, action: str, entity: str = "", payload: dict | None = None) -> None:
