@@ -34,6 +34,7 @@ test: install
 
 # Everything but the tests marked slow: the tier to run while working, on every core
 # (pytest-xdist; a test file stays on one worker, so its module fixtures are built once).
+# Budget: one minute on 2 idle cores (benchmarks/fast_tier.py measures it).
 test-fast: install
 	$(PY) -m pytest -q -m "not slow" -n auto --dist loadfile
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -22,12 +23,82 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ["THEMATIC_USER"] = "tester"
 
 
+def _parse_each_big_codebook_once() -> None:
+    """The shipped codebooks (50 to 100 KB of YAML) are read by dozens of tests, and the
+    pure-Python YAML parser takes 0.2 to 0.4 s of CPU each time. ``_read_yaml`` is a pure
+    function of its text and the name it shows, so a text that long is parsed once per test
+    process and every later read gets a deep copy of that first result. Shorter texts (every
+    codebook a test writes itself, the generated ones included) and failing reads always go
+    through the reader."""
+    import copy
+
+    from thematic.codebook import io
+
+    real, parsed = io._read_yaml, {}
+
+    def read(text: str, shown: str):
+        if len(text) < 20_000:
+            return real(text, shown)
+        if (text, shown) not in parsed:
+            parsed[text, shown] = real(text, shown)
+        return copy.deepcopy(parsed[text, shown])
+
+    io._read_yaml = read
+
+
+_parse_each_big_codebook_once()
+
+
+def _commit_without_fsync() -> None:
+    """Project databases opened by the tests in this process skip fsync (``PRAGMA
+    synchronous = OFF`` after the store's own ``FULL``). What a transaction writes, rolls
+    back and shows to other connections is the same; only durability against a power cut
+    differs, which no test can observe. The fast tier commits thousands of transactions at
+    a few milliseconds of disk wait each. Tests that start ``thematic`` in a subprocess
+    (concurrency, interruption) run the store exactly as shipped."""
+    from thematic.store.db import Store
+
+    setup = Store._setup
+
+    def without_fsync(self: Store) -> None:
+        setup(self)
+        self.conn.execute("PRAGMA synchronous = OFF")
+
+    Store._setup = without_fsync  # type: ignore[method-assign]
+
+
+_commit_without_fsync()
+
+# A worker's heap holds spaCy, matplotlib and pandas once their tests have run; with the
+# default thresholds every tenth young collection walks all of it (about 3 s of CPU per
+# worker). Ten times rarer full collections still free cycles within a few tests.
+gc.set_threshold(700, 10, 100)
+
+
+_INITIALISED: dict[tuple, Path] = {}
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """An empty project folder (``thematic init``)."""
+def project(tmp_path: Path, tmp_path_factory) -> Path:
+    """An empty project folder: a copy of one ``thematic init`` made once per test process.
+
+    ``init`` applies every migration in its own synchronous transaction (a dozen fsyncs,
+    about a tenth of a second); copying the result costs a millisecond, and most tests start
+    from an empty project. The copy differs from a fresh init only in the folder its init
+    event names and that event's time. The environment the init event records (user, audit
+    key, fixed clock) keys the template, so a test that sets them still gets its own.
+    """
+    import shutil
+
     from thematic.project import init
 
-    return init(tmp_path / "proj")
+    key = tuple(os.environ.get(name) for name in
+                ("THEMATIC_USER", "THEMATIC_AUDIT_KEY", "SOURCE_DATE_EPOCH"))
+    if key not in _INITIALISED:
+        _INITIALISED[key] = init(tmp_path_factory.mktemp("initialised") / "proj")
+    root = (tmp_path / "proj").resolve()
+    shutil.copytree(_INITIALISED[key], root)
+    return root
 
 
 @pytest.fixture

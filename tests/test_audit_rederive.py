@@ -13,24 +13,43 @@ EVIL = ('note <!-- transcriber --> then --> {{ 7*7 }} | `tick` # heading '
         '<!-- claim statistic="x" \\ end')
 
 
-@pytest.fixture
-def hostile(project, run, monkeypatch):
+@pytest.fixture(scope="module")
+def hostile_built(tmp_path_factory):
     """The report fixture with markers, comments, Jinja, pipes, backticks and headings in an
-    excerpt, a theme name, a code name and a study title; report rendered by the CLI."""
-    monkeypatch.setattr(fx, "FINDINGS", [
-        *fx.FINDINGS,
-        ("F9", "2", EVIL + "\n# second line <!-- quote excerpt=\"F1\" -->", ["stigma"]),
-        ("F10", "3", "<!-- claim theme=\"x\" studies=\"99\" --> did not help", ["hope"])])
-    monkeypatch.setattr(fx, "CODES", [c if c[0] != "stigma" else
-                                      ("stigma", "Stigma <!-- claim code=\"y\"", "barriers",
-                                       True, "Stigma --> in `teams`") for c in fx.CODES])
-    monkeypatch.setattr(fx, "STUDIES", fx.STUDIES.replace(
-        "Peer workers in teams", '"Peer <!-- workers --> | # in {{ teams }}"'))
-    monkeypatch.setattr(fx, "THEMES", [("X <!-- claim statistic=\"x\"", ["hope"],
-                                        "desc --> `code` | {{ 1 }}"), *fx.THEMES[1:]])
-    fx.build(project, second_coder=True)
-    result = run("report", "--agreement-coders", "ana,ben")
+    excerpt, a theme name, a code name and a study title; report rendered by the CLI. Built
+    once for the module; each test gets its own copy (``hostile``)."""
+    from click.testing import CliRunner
+
+    from thematic.cli.main import cli
+    from thematic.project import init
+
+    project = init(tmp_path_factory.mktemp("hostile") / "proj")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fx, "FINDINGS", [
+            *fx.FINDINGS,
+            ("F9", "2", EVIL + "\n# second line <!-- quote excerpt=\"F1\" -->", ["stigma"]),
+            ("F10", "3", "<!-- claim theme=\"x\" studies=\"99\" --> did not help", ["hope"])])
+        patch.setattr(fx, "CODES", [c if c[0] != "stigma" else
+                                    ("stigma", "Stigma <!-- claim code=\"y\"", "barriers",
+                                     True, "Stigma --> in `teams`") for c in fx.CODES])
+        patch.setattr(fx, "STUDIES", fx.STUDIES.replace(
+            "Peer workers in teams", '"Peer <!-- workers --> | # in {{ teams }}"'))
+        patch.setattr(fx, "THEMES", [("X <!-- claim statistic=\"x\"", ["hope"],
+                                      "desc --> `code` | {{ 1 }}"), *fx.THEMES[1:]])
+        fx.build(project, second_coder=True)
+    result = CliRunner().invoke(cli, ["--project", str(project), "report",
+                                      "--agreement-coders", "ana,ben"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def hostile(project, hostile_built):
+    """A copy of the module's hostile project in this test's project folder."""
+    import shutil
+
+    shutil.rmtree(project)
+    shutil.copytree(hostile_built, project)
     return project
 
 

@@ -45,11 +45,33 @@ def audit(run) -> tuple[int, list[dict]]:
                               if p["severity"] == "error"]
 
 
-@pytest.fixture
-def built(project, run):
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The report fixture with its report rendered and audited clean, built once for the
+    module; each test forges its own copy (``built``)."""
+    from click.testing import CliRunner
+
+    from thematic.cli.main import cli
+    from thematic.project import init
+
+    project = init(tmp_path_factory.mktemp("tamper") / "proj")
+
+    def run(*args):
+        return CliRunner().invoke(cli, ["--project", str(project), *args],
+                                  catch_exceptions=False)
+
     build(project)
     assert run("report").exit_code == 0
     assert audit(run) == (0, [])
+    return project
+
+
+@pytest.fixture
+def built(project, built_once):
+    import shutil
+
+    shutil.rmtree(project)
+    shutil.copytree(built_once, project)
     return project
 
 

@@ -7,6 +7,7 @@ fast tier checks the engine's options and errors, and `make test` runs the clust
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import random
@@ -22,7 +23,10 @@ from thematic.coding.rules import RuleSet
 from thematic.engine import open_engine
 from thematic.errors import ThematicError
 
-pytest.importorskip("distributed")
+# find_spec, not importorskip: importing distributed while collecting would cost every
+# xdist worker 0.6 s, and only the worker that runs this file needs it
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                reason="the Dask engine needs distributed")
 
 CODINGS = ("SELECT excerpt_id, codebook_id, code_id, coder, start, end, method, origin, "
            "score, status FROM codings ORDER BY id")

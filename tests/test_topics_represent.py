@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import CountVectorizer
 
 from thematic.topics import represent
 
@@ -16,6 +15,10 @@ TOPICS = [0, 0, 1, 1]
 
 
 def vectorizer():
+    # imported here, not at the top: collecting this file on every xdist worker would
+    # otherwise cost each of them scikit-learn's 2 s import
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(vocabulary=sorted({w for t in TEXTS for w in t.split()}))
 
 
