@@ -391,9 +391,7 @@ def merge(store: Store, themes: list[str] | str, into: str, *,
             if target.parent_id == source.id:
                 db.update_theme(store, target.id, parent_id=source.parent_id)
             db.reparent(store, source.id, target.id)
-            # the target may have just become its own child
-            store.execute("UPDATE themes SET parent_id = NULL WHERE id = ? AND parent_id = ?",
-                          (target.id, target.id))
+            db.unparent_self(store, target.id)
             if not target.description and source.description:
                 db.update_theme(store, target.id, description=source.description)
             db.delete_theme(store, source.id)

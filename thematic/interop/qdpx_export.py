@@ -42,6 +42,7 @@ from thematic.interop.qdc import (
 from thematic.interop.qdpx_documents import documents
 from thematic.interop.qdpx_extension import project_extension, set_extension
 from thematic.interop.safe import xml_text
+from thematic.store.audit import event_span
 from thematic.store.codings import Status
 
 SNIPPET = 80
@@ -117,8 +118,9 @@ def export_qdpx(store, path: str | os.PathLike, *, codebook: str | None = None,
     themes = _with_parents([t for t in (_themes(store, book_name) if book else [])
                             if any(c in code_guid for c in t.codes)], store)
 
-    stamp = store.scalar("SELECT MAX(ts) FROM events") or "1980-01-01T00:00:00Z"
-    created = store.scalar("SELECT MIN(ts) FROM events") or stamp
+    first, last = event_span(store)
+    stamp = last or "1980-01-01T00:00:00Z"
+    created = first or stamp
     user_guid = _user_guids(codings, memos, guid, result)
     excerpt_guid, doc_of, offset = _excerpt_guids(excerpts, guid)
     root = _project(project_name, user_guid, created, stamp)

@@ -66,6 +66,7 @@ def apply_project_extension(store, ext: dict, excerpt: dict[str, str], book_id: 
     excerpt ids to the project's). Returns (codings added, coders with reviews)."""
     from thematic.store import codings as cdb
     from thematic.store import team
+    from thematic.store.codebooks import code_ids
     from thematic.store.db import now
 
     rows = []
@@ -76,8 +77,7 @@ def apply_project_extension(store, ext: dict, excerpt: dict[str, str], book_id: 
         rows.append(cdb.Coding(excerpt_id=eid, codebook_id=book_id, code_id=c["code"],
                                coder=coder(c["coder"]),
                                **{k: c.get(k) for k in FIELDS if c.get(k) is not None}))
-    known = {r[0] for r in store.query("SELECT id FROM codes WHERE codebook_id = ?",
-                                       (book_id,))}
+    known = code_ids(store, book_id)
     added = cdb.add_codings(store, [r for r in rows if r.code_id in known])
     reviewed = []
     for who, ids in (ext.get("coverage") or {}).items():

@@ -180,7 +180,8 @@ class _ascending:
 
     def __init__(self, keys: list[tuple]) -> None:
         heapq.heapify(keys)
-        self._heap, self._done = keys, []
+        self._heap = keys
+        self._done: list[str] = []
 
     def __iter__(self):
         at = 0

@@ -255,6 +255,12 @@ def event_sequence(store: Store) -> int | None:
     return None if value is None else int(value)
 
 
+def event_span(store: Store) -> tuple[str | None, str | None]:
+    """The first and last event's times (None, None before any)."""
+    row = store.one("SELECT MIN(ts), MAX(ts) FROM events")
+    return (row[0], row[1]) if row else (None, None)
+
+
 def event_triggers(store: Store) -> set[str]:
     return {r[0] for r in store.query(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")}

@@ -71,6 +71,11 @@ def insert_codebook(store: Store, *, name: str, version: str, digest: str, title
     return book_id
 
 
+def code_ids(store: Store, codebook_id: int) -> set[str]:
+    return {r[0] for r in store.query("SELECT id FROM codes WHERE codebook_id = ?",
+                                      (codebook_id,))}
+
+
 def codes_of(store: Store, codebook_id: int) -> list[Code]:
     return [Code(id=r["id"], name=r["name"], parent=r["parent"], definition=r["definition"],
                  codable=bool(r["codable"]), position=r["position"], data=json.loads(r["data"]))

@@ -121,6 +121,12 @@ def reparent(store: Store, old_parent: str, new_parent: str | None) -> list[str]
     return moved
 
 
+def unparent_self(store: Store, theme_id: str) -> None:
+    """A theme that became its own child (merged into its parent) goes to the top level."""
+    store.execute("UPDATE themes SET parent_id = NULL WHERE id = ? AND parent_id = ?",
+                  (theme_id, theme_id))
+
+
 def delete_theme(store: Store, theme_id: str) -> None:
     store.execute("DELETE FROM theme_codes WHERE theme_id = ?", (theme_id,))
     store.execute("DELETE FROM theme_topics WHERE theme_id = ?", (theme_id,))
