@@ -6,6 +6,8 @@ stays fast: ``thematic.Project`` etc. load their module on first use.
 
 from __future__ import annotations
 
+from thematic.plugins import lazy
+
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -17,13 +19,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'thematic' has no attribute {name!r}")
+__getattr__ = lazy(__name__, _LAZY)
 
 
 __all__ = ["__version__", *_LAZY]

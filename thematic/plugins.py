@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["entry_points", "import_modules"]
+__all__ = ["entry_points", "import_modules", "lazy"]
+
+
+def lazy(package: str, names: Mapping[str, str | tuple[str, str]],
+         submodules: tuple[str, ...] = ()) -> Callable[[str], Any]:
+    """A package's module ``__getattr__`` (PEP 562) that imports each name on first use,
+    so importing the package stays cheap: ``names`` map a name to its module (absolute, or
+    relative to ``package`` with a leading dot) or to (module, attribute); ``submodules``
+    are the package's own modules, loaded when first read as attributes."""
+
+    def __getattr__(name: str) -> Any:
+        target = names.get(name)
+        if target is not None:
+            module, attr = (target, name) if isinstance(target, str) else target
+            return getattr(importlib.import_module(module, package), attr)
+        if name in submodules:
+            return importlib.import_module(f"{package}.{name}")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def import_modules(package: str, first: str | None = None) -> None:

@@ -19,22 +19,17 @@ store; ``thematic.agreement.measure`` loads what it needs on first use.
 
 from __future__ import annotations
 
+from thematic.plugins import lazy
+
 _MODULES = ("binary", "measures", "ratings", "reconcile", "registry", "results", "stats",
             "summary", "units")
 _LAZY = {
-    "measure": "summary",
-    "AgreementReport": "summary",
-    "disagreements": "reconcile",
+    "measure": ".summary",
+    "AgreementReport": ".summary",
+    "disagreements": ".reconcile",
 }
 
 __all__ = ["AgreementReport", "disagreements", "measure", *_MODULES]
 
 
-def __getattr__(name: str):
-    import importlib
-
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy(__name__, _LAZY, _MODULES)

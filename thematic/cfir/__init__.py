@@ -10,7 +10,7 @@ Names are imported lazily so that importing the package stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
+from thematic.plugins import lazy
 
 _EXPORTS = {
     "load_framework": ("thematic.cfir.framework", "load"),
@@ -27,8 +27,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module, attr = _EXPORTS[name]
-        return getattr(import_module(module), attr)
-    raise AttributeError(f"module 'thematic.cfir' has no attribute {name!r}")
+__getattr__ = lazy(__name__, _EXPORTS)

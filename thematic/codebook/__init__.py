@@ -9,7 +9,7 @@ Names are imported lazily so that importing the package stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
+from thematic.plugins import lazy
 
 _EXPORTS = {
     "CodebookDoc": "thematic.codebook.model",
@@ -40,7 +40,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'thematic.codebook' has no attribute {name!r}")
+__getattr__ = lazy(__name__, _EXPORTS)

@@ -6,6 +6,8 @@ Embeddings live in thematic.embeddings. Nothing heavy is imported here;
 
 from __future__ import annotations
 
+from thematic.plugins import lazy
+
 _LAZY = {
     "propose": ("thematic.topics.run", "propose"),
     "TopicRun": ("thematic.topics.run", "TopicRun"),
@@ -19,13 +21,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'thematic.topics' has no attribute {name!r}")
+__getattr__ = lazy(__name__, _LAZY)
 
 
 __all__ = list(_LAZY)
