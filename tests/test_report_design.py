@@ -86,6 +86,19 @@ def test_survey_report_breaks_themes_down_by_attributes(survey, project):
     assert audit_json(survey)[0] == 0
 
 
+def test_survey_prose_counts_respondents_not_studies(survey, project):
+    text = report(survey, project, "--by", "service")
+    assert "from 179 of the project's 179 respondents;" in text
+    assert "| Theme | Respondents | Excerpts | Share of respondents |" in text
+    assert "The respondent table lists 179 respondents;" in text
+    assert "the share of respondents is the number of respondents with evidence" in text
+    assert re.search(r"\*\*Prevalence\.\*\* \d+ excerpts from \d+ of the 179 respondents "
+                     r"that contribute excerpts", text)
+    # what a reader sees: markers and link targets (#study-R001) aside
+    visible = re.sub(r"<!--.*?-->|\(#[^)]*\)", "", text.split("## Appendix")[0])
+    assert [line for line in visible.splitlines() if "stud" in line.lower()] == []
+
+
 def test_survey_attributes_chosen_when_not_named(survey, project):
     text = report(survey, project)
     assert "by score_band:" in text and "by service:" in text and "by site:" not in text
@@ -121,6 +134,7 @@ def test_interviews_get_a_participants_table(run, project, tmp_path):
         "| Participant | Turns | Themes |", "|---|---:|---|",
         "| [focus-group-ts](#study-focus-group-ts) | 7 | [Supervision](#theme-supervision) (2) |",
         "| [interview-07](#study-interview-07) | 4 | none |"]
+    assert "| Theme | Participants | Excerpts | Share of participants |" in text
     codings = json.loads(run("code", "list", "--json").output)
     assert codings and all(c["excerpt_id"].split("-")[0] in {"focus", "interview"}
                            for c in codings)

@@ -101,16 +101,22 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     ctx["appendix"] = sections.appendix(ctx["themes"])
     sections.fill_appendix(index, ctx, theme_data.value.evidence if theme_data.ok else {})
     ctx["references"] = references(index)
-    ctx["rules"] = {"quotes": sections.QUOTE_RULE, "divergent": sections.DIVERGENT_RULE,
+    ctx["rules"] = {"quotes": sections.QUOTE_RULE.format(one=ctx["unit"]["one"]),
+                    "divergent": sections.DIVERGENT_RULE,
                     "divergent_phrases": list(sections.DIVERGENT_PHRASES),
                     "outcomes": ctx["evidence_table"]["rule"], "few": few,
-                    "share": "share of studies is the number of studies with evidence for "
-                             "the theme divided by the number of studies that contribute "
-                             "excerpts"}
+                    "share": "share of {0} is the number of {0} with evidence for the theme "
+                             "divided by the number of {0} that contribute "
+                             "excerpts".format(ctx["unit"]["many"])}
     ctx["rules"]["cooccurrence"] = _cooccurrence_rule() if built.graph is not None else None
     ctx["notes"] = [n for n in notes if n]
     ctx["project"]["themes"] = len(theme_data.value.themes) if theme_data.ok else 0
     return built
+
+
+# What a source is called in the prose of each design: a study, a participant, a respondent.
+UNITS = {"review": ("study", "studies"), "interviews": ("participant", "participants"),
+         "survey": ("respondent", "respondents")}
 
 
 def _design(store, index: Index, ctx: dict, setting: str | None, by: list[str] | None
@@ -121,6 +127,8 @@ def _design(store, index: Index, ctx: dict, setting: str | None, by: list[str] |
     kind, detected = des.detect(index, setting)
     ctx["design"] = {"kind": kind, "detected": detected, "cite_limit": des.CITE_LIMIT,
                      "table": des.table(index, ctx["themes"], kind, by)}
+    one, many = UNITS[kind]
+    ctx["unit"] = {"one": one, "many": many, "Many": many.capitalize()}
     ctx["appendix_sources"] = [
         {"id": t["id"], "name": t["name"], "anchor": t["anchor"],
          "list_anchor": t["collapsed"]["anchor"],

@@ -26,12 +26,13 @@ from thematic.report.markdown import anchor, quote_text
 MIN_QUOTE = 40
 #: Word overlap (Jaccard) at which a candidate quote repeats one already chosen.
 SIMILAR = 0.5
-QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per study, up to "
+# {one}: what a source is called in the report's design (a study, a respondent …)
+QUOTE_RULE = ("Illustrative quotes are chosen from the theme's excerpts, one per {one}, up to "
               "four: excerpts that match no divergence phrase come first, then those of at "
               f"least {MIN_QUOTE} characters, then those carrying "
               "more of the theme's codes, then shorter ones, then the order of import, skipping "
               f"one that shares {SIMILAR:.0%} of its words with a quote already chosen; a theme "
-              "resting on a single study gets a second quote from that study. A quote is the "
+              "resting on a single {one} gets a second quote from that {one}. A quote is the "
               "excerpt's first line, cut at a word boundary after at most 400 characters "
               "(marked […]). Divergent cases already quoted as illustrative are not quoted "
               "again; at most three more are.")
