@@ -96,3 +96,15 @@ def test_an_export_with_only_header_rows_is_empty(run, tmp_path: Path):
                  "--source-column", "ResponseId")
     assert result.exit_code == 2
     assert "E012" in result.output
+
+
+def test_a_missing_text_column_is_named_with_the_questions(run, tmp_path: Path):
+    sheet = tmp_path / "qualtrics.csv"
+    sheet.write_text(QUALTRICS, encoding="utf-8")
+    result = run("import", "excerpts", sheet)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: [E013] {sheet}: no column 'text' (use --text-column). Columns in the file: "
+        "StartDate (Start Date), Finished, ResponseId (Response ID), "
+        "Q1 (Which service did you use?), "
+        "Q2 (What did you value most about your peer worker?).\n")

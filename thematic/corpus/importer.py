@@ -72,17 +72,18 @@ def _few(items: list[str], n: int = 5) -> str:
 
 
 @overload
-def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+def _pick(table: readers.Sheet, wanted: str | None, defaults: Iterable[str], path: Path,
           flag: str, required: Literal[True] = True) -> str: ...
 
 
 @overload
-def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+def _pick(table: readers.Sheet, wanted: str | None, defaults: Iterable[str], path: Path,
           flag: str, required: bool) -> str | None: ...
 
 
-def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path: Path,
+def _pick(table: readers.Sheet, wanted: str | None, defaults: Iterable[str], path: Path,
           flag: str, required: bool = True) -> str | None:
+    columns = table.columns
     lowered = {c.lower(): c for c in columns}
     if wanted is not None:
         if wanted in columns:
@@ -90,14 +91,29 @@ def _pick(columns: list[str], wanted: str | None, defaults: Iterable[str], path:
         if wanted.lower() in lowered:
             return lowered[wanted.lower()]
         raise ThematicError("E013", path=path, column=wanted, flag=flag,
-                            columns=", ".join(columns))
+                            columns=_listing(table))
     for name in defaults:
         if name in lowered:
             return lowered[name]
     if required:
         raise ThematicError("E013", path=path, column=next(iter(defaults)), flag=flag,
-                            columns=", ".join(columns))
+                            columns=_listing(table))
     return None
+
+
+def _listing(table: readers.Sheet) -> str:
+    """The columns for an error message; a survey tool's with their questions (its
+    headers are ids such as Q2)."""
+    export: Export | None = table.extra.get("export")
+    questions = export.questions if export else {}
+
+    def shown(column: str) -> str:
+        question = questions.get(column, column)
+        if question == column:
+            return column
+        return f"{column} ({question if len(question) <= 50 else question[:49] + '…'})"
+
+    return ", ".join(map(shown, table.columns))
 
 
 def _register(store: Store, path: Path, kind: str, root: Path | None, result: ImportResult
@@ -126,8 +142,8 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
     path = Path(path)
     table = readers.open_sheet(path, fmt=fmt, encoding=encoding, sheet=sheet,
                                progress=progress)
-    id_col = _pick(table.columns, id_column, STUDY_ID_COLUMNS, path, "--id-column")
-    mapped = {f: _pick(table.columns, None, aliases, path, "", required=False)
+    id_col = _pick(table, id_column, STUDY_ID_COLUMNS, path, "--id-column")
+    mapped = {f: _pick(table, None, aliases, path, "", required=False)
               for f, aliases in STUDY_ALIASES.items()}
     used = {id_col, *[c for c in mapped.values() if c]}
     result = ImportResult(display_path(path, root))
@@ -413,15 +429,15 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
                   root: Path | None, result: ImportResult, progress) -> None:
     table = readers.open_sheet(path, fmt=opts.fmt, encoding=opts.encoding, sheet=opts.sheet,
                                progress=progress)
-    text_col = _pick(table.columns, opts.text_column, TEXT_COLUMNS, path, "--text-column")
-    src_col = None if opts.source else _pick(table.columns, opts.source_column,
+    text_col = _pick(table, opts.text_column, TEXT_COLUMNS, path, "--text-column")
+    src_col = None if opts.source else _pick(table, opts.source_column,
                                               SOURCE_COLUMNS, path, "--source-column")
-    id_col = _pick(table.columns, opts.id_column, ID_COLUMNS, path, "--id-column",
+    id_col = _pick(table, opts.id_column, ID_COLUMNS, path, "--id-column",
                    required=opts.id_column is not None)
     file_id, previous = _register(store, path, "excerpts", root, result)
     if file_id is None:
         return
-    ctx_col = _pick(table.columns, opts.context_column, CONTEXT_COLUMNS, path,
+    ctx_col = _pick(table, opts.context_column, CONTEXT_COLUMNS, path,
                     "--context-column", required=opts.context_column is not None)
     batch = _Batch(store, path, file_id, previous, id_col is not None, result,
                    opts.language or "none")
