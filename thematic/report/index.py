@@ -75,6 +75,13 @@ class Index:
                 "study": self.study(found.source_id) if found is not None else None}
         return ref   # shared, like study references: callers copy it to add keys
 
+    def excerpt_refs(self, ids: list[str]) -> list[dict]:
+        """``[self.excerpt(e) for e in ids]`` in one call: the appendix lists ~250k of them
+        at 100k excerpts, and a method call each was most of its time."""
+        self.cited.update(ids)
+        made = self._refs
+        return [made[e] if e in made else self.excerpt(e) for e in ids]
+
     def cued(self, excerpt_id: str) -> bool:
         """Could the excerpt's text hold a divergence phrase (divergence.has_cue)? Decided
         once per excerpt, not once per theme that cites it."""

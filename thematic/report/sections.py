@@ -295,27 +295,26 @@ def appendix(rendered: list[dict]) -> dict:
 def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
     """Fill the appendix once every other section has named its excerpts."""
     part = ctx["appendix"]
+    known = index.excerpts
     member_of: dict[str, list[str]] = {}
     for theme in part["themes"]:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
         for code in theme["codes"]:
-            ids = [e for e in ev.by_code.get(code["id"], []) if e in index.excerpts]
-            code["excerpts"] = [index.excerpt(e) for e in ids]
+            ids = [e for e in ev.by_code.get(code["id"], []) if e in known]
+            code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
-        others = [e for e in ev.excerpts if e in index.excerpts and e not in in_codes]
-        theme["other"] = [index.excerpt(e) for e in others if e not in moved]
-        theme["reassigned"] = [index.excerpt(e) for e in others if e in moved]
+        others = [e for e in ev.excerpts if e in known and e not in in_codes]
+        theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
+        theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
         for eid in ev.excerpts:
             member_of.setdefault(eid, []).append(theme["id"])
     codes_of = index.codes_by_excerpt()
-    rows = []
-    for eid in sorted(index.cited, key=lambda e: (index.position(e), e)):
-        found = index.excerpts.get(eid)
-        if found is None:
-            continue
-        rows.append({**index.excerpt(eid), "text": found.text, "location": found.location,
-                     "file": found.file, "codes": codes_of.get(eid, []),
-                     "themes": member_of.get(eid, [])})
-    part["excerpts"] = rows
+    # import order: (position, id) of every cited excerpt the index holds
+    order = sorted([(known[e].position, e) for e in index.cited if e in known])
+    ids = [e for _, e in order]
+    part["excerpts"] = [
+        {**ref, "text": found.text, "location": found.location, "file": found.file,
+         "codes": codes_of.get(eid, []), "themes": member_of.get(eid, [])}
+        for eid, ref, found in zip(ids, index.excerpt_refs(ids), [known[e] for e in ids])]
