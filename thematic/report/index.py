@@ -35,6 +35,7 @@ class Index:
     _refs: dict = field(default_factory=dict, repr=False)
     _codes_of: dict | None = field(default=None, repr=False)
     _cued: set | None = field(default=None, repr=False)
+    _source_of: dict | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store, coders: list[str] | None = None) -> Index:
@@ -96,8 +97,13 @@ class Index:
         return found.position if found is not None else 1 << 62
 
     def source_of(self, excerpt_id: str) -> str | None:
-        found = self.excerpts.get(excerpt_id)
-        return found.source_id if found is not None else None
+        return self.sources_by_excerpt().get(excerpt_id)
+
+    def sources_by_excerpt(self) -> dict[str, str | None]:
+        """excerpt id → its study id; made once, shared (read only)."""
+        if self._source_of is None:
+            self._source_of = {i: e.source_id for i, e in self.excerpts.items()}
+        return self._source_of
 
     def study_order(self, ids) -> list[str]:
         order = {sid: i for i, sid in enumerate(self.sources)}
@@ -130,7 +136,7 @@ class Index:
         return self._codes_of
 
     def studies_of(self, excerpt_ids) -> list[str]:
-        excerpts = self.excerpts
-        found = {excerpts[e].source_id for e in excerpt_ids if e in excerpts}
+        source = self.sources_by_excerpt()
+        found = {source[e] for e in excerpt_ids if e in source}
         found.discard(None)
         return self.study_order(found)
