@@ -240,8 +240,8 @@ def get_excerpt(store: Store, excerpt_id: str) -> Excerpt | None:
 def all_excerpt_ids(store: Store, analysed: bool = False) -> list[str]:
     """Every excerpt id in import order (``analysed``: only those in the analysis)."""
     where = f" WHERE {ANALYSED}" if analysed else ""
-    return [r[0] for r in store.query(f"SELECT e.id FROM excerpts e{where} "
-                                      "ORDER BY e.position")]
+    return [r[0] for r in store.tuples(f"SELECT e.id FROM excerpts e{where} "
+                                       "ORDER BY e.position")]
 
 
 def neighbours(store: Store, excerpt: Excerpt, n: int = 1) -> tuple[list[Excerpt],
@@ -314,10 +314,10 @@ def counts(store: Store) -> dict[str, int]:
 
 def excerpt_sources(store: Store) -> dict[str, str]:
     """excerpt id → its study, without loading texts (bulk readers such as the network)."""
-    return {eid: sid for eid, sid in store.query("SELECT id, source_id FROM excerpts")}
+    return dict(store.tuples("SELECT id, source_id FROM excerpts"))
 
 
 def excerpt_order(store: Store) -> dict[str, tuple[int, str]]:
     """excerpt id → (position, study), in import order, as tuples (no Excerpt objects)."""
     return {r[0]: (r[1], r[2]) for r in
-            store.query("SELECT id, position, source_id FROM excerpts ORDER BY position")}
+            store.tuples("SELECT id, position, source_id FROM excerpts ORDER BY position")}
