@@ -86,11 +86,15 @@ class Index:
     def cued(self, excerpt_id: str) -> bool:
         """Could the excerpt's text hold a divergence phrase (divergence.has_cue)? Decided
         once per excerpt, not once per theme that cites it."""
+        return excerpt_id in self.cued_ids()
+
+    def cued_ids(self) -> set[str]:
+        """The excerpts whose text could hold a divergence phrase; made once, shared."""
         if self._cued is None:
             from thematic.divergence import has_cue
 
             self._cued = {i for i, e in self.excerpts.items() if has_cue(e.text)}
-        return excerpt_id in self._cued
+        return self._cued
 
     def position(self, excerpt_id: str) -> int:
         found = self.excerpts.get(excerpt_id)
