@@ -43,8 +43,12 @@ def has_cue(text: str) -> bool:
     # regex's case-insensitive search cost more than the rest) proves it, before the
     # sentence split and term look-ups. Folding maps every character the regex matches to
     # a phrase letter as that letter (checked over all of Unicode), so it misses no match.
-    folded = text.casefold().translate(_FOLD)
-    return any(p in folded for p in DIVERGENT_PHRASES)
+    folded = text.casefold()
+    if "\u0131" in folded or "\u0307" in folded:
+        # translate looks each character up in a dict: only for the texts that need it
+        folded = folded.translate(_FOLD)
+    # map: no Python frame per phrase (100k texts × 20 phrases in a report)
+    return any(map(folded.__contains__, DIVERGENT_PHRASES))
 
 
 def divergent_phrases(text: str, terms: tuple[str, ...] = ()) -> list[str]:

@@ -65,8 +65,10 @@ def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -
     audit = Audit(store, Path(root))
     paths = discover(audit.root) if reports is None else \
         [resolve(audit.root, p) for p in reports]
+    from thematic.gcpause import paused
+
     # One read snapshot: a coder writing meanwhile cannot make the checks disagree.
-    with db.snapshot(store):
+    with db.snapshot(store), paused():
         check_store(audit)
         check_findings(audit)
         if reports is None:

@@ -27,7 +27,6 @@ def upper_tail(x, total: int, successes, draws):
     summed, so nothing is lost to cancellation.
     """
     import numpy as np
-    from scipy.stats import hypergeom
 
     x, k, d = (np.atleast_1d(np.asarray(v, dtype=np.int64)) for v in (x, successes, draws))
     x, k, d = np.broadcast_arrays(x, k, d)
@@ -43,7 +42,7 @@ def upper_tail(x, total: int, successes, draws):
             continue
         kk, dd, end = k[idx], d[idx], hi[idx] if upper else lo[idx]
         at = x[idx] if upper else x[idx] - 1
-        term = np.exp(hypergeom.logpmf(at, big, kk, dd))  # O(1) each, via betaln
+        term = np.exp(log_pmf(at, big, kk, dd))  # O(1) each, via betaln
         acc = term.copy()
         live = np.arange(len(idx))
         while len(live):
@@ -60,6 +59,19 @@ def upper_tail(x, total: int, successes, draws):
             live = live[step & (term[live] > acc[live] * 1e-17)]
         p[idx] = acc if upper else 1.0 - acc
     return np.clip(p, 0.0, 1.0)
+
+
+def log_pmf(k, total, successes, draws):
+    """``scipy.stats.hypergeom.logpmf(k, total, successes, draws)`` for ``k`` inside the
+    support (all upper_tail asks for): scipy's own formula (``hypergeom._logpmf``), the
+    same floats (tests/test_network_chance_pmf.py compares them), without importing
+    scipy.stats, which cost half a second of every report and audit."""
+    from scipy.special import betaln
+
+    bad = total - successes
+    return (betaln(successes + 1, 1) + betaln(bad + 1, 1)
+            + betaln(total - draws + 1, draws + 1) - betaln(k + 1, successes - k + 1)
+            - betaln(draws - k + 1, bad - draws + k + 1) - betaln(total + 1, 1))
 
 
 def bh(p, m: int):

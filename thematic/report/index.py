@@ -35,6 +35,7 @@ class Index:
     _refs: dict = field(default_factory=dict, repr=False)
     _codes_of: dict | None = field(default=None, repr=False)
     _cued: set | None = field(default=None, repr=False)
+    _source_of: dict | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, store, coders: list[str] | None = None) -> Index:
@@ -75,22 +76,38 @@ class Index:
                 "study": self.study(found.source_id) if found is not None else None}
         return ref   # shared, like study references: callers copy it to add keys
 
+    def excerpt_refs(self, ids: list[str]) -> list[dict]:
+        """``[self.excerpt(e) for e in ids]`` in one call: the appendix lists ~250k of them
+        at 100k excerpts, and a method call each was most of its time."""
+        self.cited.update(ids)
+        made = self._refs
+        return [made[e] if e in made else self.excerpt(e) for e in ids]
+
     def cued(self, excerpt_id: str) -> bool:
         """Could the excerpt's text hold a divergence phrase (divergence.has_cue)? Decided
         once per excerpt, not once per theme that cites it."""
+        return excerpt_id in self.cued_ids()
+
+    def cued_ids(self) -> set[str]:
+        """The excerpts whose text could hold a divergence phrase; made once, shared."""
         if self._cued is None:
             from thematic.divergence import has_cue
 
             self._cued = {i for i, e in self.excerpts.items() if has_cue(e.text)}
-        return excerpt_id in self._cued
+        return self._cued
 
     def position(self, excerpt_id: str) -> int:
         found = self.excerpts.get(excerpt_id)
         return found.position if found is not None else 1 << 62
 
     def source_of(self, excerpt_id: str) -> str | None:
-        found = self.excerpts.get(excerpt_id)
-        return found.source_id if found is not None else None
+        return self.sources_by_excerpt().get(excerpt_id)
+
+    def sources_by_excerpt(self) -> dict[str, str | None]:
+        """excerpt id → its study id; made once, shared (read only)."""
+        if self._source_of is None:
+            self._source_of = {i: e.source_id for i, e in self.excerpts.items()}
+        return self._source_of
 
     def study_order(self, ids) -> list[str]:
         order = {sid: i for i, sid in enumerate(self.sources)}
@@ -123,7 +140,7 @@ class Index:
         return self._codes_of
 
     def studies_of(self, excerpt_ids) -> list[str]:
-        excerpts = self.excerpts
-        found = {excerpts[e].source_id for e in excerpt_ids if e in excerpts}
+        source = self.sources_by_excerpt()
+        found = {source[e] for e in excerpt_ids if e in source}
         found.discard(None)
         return self.study_order(found)

@@ -110,6 +110,8 @@ def mask(line: str) -> str:
     """``line`` with each backslash escape (``\\X``, data the report escaped) turned into
     two NULs: the same length, so a match found in the mask slices the line, and no escaped
     character can open a marker, a comment, a link, an anchor or a code span."""
+    if "\\" not in line:
+        return line   # no escape to mask (most lines): no regex pass
     return _ESCAPE_PAIR.sub("\0\0", line)
 
 

@@ -311,6 +311,14 @@ def compose(store, options: dict, figures: list[dict] | None = None
     heatmap are not drawn: audit re-renders the text only, and their availability belongs to
     the machine that drew them. The PRISMA and CFIR figures are drawn either way: the text
     names their files."""
+    from thematic.gcpause import paused
+
+    with paused():
+        return _compose(store, options, figures)
+
+
+def _compose(store, options: dict, figures: list[dict] | None
+             ) -> tuple[str, dict, list, list[tuple[str, bytes]]]:
     from thematic.report import context as ctx_mod
     from thematic.report import figures as fig_mod
 

@@ -63,7 +63,11 @@ def excerpt_link(ref: dict) -> str:
 
 def excerpt_links(refs) -> str:
     """Excerpt links joined by ", " (macro ``excerpts``)."""
-    return ", ".join([excerpt_link(r) for r in refs])
+    # excerpt_link inlined: the appendix's theme → code lists hold ~250k links at 100k
+    link = _link
+    return ", ".join([link(r["id"], r["anchor"])
+                      if type(r["id"]) is str and type(r["anchor"]) is str
+                      else excerpt_link(r) for r in refs])
 
 
 def study_links(refs) -> str:
@@ -73,17 +77,38 @@ def study_links(refs) -> str:
 
 def appendix_entry(e: dict) -> str:
     """One line of the appendix's "Excerpt → study" list."""
-    where = study_link(e["study"])
+    return _entry(e, study_link(e["study"]))
+
+
+def _entry(e: dict, where: str) -> str:
+    # an excerpt's anchor, id, location and text appear once in a report: escaped directly,
+    # not through the cache of recurring strings (which they would only churn)
     if e.get("file"):
         where += "; " + _esc(e["file"])
-    if e.get("location"):
-        where += ", " + _esc(e["location"])
-    codes = f" — codes: {_esc(', '.join(map(str, e['codes'])))}." if e.get("codes") else ""
-    return (f'- <a id="{_esc(e["anchor"])}"></a>**{_esc(e["id"])}** ({where}): '
-            f"{_esc(e['text'])}{codes}")
+    location = e.get("location")
+    if location:
+        where += ", " + escape(location)
+    codes = e.get("codes")
+    codes = f" — codes: {_esc(', '.join(map(str, codes)))}." if codes else ""
+    return (f'- <a id="{_once(e["anchor"])}"></a>**{_once(e["id"])}** ({where}): '
+            f"{_once(e['text'])}{codes}")
+
+
+def _once(value: object) -> str:
+    return "" if value is None else escape(value)
 
 
 def appendix_entries(rows) -> str:
     """Every entry of the "Excerpt → study" list, one per line (the template's newline
     ends the last)."""
-    return "\n".join([appendix_entry(e) for e in rows])
+    # rows share their study references (1,000 studies, 100k rows): each link is made
+    # once; the cache holds the reference, so its id cannot be reused meanwhile
+    links: dict[int, tuple[object, str]] = {}
+    out = []
+    for e in rows:
+        ref = e["study"]
+        hit = links.get(id(ref))
+        if hit is None or hit[0] is not ref:
+            hit = links[id(ref)] = (ref, study_link(ref))
+        out.append(_entry(e, hit[1]))
+    return "\n".join(out)

@@ -56,10 +56,8 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
         ev = data.evidence[theme.id]
         excerpts = [e for e in ev.excerpts if e in index.excerpts]
         studies = index.studies_of(excerpts)
-        by_study: dict[str | None, int] = {}
-        for eid in excerpts:
-            sid = index.source_of(eid)
-            by_study[sid] = by_study.get(sid, 0) + 1
+        # counted in C (25k excerpts a theme at 100k); the order is set below
+        by_study = Counter(map(index.sources_by_excerpt().__getitem__, excerpts))
         share = len(studies) / total if total else 0.0
         divergent = _divergent(index, theme, excerpts, codes_of, ev.by_code)
         quotes = _quotes(index, theme, ev, excerpts, divergent, max_quotes)
@@ -128,9 +126,11 @@ def _divergent(index: Index, theme, excerpts: list[str], codes_of: dict, ev_code
     terms = theme_terms(index.code(theme.codebook, c) for c in
                         dict.fromkeys([*theme.codes, *ev_codes]))
     out = {}
-    for eid in excerpts:
-        phrases = divergent_phrases(index.excerpts[eid].text, terms) \
-            if index.cued(eid) else []
+    cued = index.cued_ids()
+    # without contrary codes only an excerpt with a cue can be divergent: the others are
+    # not visited (a theme has 25k excerpts at 100k, few with a cue)
+    for eid in excerpts if contrary else [e for e in excerpts if e in cued]:
+        phrases = divergent_phrases(index.excerpts[eid].text, terms) if eid in cued else []
         against = sorted(contrary.intersection(codes_of.get(eid, ()))) if contrary else []
         if phrases or against:
             out[eid] = {"phrases": phrases, "contrary": against}
@@ -149,12 +149,15 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     # how many of the theme's codes hold each excerpt (a code lists an excerpt once)
     overlap = Counter(chain.from_iterable(ev.by_code.values()))
 
-    def rank(eid: str) -> tuple:
-        size = len(index.excerpts[eid].text.strip())
-        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, index.position(eid),
-                eid)
+    known = index.excerpts
 
-    ranked = _ascending([rank(e) for e in excerpts if index.excerpts[e].text.strip()])
+    def rank(eid: str) -> tuple:
+        found = known[eid]
+        size = len(found.text.strip())
+        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, found.position, eid)
+
+    # an excerpt of blank text (size 0) is never quoted
+    ranked = _ascending([key for key in map(rank, excerpts) if key[3]])
     chosen: list[str] = []
     seen: set[str | None] = set()
     words: list[set[str]] = []
@@ -297,27 +300,26 @@ def appendix(rendered: list[dict]) -> dict:
 def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
     """Fill the appendix once every other section has named its excerpts."""
     part = ctx["appendix"]
+    known = index.excerpts
     member_of: dict[str, list[str]] = {}
     for theme in part["themes"]:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
         for code in theme["codes"]:
-            ids = [e for e in ev.by_code.get(code["id"], []) if e in index.excerpts]
-            code["excerpts"] = [index.excerpt(e) for e in ids]
+            ids = [e for e in ev.by_code.get(code["id"], []) if e in known]
+            code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
-        others = [e for e in ev.excerpts if e in index.excerpts and e not in in_codes]
-        theme["other"] = [index.excerpt(e) for e in others if e not in moved]
-        theme["reassigned"] = [index.excerpt(e) for e in others if e in moved]
+        others = [e for e in ev.excerpts if e in known and e not in in_codes]
+        theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
+        theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
         for eid in ev.excerpts:
             member_of.setdefault(eid, []).append(theme["id"])
     codes_of = index.codes_by_excerpt()
-    rows = []
-    for eid in sorted(index.cited, key=lambda e: (index.position(e), e)):
-        found = index.excerpts.get(eid)
-        if found is None:
-            continue
-        rows.append({**index.excerpt(eid), "text": found.text, "location": found.location,
-                     "file": found.file, "codes": codes_of.get(eid, []),
-                     "themes": member_of.get(eid, [])})
-    part["excerpts"] = rows
+    # import order: (position, id) of every cited excerpt the index holds
+    order = sorted([(known[e].position, e) for e in index.cited if e in known])
+    ids = [e for _, e in order]
+    part["excerpts"] = [
+        {**ref, "text": found.text, "location": found.location, "file": found.file,
+         "codes": codes_of.get(eid, []), "themes": member_of.get(eid, [])}
+        for eid, ref, found in zip(ids, index.excerpt_refs(ids), [known[e] for e in ids])]

@@ -248,9 +248,14 @@ def put_back(store: Store, coding: Coding) -> None:
 
 def accepted_methods(store: Store) -> dict[str, set[str]]:
     """coder → the methods of their accepted codings (the evidence policy reads it)."""
+    def read() -> list[tuple]:
+        return store.tuples("SELECT DISTINCT coder, method FROM codings "
+                            "WHERE status = 'accepted'")
+
+    # a scan of every coding, and the policy is resolved several times per report (the
+    # report, its themes, the audit): read once per data state (Store.memo)
     out: dict[str, set[str]] = {}
-    for who, method in store.query("SELECT DISTINCT coder, method FROM codings "
-                                   "WHERE status = 'accepted'"):
+    for who, method in store.memo(("codings.accepted_methods",), read):
         out.setdefault(who, set()).add(method)
     return out
 

@@ -154,6 +154,14 @@ _EXCERPT_SELECT = ("SELECT e.*, f.path, f.sha256, x.reason AS excluded FROM exce
                    "LEFT JOIN exclusions x ON x.excerpt_id = e.id")
 
 
+#: The columns of _EXCERPT_SELECT in the order of Excerpt's fields (list_excerpts).
+_EXCERPT_COLUMNS = ('SELECT e.id, e.source_id, e.text, e.start, e."end", e.location, f.path, '
+                    "f.sha256, e.attributes, e.position, e.speaker, e.role, e.language, "
+                    "e.context, x.reason FROM excerpts e "
+                    "LEFT JOIN files f ON f.id = e.file_id "
+                    "LEFT JOIN exclusions x ON x.excerpt_id = e.id")
+
+
 def existing_excerpts(store: Store, ids: list[str]) -> dict[str, tuple[str, int | None, str]]:
     """id → (text_sha, file_id, location) for the ids already stored."""
     out = {}
@@ -205,11 +213,15 @@ def list_excerpts(store: Store, *, source: str | None = None, ids: list[str] | N
     if search:
         where.append("e.text LIKE ?")
         params.append(f"%{search}%")
-    sql = _EXCERPT_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql = _EXCERPT_COLUMNS + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY e.position"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return [_excerpt(r) for r in store.query(sql, tuple(params))]
+    # tuples in Excerpt's field order, passed by position: a report reads 100k at once,
+    # and a Row looked up by name per field was most of the cost
+    loads = json.loads
+    return [Excerpt(*r[:8], {} if r[8] == "{}" else loads(r[8]), *r[9:])
+            for r in store.tuples(sql, tuple(params))]
 
 
 def excerpt_texts(store: Store, analysed: bool = False) -> list[tuple[str, str, str | None]]:
@@ -228,8 +240,8 @@ def get_excerpt(store: Store, excerpt_id: str) -> Excerpt | None:
 def all_excerpt_ids(store: Store, analysed: bool = False) -> list[str]:
     """Every excerpt id in import order (``analysed``: only those in the analysis)."""
     where = f" WHERE {ANALYSED}" if analysed else ""
-    return [r[0] for r in store.query(f"SELECT e.id FROM excerpts e{where} "
-                                      "ORDER BY e.position")]
+    return [r[0] for r in store.tuples(f"SELECT e.id FROM excerpts e{where} "
+                                       "ORDER BY e.position")]
 
 
 def neighbours(store: Store, excerpt: Excerpt, n: int = 1) -> tuple[list[Excerpt],
@@ -302,10 +314,10 @@ def counts(store: Store) -> dict[str, int]:
 
 def excerpt_sources(store: Store) -> dict[str, str]:
     """excerpt id → its study, without loading texts (bulk readers such as the network)."""
-    return {eid: sid for eid, sid in store.query("SELECT id, source_id FROM excerpts")}
+    return dict(store.tuples("SELECT id, source_id FROM excerpts"))
 
 
 def excerpt_order(store: Store) -> dict[str, tuple[int, str]]:
     """excerpt id → (position, study), in import order, as tuples (no Excerpt objects)."""
     return {r[0]: (r[1], r[2]) for r in
-            store.query("SELECT id, position, source_id FROM excerpts ORDER BY position")}
+            store.tuples("SELECT id, position, source_id FROM excerpts ORDER BY position")}
