@@ -220,7 +220,7 @@ def list_excerpts(store: Store, *, source: str | None = None, ids: list[str] | N
     # tuples in Excerpt's field order, passed by position: a report reads 100k at once,
     # and a Row looked up by name per field was most of the cost
     loads = json.loads
-    return [Excerpt(*r[:8], {} if r[8] == "{}" else loads(r[8]), *r[9:])
+    return [Excerpt(*(*r[:8], {} if r[8] == "{}" else loads(r[8]), *r[9:]))
             for r in store.tuples(sql, tuple(params))]
 
 
