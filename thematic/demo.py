@@ -277,7 +277,7 @@ STEPS: tuple[tuple[str, Callable[[_Demo], str]], ...] = (
     ("import gold coding", _gold),
     ("CFIR barriers and facilitators", _valence),
     ("agreement (gold vs auto:rules)", _agreement),
-    ("candidate themes (BERTopic)", _topics),
+    ("candidate themes (topic model)", _topics),
     ("themes", _themes),
     ("findings, CERQual and PRISMA", _confidence),
     ("network", _network),

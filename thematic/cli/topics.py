@@ -1,4 +1,4 @@
-"""``thematic topics`` (run BERTopic) and ``topics runs|list|show|by-year|figure``."""
+"""``thematic topics`` (propose candidate themes) and ``topics runs|list|show|by-year|figure``."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def run_options(f):
 def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, nr_topics,
            codebook, outliers, cluster, no_profile, engine, scheduler, workers,
            as_json) -> None:
-    """Propose candidate themes with BERTopic (run without a sub-command), and inspect them.
+    """Propose candidate themes by topic modelling (run without a sub-command), and inspect them.
 
     Accept a candidate as a theme with `thematic theme accept TOPIC`.
     """
