@@ -246,3 +246,11 @@ def test_csv_import_reports_rows(run, project, tmp_path):
     assert db_bytes(project) == before
     missing = run("codebook", "import", write(tmp_path / "no-name.csv", "id,label\na,A\n"))
     assert missing.output.startswith(f"Error: [E108] {tmp_path}/no-name.csv: no column 'name'")
+    # a code list another tool wrote (ATLAS.ti's) points at the exchange format it can write
+    atlas = run("codebook", "import", write(tmp_path / "atlas.csv",
+                                            "Code,Comment\nBarriers: Role ambiguity,Unsure\n"))
+    assert atlas.output == (
+        f"Error: [E108] {tmp_path}/atlas.csv: no column 'id'. A codebook CSV needs the columns "
+        "id and name (and usually parent and definition); its columns are: 'code', 'comment'. "
+        "A codebook from NVivo, ATLAS.ti, MAXQDA, QualCoder or Taguette: export it as REFI-QDA "
+        "(.qdc) and import that.\n")

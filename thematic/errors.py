@@ -85,7 +85,9 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "E107": (USAGE, "Codebook {name!r} has no version #{value}. Its versions: {versions} "
                     "(see `thematic codebook list`)."),
     "E108": (USAGE, "{path}: no column {column!r}. A codebook CSV needs the columns id and "
-                    "name (and usually parent and definition); its columns are: {columns}."),
+                    "name (and usually parent and definition); its columns are: {columns}. "
+                    "A codebook from NVivo, ATLAS.ti, MAXQDA, QualCoder or Taguette: export "
+                    "it as REFI-QDA (.qdc) and import that."),
     "E109": (USAGE, "{path}: the file is not a codebook that thematic can read ({suffix!r}). "
                     "Give a YAML (.yaml/.yml), JSON or CSV codebook."),
     # --- coding (E150–E199) ------------------------------------------------------------
