@@ -26,7 +26,7 @@ _TIMING = re.compile(r"\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+"
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 _TAG = re.compile(r"</?[^>]*>")
 # "Jane Doe: …" (Zoom): a name of at most five words before the first colon
-_LABEL = re.compile(r"([^\W\d_][\w .'’()-]{0,59}?)\s?:\s+(.*)")
+_LABEL = re.compile(r"([^\W\d_][\w .'’-]{0,59}?)\s?:\s+(.*)")
 
 
 def _name(raw: str) -> str | None:
@@ -38,18 +38,20 @@ def _name(raw: str) -> str | None:
     return name[0].upper() + name[1:]
 
 
-def _lines(payload: list[tuple[int, str]], speaker: str | None
-           ) -> list[tuple[int, str | None, str]]:
+def _lines(payload: list[tuple[int, str]]) -> list[tuple[int, str | None, str]]:
     """(line, speaker, words) of a cue's text lines."""
     out = []
+    speaker: str | None = None
     for number, raw in payload:
         voice = _VOICE.search(raw)
         if voice:
             speaker = _name(voice.group(1)) or speaker
         words = " ".join(html.unescape(_TAG.sub("", raw)).split())
         label = None if voice else _LABEL.fullmatch(words)
-        if label and _name(label.group(1)) == " ".join(label.group(1).split()):
-            speaker, words = _name(label.group(1)), label.group(2)
+        # a label only when the name needs no cleaning ("jane: …" or "Me (again): …" are words)
+        name = _name(label.group(1)) if label else None
+        if label and name == " ".join(label.group(1).split()):
+            speaker, words = name, label.group(2)
         if words:
             out.append((number, speaker, words))
     return out
@@ -73,7 +75,7 @@ def cues(text: str, path: Path) -> list[tuple[int, str, str | None, str]]:
         while i < len(lines) and lines[i].strip():
             payload.append((i + 1, lines[i]))
             i += 1
-        for number, who, words in _lines(payload, None):
+        for number, who, words in _lines(payload):
             # a cue without a speaker of its own continues the last one's turn
             speaker = who or speaker
             found.append((number, timing.group(1).replace(",", "."), speaker, words))
