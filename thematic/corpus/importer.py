@@ -104,8 +104,7 @@ def _pick(table: readers.Sheet, wanted: str | None, defaults: Iterable[str], pat
 def _listing(table: readers.Sheet) -> str:
     """The columns for an error message; a survey tool's with their questions (its
     headers are ids such as Q2)."""
-    export: Export | None = table.extra.get("export")
-    questions = export.questions if export else {}
+    questions = table.export.questions if table.export else {}
 
     def shown(column: str) -> str:
         question = questions.get(column, column)
@@ -185,7 +184,7 @@ def import_studies(store: Store, path: str | os.PathLike, *, id_column: str | No
 
 
 def _export_note(table: readers.Sheet, result: ImportResult) -> Export | None:
-    export: Export | None = table.extra.get("export")
+    export = table.export
     if export is not None:
         rows = " and ".join(map(str, export.header_rows))
         rows, verb = (f"rows {rows}", "hold") if len(export.header_rows) > 1 \

@@ -224,6 +224,7 @@ class Sheet:
     encoding: str | None = None
     delimiter: str | None = None
     extra: dict = field(default_factory=dict)
+    export: exports.Export | None = None   # the survey tool that wrote it, if one did
 
 
 def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = None,
@@ -236,11 +237,8 @@ def open_sheet(path: Path, *, fmt: str | None = None, encoding: str | None = Non
     if reader is not None and reader.sheet:
         table = reader.read(path, kind=kind, encoding=encoding, sheet=sheet,
                             delimiter=delimiter, progress=progress)
-        export, table.columns, table.rows = exports.detect(table.columns, table.rows)
-        if export is None:
-            return table
-        table.extra["export"] = export
-        return _nonempty(table)
+        table.export, table.columns, table.rows = exports.detect(table.columns, table.rows)
+        return table if table.export is None else _nonempty(table)
     raise ThematicError("E018", path=path, suffix=path.suffix, supported=formats.supported())
 
 
