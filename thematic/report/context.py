@@ -18,6 +18,7 @@ from thematic.errors import ThematicError, nearest
 from thematic.report import components
 from thematic.report.index import Index
 from thematic.report.markdown import anchor
+from thematic.store.audit import count_proposed
 
 #: The rules the report applies, stated in the report itself (and in CONTEXT.md).
 OUTCOME_RULE = ("key outcomes are the outcome codes (codes whose id or name, or whose "
@@ -174,7 +175,7 @@ def _choose(data, wanted: list[str] | None) -> list:
 
 def _project(store, index: Index) -> dict:
     coded = {c.excerpt_id for c in index.accepted}
-    proposed = int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'") or 0)
+    proposed = count_proposed(store)
     return {"studies": len(index.sources),
             "studies_with_excerpts": len({e.source_id for e in index.excerpts.values()}),
             "excerpts": len(index.excerpts), "coded_excerpts": len(coded),

@@ -153,7 +153,7 @@ def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, i
         "codings": int(row[0]),
         "pairs": int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
                                   f"c.codebook_id, c.code_id {accepted})", who)),
-        "proposed": int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'")),
+        "proposed": count_proposed(store),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
         "coders": int(row[2]),
         "codes": int(row[3]),
@@ -215,6 +215,11 @@ def accepted_codes(store: Store, excerpt_ids: list[str], coders: list[str] | Non
 
 def count_codings(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM codings"))
+
+
+def count_proposed(store: Store) -> int:
+    """Codings still awaiting review (the automatic coder's proposals)."""
+    return int(store.scalar("SELECT COUNT(*) FROM codings WHERE status = 'proposed'") or 0)
 
 
 # --- files ------------------------------------------------------------------------------
