@@ -105,3 +105,16 @@ def test_a_text_read_as_captions_names_what_is_missing(run, tmp_path: Path):
     assert "[E026]" in result.output
     assert "no cue with a timing line such as '00:00:01.000 --> 00:00:04.000'" in \
         result.output
+
+
+def test_an_empty_caption_file_is_an_empty_document(run, tmp_path: Path, project: Path):
+    from conftest import db_bytes
+
+    before = db_bytes(project)
+    path = tmp_path / "empty.vtt"
+    path.write_bytes(b"")
+    result = run("import", "excerpts", path)
+    assert result.exit_code == 2
+    assert result.output == (f"Error: [E024] {path}: the document has no text to import. "
+                             "Check that it is not a scanned image or an empty file.\n")
+    assert db_bytes(project) == before

@@ -56,11 +56,13 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, empty: str = "E011") -> None:
+    """E010 for a missing file; ``empty`` (E011, a sheet's; E024, a document's) for an
+    empty one."""
     if not path.exists():
         raise ThematicError("E010", path=path, cwd=os.getcwd())
     if path.stat().st_size == 0:
-        raise ThematicError("E011", path=path)
+        raise ThematicError(empty, path=path)
 
 
 # --- encodings --------------------------------------------------------------------------
@@ -652,7 +654,7 @@ class Document:
 def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = None
                   ) -> Document:
     path = Path(path)
-    check_file(path)
+    check_file(path, empty="E024")
     kind = kind_of(path, fmt)
     reader = formats.find(kind)
     if reader is None or reader.sheet:
