@@ -56,13 +56,15 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_file(path: Path, empty: str = "E011") -> None:
-    """E010 for a missing file; ``empty`` (E011, a sheet's; E024, a document's) for an
-    empty one."""
+def check_file(path: Path, document: bool = False) -> None:
+    """E010 for a missing file; for an empty one, E024 (a document's message) or E011 (a
+    sheet's)."""
     if not path.exists():
         raise ThematicError("E010", path=path, cwd=os.getcwd())
     if path.stat().st_size == 0:
-        raise ThematicError(empty, path=path)
+        if document:
+            raise ThematicError("E024", path=path)
+        raise ThematicError("E011", path=path)
 
 
 # --- encodings --------------------------------------------------------------------------
@@ -654,7 +656,7 @@ class Document:
 def read_document(path: Path, *, fmt: str | None = None, encoding: str | None = None
                   ) -> Document:
     path = Path(path)
-    check_file(path, empty="E024")
+    check_file(path, document=True)
     kind = kind_of(path, fmt)
     reader = formats.find(kind)
     if reader is None or reader.sheet:
