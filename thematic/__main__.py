@@ -2,4 +2,6 @@
 
 from thematic.cli.main import cli
 
-cli(prog_name="thematic")
+# guarded: a process the audit starts (multiprocessing's spawn) imports this module again
+if __name__ == "__main__":
+    cli(prog_name="thematic")

@@ -59,20 +59,33 @@ def _recorded(audit: Audit, paths: list[Path]) -> list[Path]:
     return out
 
 
-def run(store: Store, *, root: str | os.PathLike, reports: list | None = None) -> AuditResult:
+def run(store: Store, *, root: str | os.PathLike, reports: list | None = None,
+        jobs: int | None = None) -> AuditResult:
     """Run every check. ``reports``: Markdown files to check (None: every report under
-    ``root/reports`` that carries report markers; [] checks none)."""
+    ``root/reports`` that carries report markers; [] checks none). ``jobs``: processes
+    (None: two for a large project on two cores, see ``workers``; 1: this one only)."""
+    from thematic.audit import workers
+    from thematic.gcpause import paused
+
     audit = Audit(store, Path(root))
     paths = discover(audit.root) if reports is None else \
         [resolve(audit.root, p) for p in reports]
-    from thematic.gcpause import paused
-
     # One read snapshot: a coder writing meanwhile cannot make the checks disagree.
     with db.snapshot(store), paused():
-        check_store(audit)
-        check_findings(audit)
+        missing: list[Problem] = []
         if reports is None:
             paths = _recorded(audit, paths)
-        check_reports(audit, paths)
+            # said after the store's problems, where one process says them
+            missing, audit.problems = audit.problems, []
+        rederived = workers.Rederiving(store, audit.root, paths) \
+            if paths and workers.jobs(store, jobs) > 1 else None
+        try:
+            check_store(audit)
+            check_findings(audit)
+            audit.problems += missing
+            check_reports(audit, paths, rederived)
+        finally:
+            if rederived is not None:
+                rederived.close()
     return AuditResult(audit.problems, list(CHECKS), [display_path(p, audit.root)
                                                        for p in paths], audit.markers_only)

@@ -230,6 +230,20 @@ def _clip(text: str, width: int = 80) -> str:
 REGENERATE = "Regenerate the report (`thematic report`) from the current project."
 
 
+def options(store, text: str, key: str) -> dict | None:
+    """The options a report was rendered with, as ``check`` reads them: the project's record
+    of it, else its trailer; None for a hand-written report (neither)."""
+    from thematic.store import reports as rdb
+
+    record = rdb.get(store, key)
+    if record is not None:
+        out = dict(record.options)
+        out.pop(FIGURE_FILES, None)
+        return out
+    found = trailer(text)
+    return found[2] if found is not None else None
+
+
 def check(checker, text: str, key: str, is_html: bool, folder=None) -> dict | None:
     """Re-derive one report (``checker`` is report_checks._ReportChecker); returns the
     options it was rendered with (None: no record)."""

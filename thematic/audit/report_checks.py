@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,11 +96,17 @@ def heading_slug(text: str) -> str:
 class _Scan:
     anchors: dict[str, int] = field(default_factory=dict)          # id → line
     headings: set[str] = field(default_factory=set)
-    links: list[tuple[int, str, str]] = field(default_factory=list)  # line, label, target
+    # line, [(label, target)]: a line of the appendix's lists holds thousands of links
+    linked: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
     quotes: list[tuple[int, dict, str | None]] = field(default_factory=list)
     claims: list[tuple[int, list[str], dict]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)        # unreadable markers
     bare: list[tuple[int, str]] = field(default_factory=list)       # unmarked quotes
+
+    @property
+    def links(self) -> Iterator[tuple[int, str, str]]:
+        """(line, label, target) of every #link."""
+        return ((n, label, target) for n, pairs in self.linked for label, target in pairs)
 
 
 def scan(text: str) -> _Scan:
@@ -141,8 +148,10 @@ def scan(text: str) -> _Scan:
             seen[slug] = count + 1
             out.headings.add(slug if not count else f"{slug}-{count}")
         if "](" in visible:
-            out.links.extend([(n, line[m.start(1):m.end(1)], m.group(2))
-                              for m in _LINK.finditer(visible)])
+            # a line the mask left alone (most) gives (label, target) straight from findall
+            out.linked.append((n, _LINK.findall(line) if visible is line else
+                               [(line[m.start(1):m.end(1)], m.group(2))
+                                for m in _LINK.finditer(visible)]))
         if "<!--" not in visible:
             continue
         for m in _COMMENT.finditer(visible):
@@ -173,12 +182,13 @@ def _flush(out: _Scan, quote) -> None:
         out.quotes.append((n, attrs, text))
 
 
-def check_reports(audit: Audit, paths: list[Path]) -> None:
-    """Check each report in ``paths`` against the store."""
+def check_reports(audit: Audit, paths: list[Path], rederived=None) -> None:
+    """Check each report in ``paths`` against the store. ``rederived``: the re-derivations
+    a second process is running (workers.Rederiving); None: re-derive here."""
     if paths:
         checker = _ReportChecker(audit)
         for path in paths:
-            checker.check(path)
+            checker.check(path, rederived)
 
 
 class _ReportChecker:
@@ -196,17 +206,17 @@ class _ReportChecker:
         # every code's figures by (codebook, coders), read in one query when first needed
         self._codes: dict[tuple, dict[str, tuple[int, int, int]]] = {}
 
-    def excerpt_of_slug(self, slug: str, texts: dict) -> str | None:
-        """The excerpt an anchor's tail names: usually its id; only an id with characters
-        the anchor replaced needs the map of every id."""
-        if slug in texts:
+    def excerpt_of_slug(self, slug: str, known: set) -> str | None:
+        """The excerpt an anchor's tail names: usually its id (in ``known``, the ids found);
+        only an id with characters the anchor replaced needs the map of every id."""
+        if slug in known:
             return slug
         if self._excerpt_slugs is None:
             self._excerpt_slugs = {anchor("excerpt", i): i
                                    for i in db.all_ids(self.store, "excerpts")}
         return self._excerpt_slugs.get("excerpt-" + slug)
 
-    def check(self, path: Path) -> None:
+    def read(self, path: Path) -> str:
         from thematic.errors import ThematicError
 
         try:
@@ -214,13 +224,30 @@ class _ReportChecker:
         except (OSError, UnicodeDecodeError) as exc:
             raise ThematicError("E403", path=path, detail=str(exc)) from None
         self.file = display_path(path, self.audit.root)
-        found = scan(text)
+        return text
+
+    def rederive(self, path: Path, text: str) -> dict | None:
+        """Render the report again and compare (rederive.check); its options."""
         from thematic.audit import rederive
         from thematic.report.render import project_path
 
-        options = rederive.check(self, text, project_path(self.store, path),
-                                 is_html=path.suffix.lower() in (".html", ".htm"),
-                                 folder=path.parent)
+        return rederive.check(self, text, project_path(self.store, path),
+                              is_html=path.suffix.lower() in (".html", ".htm"),
+                              folder=path.parent)
+
+    def check(self, path: Path, rederived=None) -> None:
+        text = self.read(path)
+        at = len(self.audit.problems)
+        if rederived is None:
+            options = self.rederive(path, text)
+        else:
+            from thematic.audit import rederive
+            from thematic.report.render import project_path
+
+            # the markers are checked while the other process renders; its problems are
+            # put where re-deriving here would have put them (before the markers')
+            options = rederive.options(self.store, text, project_path(self.store, path))
+        found = scan(text)
         self._policy((options or {}).get("evidence_coders"))
         for line, raw in found.bad:
             self.add(ERROR, "report-bad-marker", line, f"the marker {_clip(raw)} does not "
@@ -230,15 +257,32 @@ class _ReportChecker:
             self.add(ERROR, "report-unsourced-quote", line, "a quotation in a blockquote "
                      f"without a quote marker naming its excerpt: \"{_clip(raw)}\".",
                      'Mark it (> <!-- quote excerpt="ID" -->) or regenerate the report.')
-        wanted = [a.get("excerpt", "") for _, a, _ in found.quotes]
-        wanted += [t[len("excerpt-"):] for _, _, t in found.links if t.startswith("excerpt-")]
-        wanted += [a[len("excerpt-"):] for a in found.anchors if a.startswith("excerpt-")]
-        texts = db.excerpt_texts(self.store, wanted)
-        self._anchors(found, texts)
-        self._links(found, texts)
+        # texts only for the quotes; the anchors and links need only know the ids exist
+        texts = db.excerpt_texts(self.store, [a.get("excerpt", "") for _, a, _ in found.quotes])
+        known = db.excerpt_ids(self.store, [
+            *{t[len("excerpt-"):] for _, pairs in found.linked for _, t in pairs
+              if t.startswith("excerpt-")},
+            *(a[len("excerpt-"):] for a in found.anchors if a.startswith("excerpt-"))])
+        self._anchors(found, known)
+        self._links(found, known)
         self._quotes(found, texts)
         for line, words, attrs in found.claims:
             self._claim(line, words, attrs)
+        if rederived is not None:
+            problems, markers_only = rederived.result(path, lambda: self._here(path, text))
+            self.audit.problems[at:at] = problems
+            if markers_only:
+                self.audit.markers_only.append(self.file)
+
+    def _here(self, path: Path, text: str) -> tuple[list, bool]:
+        """Re-derive in this process after all (the other one could not): its problems."""
+        problems, markers = self.audit.problems, self.audit.markers_only
+        self.audit.problems, self.audit.markers_only = [], []
+        try:
+            self.rederive(path, text)
+            return self.audit.problems, bool(self.audit.markers_only)
+        finally:
+            self.audit.problems, self.audit.markers_only = problems, markers
 
     def _policy(self, named: list[str] | None) -> None:
         """Check counts against the evidence coders the report was rendered with."""
@@ -258,10 +302,10 @@ class _ReportChecker:
         self.audit.add(severity, check, f"{self.file}, line {line}: {message}", fix,
                        file=self.file, line=line, **where)
 
-    def _anchors(self, found: _Scan, texts: dict) -> None:
+    def _anchors(self, found: _Scan, known: set) -> None:
         for name, line in found.anchors.items():
             kind, _, rest = name.partition("-")
-            if kind == "excerpt" and self.excerpt_of_slug(rest, texts) is None:
+            if kind == "excerpt" and self.excerpt_of_slug(rest, known) is None:
                 self.add(ERROR, "report-unknown-excerpt", line, f"anchor {name!r} names an "
                          f"excerpt that is not in the project.", _REGENERATE, anchor=name)
             elif kind == "study" and name not in self.study_slugs:
@@ -271,19 +315,20 @@ class _ReportChecker:
                 self.add(ERROR, "report-unknown-theme", line, f"anchor {name!r} names a theme "
                          "that is not in the project.", _REGENERATE, anchor=name)
 
-    def _links(self, found: _Scan, texts: dict) -> None:
+    def _links(self, found: _Scan, known: set) -> None:
         # a report links the same study or excerpt many times; a (label, target) pair that
         # passed every check passes again (the checks read only the report and the store)
         passed: set[tuple[str, str]] = set()
-        for line, raw, target in found.links:
-            if (raw, target) in passed:
-                continue
-            before = len(self.audit.problems)
-            self._link(found, texts, line, raw, target)
-            if len(self.audit.problems) == before:
-                passed.add((raw, target))
+        for line, pairs in found.linked:
+            for pair in pairs:
+                if pair in passed:
+                    continue
+                before = len(self.audit.problems)
+                self._link(found, known, line, *pair)
+                if len(self.audit.problems) == before:
+                    passed.add(pair)
 
-    def _link(self, found: _Scan, texts: dict, line: int, raw: str, target: str) -> None:
+    def _link(self, found: _Scan, known: set, line: int, raw: str, target: str) -> None:
         label = " ".join(unescape(raw).split())
         if target not in found.anchors and target not in found.headings:
             self.add(ERROR, "report-broken-anchor", line, f"link [{label}](#{target}) "
@@ -293,12 +338,12 @@ class _ReportChecker:
         if target.startswith("study-"):
             self._citation(line, label, target)
         elif target.startswith("excerpt-"):
-            eid = self.excerpt_of_slug(target[len("excerpt-"):], texts)
+            eid = self.excerpt_of_slug(target[len("excerpt-"):], known)
             if eid is None:
                 self.add(ERROR, "report-unknown-excerpt", line, f"link [{label}](#{target})"
                          " cites an excerpt that is not in the project.", _REGENERATE,
                          anchor=target)
-            elif label != eid and db.excerpt_texts(self.store, [label]):
+            elif label != eid and db.excerpt_ids(self.store, [label]):
                 self.add(ERROR, "report-citation-mismatch", line, f"link [{label}]"
                          f"(#{target}) is labelled with excerpt {label!r} but points to "
                          f"excerpt {eid!r}.", _REGENERATE, excerpt=eid)

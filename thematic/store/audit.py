@@ -213,6 +213,10 @@ def accepted_codes(store: Store, excerpt_ids: list[str], coders: list[str] | Non
     return out
 
 
+def count_excerpts(store: Store) -> int:
+    return int(store.scalar("SELECT COUNT(*) FROM excerpts"))
+
+
 def count_codings(store: Store) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM codings"))
 
@@ -260,6 +264,16 @@ def event_sequence(store: Store) -> int | None:
     return None if value is None else int(value)
 
 
+def state(store: Store) -> tuple:
+    """What two connections compare to know they read the same project: the last event
+    (id, hash) and the row count and highest rowid of each table evidence rests on."""
+    row = store.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    out: list = [tuple(row) if row else None]
+    for table in ("excerpts", "codings", "themes", "theme_codes", "sources"):
+        out.append(tuple(store.one(f"SELECT COUNT(*), MAX(rowid) FROM {table}")))
+    return tuple(out)
+
+
 def event_span(store: Store) -> tuple[str | None, str | None]:
     """The first and last event's times (None, None before any)."""
     row = store.one("SELECT MIN(ts), MAX(ts) FROM events")
@@ -277,6 +291,22 @@ def all_ids(store: Store, table: str) -> list[str]:
     if table not in ("excerpts", "sources", "themes"):
         raise ValueError(table)
     return [r[0] for r in store.query(f"SELECT id FROM {table}")]
+
+
+def excerpt_ids(store: Store, ids: list[str]) -> set[str]:
+    """Those of ``ids`` that are excerpts (no text read: a report anchors every excerpt of
+    its appendix, 100k at 100k excerpts)."""
+    wanted = set(ids)
+    if len(wanted) > 5_000:     # one scan of the ids beats thousands of lookups
+        return wanted.intersection(all_ids(store, "excerpts"))
+    out: set[str] = set()
+    listed = list(wanted)
+    for at in range(0, len(listed), 900):
+        part = listed[at:at + 900]
+        out.update(r[0] for r in store.tuples(
+            f"SELECT id FROM excerpts WHERE id IN ({','.join('?' * len(part))})",
+            tuple(part)))
+    return out
 
 
 def excerpt_texts(store: Store, ids: list[str]) -> dict[str, tuple[str, str]]:

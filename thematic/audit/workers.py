@@ -1,0 +1,129 @@
+"""Re-derive the reports in a second process while this one runs every other check.
+
+Re-rendering a report is most of an audit of a large project (≈60% at 100k excerpts), and
+it reads the store only: a second process renders and compares, while the first checks the
+store, the event log, the findings and each report's markers. Both read the same project:
+the second opens its own connection and its own read snapshot, and re-derives only when
+that snapshot holds what the first one's does (``store.audit.state``: the last event and
+every evidence table's row count and highest rowid); when something was written between the
+two, or the second process fails, the first re-derives itself, as it would with one job. The
+problems come out in the order one process would give them.
+
+A second process costs about a second (start, imports, reading the index again), so it is
+used only for projects of at least ``THRESHOLD`` excerpts, on a machine with two cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from thematic.store import audit as db
+from thematic.store.db import Store
+
+#: Excerpts from which ``jobs=None`` uses a second process.
+THRESHOLD = 20_000
+
+
+def jobs(store: Store, wanted: int | None) -> int:
+    """How many processes audit uses: ``wanted``, or (None) two for a project of at least
+    THRESHOLD excerpts when this process may run on two cores, else one."""
+    if wanted is not None:
+        return max(1, wanted)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+    if cores < 2:
+        return 1
+    return 2 if db.count_excerpts(store) >= THRESHOLD else 1
+
+
+class Rederiving:
+    """Re-derivations running in another process; ``result`` waits for one report's."""
+
+    def __init__(self, store: Store, root: Path, paths: list[Path]) -> None:
+        import pickle
+        import subprocess
+        import sys
+
+        import thematic
+
+        # a process of its own (python -m), not multiprocessing: spawn would import the
+        # caller's main script again, fork would carry this process's SQLite connection
+        # and threads into the child; PYTHONPATH makes it import this very package
+        home = str(Path(thematic.__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
+        self._paths = [str(p) for p in paths]
+        self._proc = subprocess.Popen([sys.executable, "-m", "thematic.audit.workers"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, env=env)
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(pickle.dumps((str(store.path), str(root), self._paths,
+                                                 db.state(store))))
+            self._proc.stdin.close()
+        except OSError:   # it could not start reading: re-derived here
+            self.close()
+        self._done: dict[str, tuple[list, bool]] | None = None
+
+    def result(self, path: Path, here: Callable[[], tuple[list, bool]]) -> tuple[list, bool]:
+        """(problems, markers only?) of ``path``; ``here`` re-derives in this process when
+        the other one could not (it failed, or read another state of the project)."""
+        if self._done is None:
+            import pickle
+
+            out = None
+            try:
+                assert self._proc.stdout is not None
+                data = self._proc.stdout.read()
+                if self._proc.wait() == 0:
+                    out = pickle.loads(data)
+            except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+                out = None
+            self._done = dict(zip(self._paths, out)) if out is not None else {}
+        found = self._done.get(str(path))
+        return found if found is not None else here()
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def rederive(db_path: str, root: str, paths: list[str], state: tuple
+             ) -> list[tuple[list, bool]] | None:
+    """In the second process: each report's (problems, markers only?), or None when this
+    snapshot of the project is not the first process's."""
+    from thematic.audit.core import Audit
+    from thematic.audit.report_checks import _ReportChecker
+    from thematic.gcpause import paused
+
+    store = Store(db_path, migrate=False)
+    try:
+        with db.snapshot(store), paused():
+            if db.state(store) != state:
+                return None
+            audit = Audit(store, Path(root))
+            checker = _ReportChecker(audit)
+            out = []
+            for path in map(Path, paths):
+                checker.rederive(path, checker.read(path))
+                out.append((audit.problems, bool(audit.markers_only)))
+                audit.problems, audit.markers_only = [], []
+            return out
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """``python -m thematic.audit.workers``: arguments pickled on stdin, result on stdout."""
+    import pickle
+    import sys
+
+    result = rederive(*pickle.loads(sys.stdin.buffer.read()))
+    sys.stdout.buffer.write(pickle.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
