@@ -118,7 +118,7 @@ def test_theme_level_is_the_default_once_there_are_themes(project, run):
     result = run("network")
     assert result.exit_code == 0
     assert result.stdout.startswith("Themes co-occurring in the same excerpt: 2 nodes, 1 "
-                                    "links; 4 excerpts from 2 studies.\n")
+                                    "link; 4 excerpts from 2 studies.\n")
 
 
 # --- bad input ---------------------------------------------------------------------------

@@ -177,10 +177,10 @@ def test_exclude_and_include_are_logged(interviews, project):
     rows = excerpts(interviews)
     target = rows[1]["id"]
     result = interviews("excerpts", "exclude", target, "--reason", "consent check only")
-    assert result.output == "1 excerpt(s) excluded (consent check only); 0 already excluded.\n"
+    assert result.output == "1 excerpt excluded (consent check only); 0 already excluded.\n"
     assert excerpts(interviews)[1]["excluded"] == "consent check only"
     back = interviews("excerpts", "include", target)
-    assert back.output == "1 excerpt(s) included again; 0 were not excluded.\n"
+    assert back.output == "1 excerpt included again; 0 were not excluded.\n"
     from thematic.project import open_store
 
     with open_store(project) as store:
