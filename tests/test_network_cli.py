@@ -143,7 +143,7 @@ def test_no_codings_yet(project, run):
 def test_only_proposed_codings(project, run):
     _fill(project, status="proposed")
     message = _fails(project, run, code="E300")
-    assert "7 proposed coding(s) await review: accept them with `thematic code review`." \
+    assert "7 proposed codings to review: accept them with `thematic code review`." \
         in message
 
 

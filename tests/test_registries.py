@@ -314,6 +314,7 @@ def test_a_registry_registers_by_decorator_and_lists_names_in_order_or_sorted():
     assert shapes.names() == ("square", "circle")
     assert shapes.names(sort=True) == ("circle", "square")
     assert shapes.resolve(" QUADRAT ") == "square" and "circle" in shapes
+    assert [name for name, _ in shapes.items()] == list(shapes) == ["square", "circle"]
     shapes.unregister("square")
     assert shapes.names() == ("circle",) and shapes.resolve("quadrat") is None
 

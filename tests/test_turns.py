@@ -219,7 +219,7 @@ def test_odt_reads_accepted_text_tables_and_notes(run):
     path = INTERVIEWS / "entretien-05.odt"
     result = run("import", "excerpts", "--segment", "turn", path)
     assert result.exit_code == 0, result.output
-    assert "1 footnote(s) or endnote(s) are not speaker turns" in result.output
+    assert "1 footnote or endnote not imported (not speaker turns)" in result.output
     rows = excerpts(run)
     assert [(r["speaker"], r["role"], r["language"]) for r in rows] == [
         ("ENQUÊTEUR", "interviewer", None), ("MARC", "participant", "fr"),

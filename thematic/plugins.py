@@ -150,6 +150,14 @@ class Registry(Generic[T]):
         """Every entry, in registration order (lazy ones imported now)."""
         return [self.get(name) for name in self.names()]
 
+    def items(self) -> list[tuple[str, T]]:
+        """(name, entry) pairs in registration order, as a dict's (the registries were
+        dicts before)."""
+        return [(name, self.get(name)) for name in self.names()]
+
+    def values(self) -> list[T]:
+        return self.entries()
+
     def __contains__(self, name: object) -> bool:
         self.load()
         return name in self._entries
