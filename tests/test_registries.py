@@ -357,3 +357,18 @@ def test_installed_plugins_are_adopted_on_first_read(monkeypatch):
                              ops.register(name, found))
     assert ops.get("double")(4) == 8 and seen == ["double"]
     assert ops.names() == ("double",) and seen == ["double"]  # loaded once
+
+
+def test_a_broken_plugin_is_reported_again_on_the_next_read(monkeypatch):
+    from thematic import plugins
+    from thematic.plugins import Registry
+
+    def broken(group):
+        raise ImportError("plugin 'half' needs a package that is not installed")
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(plugins, "entry_points", broken)
+    ops: Registry = Registry("operation", entry_points="thematic.operations")
+    for _ in range(2):
+        with pytest.raises(ImportError, match="half"):
+            ops.names()

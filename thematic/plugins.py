@@ -109,12 +109,17 @@ class Registry(Generic[T]):
         """Import the registering modules and the installed plugins, once."""
         if self._loaded:
             return
+        # set first: a registering module may read the registry while it is imported
         self._loaded = True
-        if self.modules:
-            import_modules(self.modules, first=self.first)
-        if self.group:
-            for name, found in entry_points(self.group):
-                (self._adopt or self.register)(name, found)
+        try:
+            if self.modules:
+                import_modules(self.modules, first=self.first)
+            if self.group:
+                for name, found in entry_points(self.group):
+                    (self._adopt or self.register)(name, found)
+        except BaseException:
+            self._loaded = False  # a broken plugin: the next read tries (and says) again
+            raise
 
     def find(self, name: str) -> T | None:
         """The entry named ``name`` (lazy ones imported now), or None."""
