@@ -125,7 +125,7 @@ def test_disagreements_exact(demo, run):
     result = run("agree", "disagreements", "--coders", "alice,bob")
     assert result.exit_code == 0
     assert result.output == (
-        "3 disagreement(s) on 3 of 10 excerpts reviewed by all of alice, bob (codebook demo, "
+        "3 disagreements on 3 of 10 excerpts reviewed by all of alice, bob (codebook demo, "
         "4 codes)\n"
         "\n"
         "F05  Cooper 2024  (row 6)\n"
@@ -173,7 +173,7 @@ def test_meeting_sheet_then_reconcile(demo, run, tmp_path):
     result = run("agree", "reconcile", "--coders", "alice,bob", "--decisions", sheet)
     assert result.exit_code == 0
     assert result.output == (
-        "Recorded coder consensus: 10 coding(s) on 10 excerpts (codebook demo version 1) "
+        "Recorded coder consensus: 10 codings on 10 excerpts (codebook demo version 1) "
         "from alice, bob.\n"
         "  agreed by all coders: 9\n"
         f"  disagreements: 3 — decided yes 1, no 1 ({sheet}); by the unanimous rule: yes 0, "
@@ -196,8 +196,8 @@ def test_reconcile_twice_needs_replace(demo, run):
     assert db_bytes(demo) == before
     replaced = run("agree", "reconcile", "--coders", "alice,bob", "--replace")
     assert replaced.output.splitlines()[0] == (
-        "Recorded coder consensus: 9 coding(s) on 10 excerpts (codebook demo version 1) "
-        "from alice, bob, replacing 12 earlier coding(s).")
+        "Recorded coder consensus: 9 codings on 10 excerpts (codebook demo version 1) "
+        "from alice, bob, replacing 12 earlier codings.")
 
 
 @pytest.mark.parametrize("args, message", [

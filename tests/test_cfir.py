@@ -349,7 +349,7 @@ III. Inner Setting                                                  4         5
 IV. Individuals                                                     0         0
 V. Implementation Process                                           0         0
 CFIR Outcomes Addendum                                              0         0
-6 excerpt(s) with accepted evidence for a CFIR construct; net = the rating the evidence suggests (-2..+2, 0, X).
+6 excerpts with accepted evidence for a CFIR construct; net = the rating the evidence suggests (-2..+2, 0, X).
 """
 
 MATRIX = """\
@@ -372,7 +372,7 @@ def test_cli_listing_rating_and_matrix(cfir_project, run):
     from thematic.cli.main import cli
 
     assert run("cfir", "valence", "--auto").output == (
-        "Read 6 excerpt(s) with the valence rule: 2 barrier, 3 facilitator, 0 mixed, 1 "
+        "Read 6 excerpts with the valence rule: 2 barrier, 3 facilitator, 0 mixed, 1 "
         "without a cue.\n")
     assert run("cfir").output == CFIR_LISTING
     suggested = run("cfir", "rate", "--suggest").output.splitlines()
@@ -380,7 +380,7 @@ def test_cli_listing_rating_and_matrix(cfir_project, run):
     assert suggested[-1].startswith("Suggestions only: record one with `thematic cfir rate")
     assert run("cfir", "rate", "--case", "3", "--construct", "outer-setting.financing",
                "--rating", "-2", "--why", "funding cut mid-year").output == (
-        "Rated outer-setting.financing in case 3: -2 (by tester; 1 excerpt(s) of coded "
+        "Rated outer-setting.financing in case 3: -2 (by tester; 1 excerpt of coded "
         "evidence).\n")
     runner = CliRunner()
     base = ["--project", str(cfir_project), "cfir", "rate"]

@@ -63,7 +63,7 @@ def test_validate_lists_every_problem_with_its_line(run, tmp_path):
         "name, parent, rules.\n"
         f"{bad}:19: codes[3] (hope): id 'hope' is used again (first at line 8); ids must be "
         "unique\n"
-        f"3 problem(s) found in {bad}.\n")
+        f"3 problems found in {bad}.\n")
     as_json = json.loads(run("codebook", "validate", bad, "--json").output)
     assert as_json["valid"] is False
     assert [p["line"] for p in as_json["problems"]] == [9, 18, 19]
@@ -120,17 +120,17 @@ def test_edited_codebook_is_a_new_version_and_flags_codings(run, project, tmp_pa
         "Loaded demo 1.1.0 as version #2 (was #1): 4 codes (3 codable).\n"
         "Changes: 1 added (youth); 1 removed (funding); 1 renamed (stigma → discrimination); "
         "1 changed (hope: definition); metadata: version.\n"
-        "Flagged: 3 coding(s) made against earlier versions use codes that were removed, "
+        "Flagged: 3 codings made against earlier versions use codes that were removed, "
         "renamed or changed; they are kept as they were:\n"
-        "  funding (version #1, removed): 1 coding(s)\n"
-        "  hope (version #1, changed: definition): 1 coding(s)\n"
-        "  stigma (version #1, renamed to discrimination): 1 coding(s)\n")
+        "  funding (version #1, removed): 1 coding\n"
+        "  hope (version #1, changed: definition): 1 coding\n"
+        "  stigma (version #1, renamed to discrimination): 1 coding\n")
     from thematic.project import open_store
 
     with open_store(project) as store:   # nothing deleted, nothing moved
         assert store.scalar("SELECT COUNT(*) FROM codings WHERE codebook_id = 1") == 3
         assert [e.action for e in store.events()][-1] == "codebook.load"
-    assert "Flagged: 3 coding(s)" in run("codebook", "show", "demo").output
+    assert "Flagged: 3 codings" in run("codebook", "show", "demo").output
     # Loading the first file again makes version #1 current again.
     back = run("codebook", "load", path)
     assert back.output == ("demo 1.0.0: same content as version #1, which is the current "

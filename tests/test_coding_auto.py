@@ -29,8 +29,8 @@ def test_auto_stores_proposals_with_provenance(proj, run):
     result = run("code", "auto")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found, 6 new (2 negated and "
-        "1 excluded mention(s) skipped).\nReview them with `thematic code review`.\n")
+        "Coded 7 excerpts with test-book 1.0.0: 6 proposals found, 6 new (2 negated and "
+        "1 excluded mentions skipped).\nReview them with `thematic code review`.\n")
     assert codings(proj) == [
         ("F001", "hope", "auto:rules", 22, 26, "rules", 'phrase:"hope"', None, "proposed", 1),
         ("F001", "empowerment", "auto:rules", 31, 42, "rules", 'phrase:"empowerment"', None,
@@ -53,8 +53,8 @@ def test_rerun_adds_no_duplicates(proj, run):
     run("code", "auto")
     again = run("code", "auto")
     assert again.output == (
-        "Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found, 0 new (2 negated and "
-        "1 excluded mention(s) skipped).\n")
+        "Coded 7 excerpts with test-book 1.0.0: 6 proposals found, 0 new (2 negated and "
+        "1 excluded mentions skipped).\n")
     assert len(codings(proj)) == 6
 
 
@@ -106,7 +106,7 @@ def test_where(proj, where, ids):
 
 def test_where_codes_only_the_selection(proj, run):
     result = run("code", "auto", "--where", "section=Barriers")
-    assert result.output.startswith("Coded 2 excerpt(s) with test-book 1.0.0: 2 proposal(s)")
+    assert result.output.startswith("Coded 2 excerpts with test-book 1.0.0: 2 proposals")
     assert rows(proj, "SELECT excerpt_id FROM coverage") == [("F003",), ("F004",)]
 
 

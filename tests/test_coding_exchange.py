@@ -39,8 +39,8 @@ def covered(project):
 def test_import_list_shape_like_gold(proj, run, tmp_path):
     path = write(tmp_path, "gold.csv", LIST)
     result = run("code", "import", path, "--coder", "gold")
-    assert result.output == (f"{path} (list): 3 row(s); 4 coding(s) added, 0 already "
-                             "present; 3 excerpt(s) reviewed by gold.\n")
+    assert result.output == (f"{path} (list): 3 rows; 4 codings added, 0 already "
+                             "present; 3 excerpts reviewed by gold.\n")
     assert stored(proj) == [
         ("F001", "empowerment", "gold", None, None, "accepted", "import", None),
         ("F001", "hope", "gold", None, None, "accepted", "import", None),
@@ -49,7 +49,7 @@ def test_import_list_shape_like_gold(proj, run, tmp_path):
     # F002 was listed with no codes: reviewed, so a "no" for every code
     assert covered(proj) == [("gold", "F001"), ("gold", "F002"), ("gold", "F006")]
     again = run("code", "import", path, "--coder", "gold")
-    assert "0 coding(s) added, 4 already present" in again.output
+    assert "0 codings added, 4 already present" in again.output
     origin = rows(proj, "SELECT origin FROM codings WHERE code_id = 'hope'")
     assert origin == [(f"{path}:2",)]
 
@@ -58,7 +58,7 @@ def test_import_long_shape(proj, run, tmp_path):
     result = run("code", "import", write(tmp_path, "long.csv", LONG), "--coder", "cy",
                  "--status", "proposed")
     assert result.exit_code == 0, result.output
-    assert "3 coding(s) added" in result.output and "reviewed by ann, bo, cy" in result.output
+    assert "3 codings added" in result.output and "reviewed by ann, bo, cy" in result.output
     assert stored(proj) == [
         ("F001", "hope", "ann", 22, 26, "proposed", "import", "the word"),
         ("F003", "role-ambiguity", "cy", None, None, "proposed", "import", None),
@@ -67,7 +67,7 @@ def test_import_long_shape(proj, run, tmp_path):
 
 def test_import_wide_shape(proj, run, tmp_path):
     result = run("code", "import", write(tmp_path, "wide.csv", WIDE), "--coder", "dee")
-    assert "(wide): 3 row(s); 3 coding(s) added" in result.output
+    assert "(wide): 3 rows; 3 codings added" in result.output
     assert [r[:3] for r in stored(proj)] == [("F001", "hope", "dee"), ("F004", "stigma", "dee"),
                                             ("F004", "training", "dee")]
     assert covered(proj) == [("dee", "F001"), ("dee", "F002"), ("dee", "F004")]

@@ -39,7 +39,7 @@ def test_add_list_remove(proj, run):
     assert run("code", "list", "--source", "1").output.count("\n") == 3
     assert run("code", "list", "--code", "hope").output == "(none)\n"
     assert run("code", "remove", "F002", "stigma", "--coder", "ann").output == (
-        "Removed 1 coding(s) of stigma from F002 (coder ann).\n")
+        "Removed 1 coding of stigma from F002 (coder ann).\n")
     # the excerpt stays reviewed: ann's "no" for every code on F002
     assert rows(proj, "SELECT coder, excerpt_id FROM coverage ORDER BY 1, 2") == [
         ("ann", "F002"), ("tester", "F003")]
@@ -49,9 +49,9 @@ def test_add_list_remove(proj, run):
 
 def test_accept_and_reject_proposals(auto, run):
     assert run("code", "accept", "1", "2", "--coder", "ann").output == (
-        "Accepted 2 proposal(s) as ann.\n")
+        "Accepted 2 proposals as ann.\n")
     assert run("code", "reject", "3", "--coder", "ann", "--memo", "not a finding").output == (
-        "Rejected 1 proposal(s) as ann.\n")
+        "Rejected 1 proposal as ann.\n")
     assert rows(auto, "SELECT id, coder, code_id, status, method, origin, memo FROM codings "
                       "WHERE id <= 3 OR coder = 'ann' ORDER BY id") == [
         # accepted: the proposal itself became ann's coding, its rule kept (one row each)
@@ -63,7 +63,7 @@ def test_accept_and_reject_proposals(auto, run):
     assert rows(auto, "SELECT excerpt_id FROM coverage WHERE coder = 'ann'") == [
         ("F001",), ("F002",)]
     assert run("code", "accept", "--all", "--code", "training", "--coder", "bo").output == (
-        "Accepted 1 proposal(s) as bo.\n")
+        "Accepted 1 proposal as bo.\n")
 
 
 def test_accept_non_proposal_is_e166(auto, run):

@@ -131,8 +131,8 @@ def test_demo_corpus_same_codings_and_provenance_as_local(demo, cluster):
                  cluster.scheduler_address)
     assert two.exit_code == 0, two.output
     assert two.output == one.output == (
-        "Coded 208 excerpt(s) with peer-support 1.0.0: 407 proposal(s) found, 407 new (0 "
-        "negated and 2 excluded mention(s) skipped).\nReview them with `thematic code "
+        "Coded 208 excerpts with peer-support 1.0.0: 407 proposals found, 407 new (0 "
+        "negated and 2 excluded mentions skipped).\nReview them with `thematic code "
         "review`.\n")
     assert table(dask, CODINGS) == table(local, CODINGS)
     assert table(dask, COVERAGE) == table(local, COVERAGE)
@@ -358,7 +358,7 @@ def test_the_dashboard_link_is_printed_when_the_scheduler_serves_one(small, clus
     first, rest = result.output.split("\n", 1)
     assert first == f"Dask dashboard: {cluster.dashboard_link}"
     assert first.startswith("Dask dashboard: http://127.0.0.1:")
-    assert rest.startswith("Coded 7 excerpt(s) with test-book 1.0.0: 6 proposal(s) found")
+    assert rest.startswith("Coded 7 excerpts with test-book 1.0.0: 6 proposals found")
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ def test_accept_all_from_auto_rules_keeps_one_row_per_judgement(auto, run):
                            "WHERE status = 'proposed' ORDER BY id")
     assert len(proposals) > 2
     result = run("code", "accept", "--all", "--from", "auto:rules", "--coder", "ann")
-    assert result.output == f"Accepted {len(proposals)} proposal(s) as ann.\n"
+    assert result.output == f"Accepted {len(proposals)} proposals as ann.\n"
     assert rows(auto, "SELECT id, excerpt_id, code_id, 'auto:rules ' || origin FROM codings "
                       "WHERE status = 'proposed' OR coder = 'auto:rules'") == []
     assert rows(auto, "SELECT id, excerpt_id, code_id, origin FROM codings WHERE coder = "

@@ -151,7 +151,7 @@ def test_empty_qdpx_source_is_warned_and_left_out(store, tmp_path):
         zf.writestr("Sources/e2.txt", "  \n")
         zf.writestr("Sources/j.txt", "Day one.\n")
     result = import_qdpx(store, path)
-    assert f"{path}: 1 empty source(s) not imported: Interview 2" in result.warnings
+    assert f"{path}: 1 empty source not imported: Interview 2" in result.warnings
     assert [e.text for e in list_excerpts(store)] == [TEXT1]
 
 

@@ -34,8 +34,8 @@ def test_finding_commands_exact_output(built, run):
     result = run("finding", "add", "Peer workers' roles are often unclear",
                  "--theme", "role-ambiguity")
     assert result.exit_code == 0, result.output
-    assert result.output == ("Added finding F1 (themes: role-ambiguity): 10 excerpt(s) from "
-                             "3 study(ies)\n")
+    assert result.output == ("Added finding F1 (themes: role-ambiguity): 10 excerpts from "
+                             "3 studies\n")
     run("finding", "add", "Hope grows", "--theme", "Hope")
     assert run("finding", "list").output == (
         "id  statement                              themes          studies  excerpts\n"
@@ -44,8 +44,8 @@ def test_finding_commands_exact_output(built, run):
         "F2  Hope grows                             hope            3        10\n")
     assert run("finding", "show", "f2").output == (
         "F2: Hope grows\n"
-        "  theme hope: 10 excerpt(s)\n"
-        "  evidence: 10 excerpt(s) from 3 study(ies): 2, 4, 6\n")
+        "  theme hope: 10 excerpts\n"
+        "  evidence: 10 excerpts from 3 studies: 2, 4, 6\n")
     traced = run("finding", "show", "F2", "--chain").output.splitlines()
     assert traced[3:5] == ["  theme hope: Hope (descriptive)",
                            "    evidence: 10 excerpts from 3 studies (2, 4, 6)"]
@@ -88,7 +88,7 @@ def test_appraisal_import_and_unknown_study(built, run, tmp_path):
     good.write_text("study,tool,overall,Q1 clear aims\n1,CASP,minor,yes\n3,CASP,Serious "
                     "limitations,no\n", encoding="utf-8")
     result = run("appraise", "import", good)
-    assert result.output == (f"Appraisal from {good}: 2 study(ies) added, 0 changed "
+    assert result.output == (f"Appraisal from {good}: 2 studies added, 0 changed "
                              "(1 minor limitations, 1 serious limitations)\n")
     assert run("appraise", "list").output == (
         "study  tool  rating               items\n"
@@ -262,7 +262,7 @@ def test_judgements_from_a_file(built, run, tmp_path):
     sheet.write_text("finding,component,judgement,why\nF1,coherence,minor,one study differs\n"
                      "F1,overall,Moderate confidence,minor concerns only\n", encoding="utf-8")
     assert run("cerqual", "import", sheet).output == (
-        f"Recorded 2 CERQual judgement(s) from {sheet}\n")
+        f"Recorded 2 CERQual judgements from {sheet}\n")
     before = dump(built)
     sheet.write_text("finding,component,judgement,why\nF1,adequacy,minor,ok\n"
                      "F1,relevance,somewhat,unsure\n", encoding="utf-8")

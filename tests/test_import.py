@@ -60,8 +60,8 @@ def test_reimport_adds_nothing_and_edit_warns(studied, tmp_path):
     write(path, FINDINGS.replace("was common", "was very common")
           + "F3,15,Supervision helped.,Facilitators\n")
     edited = studied("import", "excerpts", path)
-    assert "1 excerpts added, 1 unchanged, 1 changed" in edited.output
-    assert "changed text since the last import and were kept as stored: F2" in edited.output
+    assert "1 excerpt added, 1 unchanged, 1 changed" in edited.output
+    assert "1 excerpt with text changed since the last import, kept as stored: F2" in edited.output
     texts = {r["id"]: r["text"] for r in excerpts_json(studied)}
     assert texts == {"F1": "Hope grew in groups.", "F2": "Role ambiguity was common.",
                      "F3": "Supervision helped."}

@@ -118,7 +118,7 @@ def test_theme_level_is_the_default_once_there_are_themes(project, run):
     result = run("network")
     assert result.exit_code == 0
     assert result.stdout.startswith("Themes co-occurring in the same excerpt: 2 nodes, 1 "
-                                    "links; 4 excerpts from 2 studies.\n")
+                                    "link; 4 excerpts from 2 studies.\n")
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_no_codings_yet(project, run):
 def test_only_proposed_codings(project, run):
     _fill(project, status="proposed")
     message = _fails(project, run, code="E300")
-    assert "7 proposed coding(s) await review: accept them with `thematic code review`." \
+    assert "7 proposed codings to review: accept them with `thematic code review`." \
         in message
 
 

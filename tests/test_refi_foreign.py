@@ -115,7 +115,7 @@ def test_foreign_project_is_imported(store, foreign):
     from thematic.store.refi import guids
 
     result = import_qdpx(store, foreign)
-    assert result.warnings == [f"{foreign}: 1 PictureSource(s) skipped; thematic imports "
+    assert result.warnings == [f"{foreign}: 1 PictureSource skipped; thematic imports "
                                "text sources only"]
     book = get_codebook(store, "peer-interviews")
     assert (book.version, book.title) == ("1", "Peer Interviews")

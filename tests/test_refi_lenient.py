@@ -65,7 +65,7 @@ def test_project_without_sources_keeps_codebook_cases_and_notes(run, tmp_path):
     assert "site-b.rtf" in warnings[1]
     assert out.output.splitlines()[-1].endswith(
         "f4.qdpx: 2 studies and 0 excerpts added (0 already present), codebook f4-study 1 "
-        "(2 codes), 0 codings by 0 coder(s), 1 memos, 0 themes.")
+        "(2 codes), 0 codings by 0 coders, 1 memo, 0 themes.")
     studies = json.loads(run("studies", "list", "--json").output)
     assert {s["id"]: s["country"] for s in studies} == {
         "site-a": "Germany", "site-b": None}

@@ -185,14 +185,14 @@ def test_cli_export_and_import(source, run, project, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"{source[1]}: 53 studies and 208 excerpts added (0 already present), codebook "
-        "peer-support 1.0.0 (50 codes), 433 codings by 3 coder(s), 4 memos, 1 themes.\n")
+        "peer-support 1.0.0 (50 codes), 433 codings by 3 coders, 4 memos, 1 theme.\n")
     assert run("import", "qdpx", source[1]).output == \
         f"{source[1]}: already imported; nothing added.\n"
     out = tmp_path / "out.qdpx"
     result = run("export", "qdpx", out, "--coder", "ana")
     assert result.exit_code == 0
-    assert result.output == (f"{out}: 208 sources, 3 codings by 3 user(s), codebook "
-                             "peer-support 1.0.0 (50 codes), 53 cases, 4 notes, 1 sets.\n")
+    assert result.output == (f"{out}: 208 sources, 3 codings by 3 users, codebook "
+                             "peer-support 1.0.0 (50 codes), 53 cases, 4 notes, 1 set.\n")
     result = run("export", "qdpx", out, "--json", "--no-extensions")
     assert '"codings": 432' in result.output
     assert "<?thematic" not in _qde(out)

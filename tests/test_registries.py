@@ -295,3 +295,80 @@ def test_a_registered_codings_exporter_is_a_code_export_format(project, run, cou
     result = run("code", "export", "--format", "count")
     assert result.exit_code == 0, result.output
     assert result.stdout == "7 coding(s)\n"  # E1 a,b; E2 a,b,c; E3 a; E4 c
+
+
+# --- the generic registry behind all of the above ----------------------------------------
+
+
+def test_a_registry_registers_by_decorator_and_lists_names_in_order_or_sorted():
+    from thematic.plugins import Registry
+
+    shapes: Registry = Registry("shape")
+
+    @shapes.register("square", aliases=("Quadrat",))
+    def square(side):
+        return side * side
+
+    shapes.register("circle", lambda r: 3 * r * r)
+    assert square(3) == 9 and shapes.get("square") is square
+    assert shapes.names() == ("square", "circle")
+    assert shapes.names(sort=True) == ("circle", "square")
+    assert shapes.resolve(" QUADRAT ") == "square" and "circle" in shapes
+    assert [name for name, _ in shapes.items()] == list(shapes) == ["square", "circle"]
+    shapes.unregister("square")
+    assert shapes.names() == ("circle",) and shapes.resolve("quadrat") is None
+
+
+def test_an_unknown_name_is_e750_naming_the_known_ones_sorted():
+    from thematic.agreement.registry import get
+    from thematic.errors import ThematicError
+
+    with pytest.raises(ThematicError) as caught:
+        get("kapa")
+    assert caught.value.code == "E750"
+    assert caught.value.message == (
+        "No agreement statistic is named 'kapa'. Known: ac1, alpha, kappa, percent_all, "
+        "percent_pairwise. Did you mean 'kappa'? Use one of these names, or install the "
+        "plugin that provides it.")
+
+
+def test_a_lazy_entry_is_imported_only_when_first_asked_for():
+    import sys
+
+    from thematic.plugins import Registry
+
+    sys.modules.pop("colorsys", None)
+    tools: Registry = Registry("tool")
+    tools.register("hls", lazy="colorsys:rgb_to_hls")
+    assert tools.names() == ("hls",) and "colorsys" not in sys.modules
+    assert tools.get("hls")(1.0, 0.0, 0.0) == (0.0, 0.5, 1.0)
+    assert "colorsys" in sys.modules
+
+
+def test_installed_plugins_are_adopted_on_first_read(monkeypatch):
+    from thematic import plugins
+    from thematic.plugins import Registry
+
+    monkeypatch.setattr(plugins, "entry_points",
+                        lambda group: iter([("double", lambda x: 2 * x)]))
+    seen = []
+    ops: Registry = Registry("operation", entry_points="thematic.operations",
+                             adopt=lambda name, found: seen.append(name) or
+                             ops.register(name, found))
+    assert ops.get("double")(4) == 8 and seen == ["double"]
+    assert ops.names() == ("double",) and seen == ["double"]  # loaded once
+
+
+def test_a_broken_plugin_is_reported_again_on_the_next_read(monkeypatch):
+    from thematic import plugins
+    from thematic.plugins import Registry
+
+    def broken(group):
+        raise ImportError("plugin 'half' needs a package that is not installed")
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(plugins, "entry_points", broken)
+    ops: Registry = Registry("operation", entry_points="thematic.operations")
+    for _ in range(2):
+        with pytest.raises(ImportError, match="half"):
+            ops.names()

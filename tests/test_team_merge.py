@@ -180,8 +180,8 @@ def test_merge_cli_exact_output(copies):
                                    "Bob B=bob"])
     assert out.exit_code == 0, out.output
     assert out.output == (
-        f"{b}: merged 1 codings, 1 reviews, 2 events.\n"
-        "1 conflict(s), kept apart (see `thematic merge OTHER --json` or the "
+        f"{b}: merged 1 coding, 1 review, 2 events.\n"
+        "1 conflict, kept apart (see `thematic merge OTHER --json` or the "
         "merge_conflicts table):\n"
         "kind    key                   ours    theirs\n"
         "------  --------------------  ------  --------------\n"

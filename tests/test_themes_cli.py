@@ -48,7 +48,7 @@ def test_add_list_show(built, run):
                  "--description", "Unclear roles")
     assert result.exit_code == 0
     assert result.output == ("Added theme role-ambiguity 'Role ambiguity' (descriptive; codes: "
-                             "role-ambiguity, stigma): 10 excerpt(s) from 3 study(ies)\n")
+                             "role-ambiguity, stigma): 10 excerpts from 3 studies\n")
     run("theme", "add", "Barriers", "--codes", "stigma", "--level", "analytical")
     run("theme", "edit", "role-ambiguity", "--parent", "barriers")
     result = run("theme", "list")
@@ -67,7 +67,7 @@ def test_add_list_show(built, run):
         "  level: analytical\n"
         "  codes (demo): stigma [0]\n"
         "  includes themes: role-ambiguity\n"
-        "  evidence: 10 excerpt(s) from 3 study(ies): 1, 3, 5\n"
+        "  evidence: 10 excerpts from 3 studies: 1, 3, 5\n"
         "\n"
         "excerpt  study  text\n"
         "-------  -----  ----------------------------------------------------------------------\n"
@@ -103,8 +103,8 @@ def test_accept_topic(built, run):
         run_id = add_run(store)
     result = run("theme", "accept", "0")
     assert result.output == ("Accepted topic 0 as theme hope-and-optimism 'Hope and optimism' "
-                             "(descriptive; codes: hope; topic 0 of run 1): 11 excerpt(s) "
-                             "from 4 study(ies)\n")
+                             "(descriptive; codes: hope; topic 0 of run 1): 11 excerpts "
+                             "from 4 studies\n")
     with open_store(built) as store:
         found = themes.evidence(store, "hope-and-optimism")
         assert found.topic_members == ["F002", "F005"]
@@ -136,14 +136,14 @@ def test_rename_merge_split_remove(built, run):
     assert result.output == "Renamed theme hope: 'Hope' -> 'Hope and optimism'\n"
     result = run("theme", "merge", "digital", "--into", "hope", "--name", "Outcomes")
     assert result.output == ("Merged digital into theme hope 'Outcomes' (descriptive; codes: "
-                             "hope, digital): 20 excerpt(s) from 6 study(ies)\n")
+                             "hope, digital): 20 excerpts from 6 studies\n")
     result = run("theme", "split", "mixed", "--into", "Role ambiguity=role-ambiguity",
                  "--into", "Stigma=stigma")
     assert result.output == (
         "Split from mixed: theme role-ambiguity 'Role ambiguity' (descriptive; codes: "
-        "role-ambiguity): 10 excerpt(s) from 3 study(ies)\n"
-        "Split from mixed: theme stigma 'Stigma' (descriptive; codes: stigma): 0 excerpt(s) "
-        "from 0 study(ies)\n"
+        "role-ambiguity): 10 excerpts from 3 studies\n"
+        "Split from mixed: theme stigma 'Stigma' (descriptive; codes: stigma): 0 excerpts "
+        "from 0 studies\n"
         "Removed theme mixed (all its codes moved to the new themes)\n")
     result = run("theme", "remove", "stigma")
     assert result.output == "Removed theme stigma 'Stigma'\n"

@@ -46,7 +46,7 @@ def test_run_output_and_storage(modelled):
     project, subjects, result = modelled
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert re.fullmatch(r"Topic run 1: 60 excerpt\(s\); embeddings tfidf-svd100:[0-9a-f]{12}; "
+    assert re.fullmatch(r"Topic run 1: 60 excerpts; embeddings tfidf-svd100:[0-9a-f]{12}; "
                         r"Ward \(k=\d+: .*\) on embeddings \+ code profiles\.", lines[0])
     assert lines[-1] == ("Inspect one with `thematic topics show TOPIC`; make it a theme with "
                          "`thematic theme accept TOPIC [--name ...]`.")

@@ -177,10 +177,10 @@ def test_exclude_and_include_are_logged(interviews, project):
     rows = excerpts(interviews)
     target = rows[1]["id"]
     result = interviews("excerpts", "exclude", target, "--reason", "consent check only")
-    assert result.output == "1 excerpt(s) excluded (consent check only); 0 already excluded.\n"
+    assert result.output == "1 excerpt excluded (consent check only); 0 already excluded.\n"
     assert excerpts(interviews)[1]["excluded"] == "consent check only"
     back = interviews("excerpts", "include", target)
-    assert back.output == "1 excerpt(s) included again; 0 were not excluded.\n"
+    assert back.output == "1 excerpt included again; 0 were not excluded.\n"
     from thematic.project import open_store
 
     with open_store(project) as store:
@@ -219,7 +219,7 @@ def test_odt_reads_accepted_text_tables_and_notes(run):
     path = INTERVIEWS / "entretien-05.odt"
     result = run("import", "excerpts", "--segment", "turn", path)
     assert result.exit_code == 0, result.output
-    assert "1 footnote(s) or endnote(s) are not speaker turns" in result.output
+    assert "1 footnote or endnote not imported (not speaker turns)" in result.output
     rows = excerpts(run)
     assert [(r["speaker"], r["role"], r["language"]) for r in rows] == [
         ("ENQUÊTEUR", "interviewer", None), ("MARC", "participant", "fr"),

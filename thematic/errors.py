@@ -429,6 +429,9 @@ CATALOGUE: dict[str, tuple[int, str]] = {
                     "cluster's own workers run the tasks. Leave out one of the two."),
     "E566": (USAGE, "--scheduler {address!r} is not a scheduler address ({detail}). Give "
                     "it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786."),
+    # hnits (follow-ups: one generic registry, old Teams transcripts): E750–E769
+    "E750": (USAGE, "No {kind} is named {name!r}. Known: {known}.{suggest} Use one of "
+                    "these names, or install the plugin that provides it."),
 }
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from thematic.plugins import Registry
+
 __all__ = ["Exporter", "Table"]
 
 
@@ -27,33 +29,20 @@ class Exporter:
     description: str = ""
 
 
-class Table:
+class Table(Registry[Exporter]):
     """The exporters of one kind of output, in registration order."""
 
     def __init__(self, kind: str) -> None:
+        super().__init__(f"{kind} export format")
         self.kind = kind
-        self._exporters: dict[str, Exporter] = {}
 
-    def register(self, exporter: Exporter) -> Exporter:
-        self._exporters[exporter.name] = exporter
-        return exporter
-
-    def unregister(self, name: str) -> None:
-        self._exporters.pop(name, None)
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._exporters)
-
-    def get(self, name: str) -> Exporter:
-        return self._exporters[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._exporters
+    def register(self, exporter: Exporter) -> Exporter:  # type: ignore[override]
+        return super().register(exporter.name, exporter)
 
     def suffixes(self) -> dict[str, str]:
         """suffix → format name (the first exporter to claim a suffix keeps it)."""
         found: dict[str, str] = {}
-        for exporter in self._exporters.values():
+        for exporter in self.entries():
             for suffix in exporter.suffixes:
                 found.setdefault(suffix.lower(), exporter.name)
         return found

@@ -17,18 +17,17 @@ Pure Python: importing this module loads neither numpy nor the store.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from thematic.plugins import import_modules
+from thematic.plugins import Registry
 
 if TYPE_CHECKING:
     from thematic.agreement.binary import BinaryTally
     from thematic.agreement.results import Result
 
-__all__ = ["Statistic", "get", "register", "statistics", "unregister"]
+__all__ = ["STATISTICS", "Statistic", "get", "register", "statistics", "unregister"]
 
 #: How a figure is named for a number of coders (Cohen's kappa for two, Fleiss' for more).
 Naming = str | Callable[[int], str]
@@ -75,33 +74,26 @@ class Statistic:
         return n_coders >= self.min_coders
 
 
-_REGISTRY: dict[str, Statistic] = {}
+#: Filled on first read by the modules of the measures package (each registers itself).
+STATISTICS: Registry[Statistic] = Registry("agreement statistic",
+                                           modules="thematic.agreement.measures")
 
 
 def register(statistic: Statistic) -> Statistic:
     """Add (or replace) a statistic; returns it, so a module can keep a name for it."""
-    _REGISTRY[statistic.key] = statistic
-    return statistic
+    return STATISTICS.register(statistic.key, statistic)
 
 
 def unregister(key: str) -> None:
     """Remove a statistic (tests that register a toy one clean up with this)."""
-    _REGISTRY.pop(key, None)
-
-
-@functools.cache
-def _load() -> None:
-    """Import every module of the measures package once (each registers itself)."""
-    import_modules("thematic.agreement.measures")
+    STATISTICS.unregister(key)
 
 
 def statistics(n_coders: int | None = None) -> list[Statistic]:
     """The registered statistics in display order (those shown for ``n_coders`` if given)."""
-    _load()
-    ordered = sorted(_REGISTRY.values(), key=lambda s: s.order)  # stable: ties keep order
+    ordered = sorted(STATISTICS.entries(), key=lambda s: s.order)  # stable: ties keep order
     return [s for s in ordered if n_coders is None or s.shown(n_coders)]
 
 
 def get(key: str) -> Statistic:
-    _load()
-    return _REGISTRY[key]
+    return STATISTICS.get(key)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, non_negative, resamples
+from thematic.words import plural
 
 SELECTION = (
     click.option("--coders", help="Coders to compare, comma-separated (default: every human "
@@ -110,7 +111,8 @@ def _print_report(report) -> None:
     head = {"item": report.level,
             **{s.key: s.column_for(m) + (ci if s.interval else "") for s in shown}}
     click.echo(f"Agreement of {', '.join(report.coders)} on codebook {report.codebook} "
-               f"(version {report.version}), by {report.level}: {report.n_excerpts} excerpts "
+               f"(version {report.version}), by {report.level}: "
+               f"{plural(report.n_excerpts, 'excerpt')} "
                f"reviewed by all ({', '.join(f'{c} {n}' for c, n in report.reviewed.items())})")
     click.echo("")
     rows = [_row(shown, head, item.id, item.figures, *_counts(item.counts, item.n_units))
@@ -185,8 +187,9 @@ def disagreements_cmd(ctx: click.Context, coders, codes, level, codebook, out, a
         emit([], as_json=True, document=listing.to_dict())
         return
     excerpts = list(dict.fromkeys(r.excerpt for r in listing.rows))
-    click.echo(f"{len(listing.rows)} disagreement(s) on {len(excerpts)} of "
-               f"{listing.n_excerpts} excerpts reviewed by all of {', '.join(listing.coders)} "
+    click.echo(f"{plural(len(listing.rows), 'disagreement')} on {len(excerpts)} of "
+               f"{plural(listing.n_excerpts, 'excerpt')} reviewed by all of "
+               f"{', '.join(listing.coders)} "
                f"(codebook {listing.codebook}, {listing.n_items} {level}s)")
     width = max((len(r.item) for r in listing.rows), default=0)
     current = None
@@ -234,9 +237,11 @@ def reconcile_cmd(ctx: click.Context, coders, as_coder, decisions, rule, replace
         emit([], as_json=True, document=asdict(result))
         return
     r = result
-    click.echo(f"Recorded coder {r.coder}: {r.codings} coding(s) on {r.excerpts} excerpts "
+    click.echo(f"Recorded coder {r.coder}: {plural(r.codings, 'coding')} on "
+               f"{plural(r.excerpts, 'excerpt')} "
                f"(codebook {r.codebook} version {r.version}) from {', '.join(r.coders)}"
-               + (f", replacing {r.replaced} earlier coding(s)" if r.replaced else "") + ".")
+               + (f", replacing "
+                  f"{plural(r.replaced, 'earlier coding')}" if r.replaced else "") + ".")
     click.echo(f"  agreed by all coders: {r.agreed}")
     decided = (f"decided yes {r.decided_yes}, no {r.decided_no} ({r.decisions_file}); "
                if r.decisions_file else "")
@@ -282,7 +287,8 @@ def ratings_cmd(path, scales, order, unit_column, missing, boot, seed, as_json) 
     if as_json:
         emit([], as_json=True, document=report.to_dict())
         return
-    click.echo(f"Ratings of {', '.join(report.coders)} on {report.n_units} units ({path})")
+    click.echo(f"Ratings of {', '.join(report.coders)} on "
+               f"{plural(report.n_units, 'unit')} ({path})")
     click.echo("")
     ci = " [95% CI]" if boot else ""
     percent = {s.key: s.percent for s in statistics()}
@@ -303,5 +309,5 @@ def ratings_cmd(path, scales, order, unit_column, missing, boot, seed, as_json) 
     click.echo(f"percent agreement, {report.notes['percent_pairwise']}")
     click.echo(f"percent agreement, {report.notes['percent_all']}")
     if boot:
-        click.echo(f"intervals: 95% percentile bootstrap over units, {boot} resamples, "
+        click.echo(f"intervals: 95% percentile bootstrap over units, {plural(boot, 'resample')}, "
                    f"seed {seed}")

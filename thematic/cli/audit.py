@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.words import plural
 
 
 @click.command()
@@ -43,15 +44,12 @@ def audit(app: App, reports: tuple[str, ...], strict: bool, jobs: int | None,
                             for r in result.reports) or "none found"
         if result.problems:
             click.echo("")
-        click.echo(f"Audit: {_n(len(result.errors), 'error')}, "
-                   f"{_n(len(result.warnings), 'warning')} ({len(result.checks)} checks; "
+        click.echo(f"Audit: {plural(len(result.errors), 'error')}, "
+                   f"{plural(len(result.warnings), 'warning')} "
+                   f"({plural(len(result.checks), 'check')}; "
                    f"reports: {checked}).")
     if result.failed(strict):
         click.get_current_context().exit(1)
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _where(where: dict) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.words import plural
 
 
 def _table(rows: Sequence[Sequence[object]], header: list[str]) -> None:
@@ -51,8 +52,8 @@ def cfir(ctx: click.Context, app: App, show_all: bool, codes: bool, as_json: boo
                              len(link.excerpts), "", "", ""])
     _table(rows, ["CFIR domain / construct / code", "studies", "excerpts", "barriers",
                   "facilitators", "net"])
-    click.echo(f"{view.excerpts_with_evidence} excerpt(s) with accepted evidence for a CFIR "
-               "construct; net = the rating the evidence suggests (-2..+2, 0, X).")
+    click.echo(f"{plural(view.excerpts_with_evidence, 'excerpt')} with accepted evidence for "
+               "a CFIR construct; net = the rating the evidence suggests (-2..+2, 0, X).")
 
 
 @cfir.command("valence")
@@ -77,7 +78,7 @@ def valence(app: App, excerpt, direction, auto, coder, why, as_json) -> None:
         if as_json:
             emit([], as_json=True, document=counts)
             return
-        click.echo(f"Read {sum(counts.values())} excerpt(s) with the valence rule: "
+        click.echo(f"Read {plural(sum(counts.values()), 'excerpt')} with the valence rule: "
                    f"{counts['barrier']} barrier, {counts['facilitator']} facilitator, "
                    f"{counts['mixed']} mixed, {counts['none']} without a cue.")
         return
@@ -135,7 +136,7 @@ def rate(app: App, case, construct, rating, why, rater, suggest, as_json) -> Non
     if as_json:
         emit([], as_json=True, document=done.to_dict())
         return
-    evidence = f"{done.evidence} excerpt(s) of coded evidence" if done.evidence else \
+    evidence = f"{plural(done.evidence, 'excerpt')} of coded evidence" if done.evidence else \
         "no coded evidence"
     was = f"; was {done.previous}" if done.previous else ""
     click.echo(f"Rated {done.construct} in case {done.case}: {done.rating} "

@@ -11,6 +11,7 @@ from thematic.cli.engine import engine_for, engine_options, progress
 from thematic.coding import STATUSES as CODING_STATUSES
 from thematic.coding import Status
 from thematic.coding.exchange import EXPORTERS
+from thematic.words import plural
 
 # The one list of statuses (thematic.store.codings.Status) as a click choice.
 STATUSES = click.Choice(CODING_STATUSES)
@@ -68,14 +69,15 @@ def auto(app: App, codebook, where, semantic, min_score, model, embedder, engine
     if as_json:
         emit([], as_json=True, document=asdict(result))
         return
-    click.echo(f"Coded {result.excerpts} excerpt(s) with {result.codebook} "
-               f"{result.version}: {result.found} proposal(s) found, {result.proposed} new "
-               f"({result.negated} negated and {result.excluded} excluded mention(s) "
+    click.echo(f"Coded {plural(result.excerpts, 'excerpt')} with {result.codebook} "
+               f"{result.version}: {plural(result.found, 'proposal')} found, {result.proposed} new "
+               f"({result.negated} negated and {result.excluded} excluded "
+               f"{'mention' if result.negated + result.excluded == 1 else 'mentions'} "
                f"skipped).")
     if semantic:
-        click.echo(f"Semantic stage: {result.semantic} proposal(s) by auto:semantic.")
+        click.echo(f"Semantic stage: {plural(result.semantic, 'proposal')} by auto:semantic.")
     if result.other_language:
-        click.echo(f"{result.other_language} excerpt(s) in another language than the "
+        click.echo(f"{plural(result.other_language, 'excerpt')} in another language than the "
                    "codebook's were not coded by its rules.")
     if result.proposed:
         click.echo("Review them with `thematic code review`.")
@@ -118,7 +120,8 @@ def remove(app: App, excerpt, code_id, coder, span, codebook) -> None:
     who = _coder(coder)
     gone = remove_codings(app.store(), excerpt, code_id, coder=who, span=span,
                           codebook=codebook)
-    click.echo(f"Removed {len(gone)} coding(s) of {gone[0].code_id} from {gone[0].excerpt_id} "
+    click.echo(f"Removed {plural(len(gone), 'coding')} of {gone[0].code_id} from "
+               f"{gone[0].excerpt_id} "
                f"(coder {who}).")
 
 
@@ -173,9 +176,10 @@ def import_(app: App, file, coder, status, codebook, as_json) -> None:
     if as_json:
         emit([], as_json=True, document=asdict(result))
         return
-    click.echo(f"{result.path} ({result.shape}): {result.rows} row(s); {result.added} "
-               f"coding(s) added, {result.existing} already present; {result.excerpts} "
-               f"excerpt(s) reviewed by {', '.join(result.coders) or 'nobody'}.")
+    click.echo(f"{result.path} ({result.shape}): {plural(result.rows, 'row')}; "
+               f"{plural(result.added, 'coding')} added, {result.existing} already present; "
+               f"{plural(result.excerpts, 'excerpt')} reviewed by "
+               f"{', '.join(result.coders) or 'nobody'}.")
 
 
 @code.command("export")
@@ -219,7 +223,7 @@ def _decide(app: App, ids, accept: bool, coder, memo, every, code_id, excerpt, p
     who = _coder(coder)
     done = decide(store, sorted(set(chosen)), accept, coder=who, memo=memo)
     verb = "Accepted" if accept else "Rejected"
-    click.echo(f"{verb} {len(done)} proposal(s) as {who}.")
+    click.echo(f"{verb} {plural(len(done), 'proposal')} as {who}.")
 
 
 def _decide_command(name: str, accept: bool):

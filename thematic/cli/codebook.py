@@ -7,6 +7,7 @@ import click
 from thematic.cli.common import App, LiveChoice, emit, json_option, pass_app, warn
 from thematic.codebook.exports import EXPORTERS
 from thematic.interop import refi  # noqa: F401  (registers the qdc exporter)
+from thematic.words import plural
 
 # The codebook's export formats; importing the REFI-QDA room registers qdc among them.
 FORMATS = LiveChoice(EXPORTERS.names)
@@ -56,10 +57,10 @@ def validate(app: App, ctx: click.Context, file: str, as_json: bool) -> None:
     elif problems:
         for problem in problems:
             click.echo(problem.render(file, unit))
-        click.echo(f"{len(problems)} problem(s) found in {file}.")
+        click.echo(f"{plural(len(problems), 'problem')} found in {file}.")
     else:
         codable = sum(1 for c in doc.codes if c.get("codable", True) is not False)
-        click.echo(f"{file}: valid — {doc.name} {doc.version}, {len(doc.codes)} codes "
+        click.echo(f"{file}: valid — {doc.name} {doc.version}, {plural(len(doc.codes), 'code')} "
                    f"({codable} codable).")
     if problems:
         ctx.exit(1)
@@ -89,16 +90,17 @@ def _report(result, as_json: bool) -> None:
     else:
         was = f" (was #{result.previous_id})" if result.previous_id else ""
         click.echo(f"Loaded {label} as version #{result.codebook_id}{was}: "
-                   f"{len(result.codes)} codes ({codable} codable).")
+                   f"{plural(len(result.codes), 'code')} ({codable} codable).")
         if result.diff is not None:
             click.echo(f"Changes: {result.diff.summary()}.")
     if result.flagged:
         total = sum(f.codings for f in result.flagged)
-        click.echo(f"Flagged: {total} coding(s) made against earlier versions use codes that "
+        click.echo(f"Flagged: "
+                   f"{plural(total, 'coding')} made against earlier versions use codes that "
                    "were removed, renamed or changed; they are kept as they were:")
         for f in result.flagged:
             click.echo(f"  {f.code_id} (version #{f.codebook_id}, {f.reason}): "
-                       f"{f.codings} coding(s)")
+                       f"{plural(f.codings, 'coding')}")
 
 
 @codebook.command("load")
@@ -189,7 +191,7 @@ def show(app: App, ref: str | None, tree: bool, as_json: bool) -> None:
         return
     state = "current" if book.current else "not current"
     click.echo(f"{book.name} {book.version} (version #{book.id}, {state}): "
-               f"{book.title or ''} — {len(doc.codes)} codes")
+               f"{book.title or ''} — {plural(len(doc.codes), 'code')}")
     if tree:
         _tree(doc)
     else:
@@ -199,11 +201,11 @@ def show(app: App, ref: str | None, tree: bool, as_json: bool) -> None:
         emit(rows, ["id", "name", "parent", "codable", "cfir"], as_json=False)
     if flags:
         total = sum(f.codings for f in flags)
-        click.echo(f"Flagged: {total} coding(s) of earlier versions use codes that were "
+        click.echo(f"Flagged: {plural(total, 'coding')} of earlier versions use codes that were "
                    "removed, renamed or changed:")
         for f in flags:
             click.echo(f"  {f.code_id} (version #{f.codebook_id}, {f.reason}): "
-                       f"{f.codings} coding(s)")
+                       f"{plural(f.codings, 'coding')}")
 
 
 def _tree(doc) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from thematic.words import plural
+
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False), default="thematic-demo")
@@ -40,5 +42,6 @@ def demo(directory: str, embeddings: str | None, report_to: str | None) -> None:
             shutil.copytree(figures, target / figures.name, dirs_exist_ok=True)
         click.echo(f"Copied to {target / result.report.name}")
     if result.audit_problems:
-        raise click.ClickException(f"the audit found {result.audit_problems} problem(s); run "
+        raise click.ClickException(f"the audit found "
+                                   f"{plural(result.audit_problems, 'problem')}; run "
                                    f"`thematic --project {result.root} audit`")

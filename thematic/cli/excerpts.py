@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, non_negative, pass_app
+from thematic.words import plural
 
 
 @click.group()
@@ -100,7 +101,7 @@ def exclude(app: App, ids: tuple[str, ...], reason: str) -> None:
     from thematic.corpus.exclusions import exclude as run
 
     result = run(app.store(), list(ids), reason)
-    click.echo(f"{len(result.changed)} excerpt(s) excluded ({reason.strip()}); "
+    click.echo(f"{plural(len(result.changed), 'excerpt')} excluded ({reason.strip()}); "
                f"{len(result.unchanged)} already excluded.")
 
 
@@ -112,5 +113,5 @@ def include(app: App, ids: tuple[str, ...]) -> None:
     from thematic.corpus.exclusions import include as run
 
     result = run(app.store(), list(ids))
-    click.echo(f"{len(result.changed)} excerpt(s) included again; "
+    click.echo(f"{plural(len(result.changed), 'excerpt')} included again; "
                f"{len(result.unchanged)} were not excluded.")

@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app
+from thematic.words import plural
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -35,13 +36,15 @@ def finding() -> None:
 def add(app: App, statement: str, themes: tuple[str, ...], codes: tuple[str, ...],
         codebook: str | None) -> None:
     """Add a review finding STATEMENT resting on --theme THEME."""
+    from thematic.corpus.design import source_unit
     from thematic.findings import add_finding, evidence
 
     store = app.store()
     made = add_finding(store, statement, _split(themes), _split(codes), codebook=codebook)
     ev = evidence(store, made)
     click.echo(f"Added finding {made.id} (themes: {', '.join(made.themes)}): "
-               f"{len(ev.excerpts)} excerpt(s) from {len(ev.studies)} study(ies)")
+               f"{plural(len(ev.excerpts), 'excerpt')} from "
+               f"{plural(len(ev.studies), *source_unit(store))}")
 
 
 @finding.command("list")
@@ -79,6 +82,7 @@ def list_(app: App, as_json: bool) -> None:
 @pass_app
 def show(app: App, finding_id: str, full: bool, as_json: bool) -> None:
     """Show FINDING: its themes and codes, and the evidence they give it."""
+    from thematic.corpus.design import source_unit
     from thematic.findings import evidence, get_finding
 
     store = app.store()
@@ -90,11 +94,11 @@ def show(app: App, finding_id: str, full: bool, as_json: bool) -> None:
     click.echo(f"{f.id}: {f.statement}")
     for theme_id in f.themes:
         ids = ev.by_theme.get(theme_id, [])
-        click.echo(f"  theme {theme_id}: {len(ids)} excerpt(s)")
+        click.echo(f"  theme {theme_id}: {plural(len(ids), 'excerpt')}")
     for book, code in f.codes:
-        click.echo(f"  code {book}:{code}: {len(ev.by_code.get(code, []))} excerpt(s)")
-    click.echo(f"  evidence: {len(ev.excerpts)} excerpt(s) from {len(ev.studies)} "
-               f"study(ies): {', '.join(ev.studies) or '-'}")
+        click.echo(f"  code {book}:{code}: {plural(len(ev.by_code.get(code, [])), 'excerpt')}")
+    click.echo(f"  evidence: {plural(len(ev.excerpts), 'excerpt')} from "
+               f"{plural(len(ev.studies), *source_unit(store))}: {', '.join(ev.studies) or '-'}")
     if full:
         from thematic.trace import chain, to_text
 
@@ -131,7 +135,7 @@ def appraise_import(app: App, path: str) -> None:
 
     done = import_appraisal(app.store(), path, root=app.root)
     ratings = ", ".join(f"{n} {r}" for r, n in done.ratings.items()) or "none"
-    click.echo(f"Appraisal from {done.path}: {done.added} study(ies) added, {done.changed} "
+    click.echo(f"Appraisal from {done.path}: {plural(done.added, 'study')} added, {done.changed} "
                f"changed ({ratings})")
 
 
@@ -236,7 +240,7 @@ def cerqual_import(app: App, path: str) -> None:
     from thematic.findings import cerqual as cq
 
     done = cq.import_judgements(app.store(), path, root=app.root)
-    click.echo(f"Recorded {done} CERQual judgement(s) from {path}")
+    click.echo(f"Recorded {plural(done, 'CERQual judgement')} from {path}")
 
 
 @cerqual.command("scope")
@@ -276,7 +280,7 @@ def screening_import(app: App, path: str) -> None:
 
     found = import_screening(app.store(), path, root=app.root)
     c = found.counts
-    origin = f"{found.records} records" if found.records else "counts"
+    origin = plural(found.records, 'record') if found.records else "counts"
     click.echo(f"Screening from {path} ({origin}): identified {_n(c['identified'])}, "
                f"screened {_n(c['screened'])}, assessed {_n(c['assessed'])}, "
                f"included {_n(c['included'])}")

@@ -9,6 +9,7 @@ import click
 from thematic.cli.common import App, LiveChoice, pass_app, progress, warn
 from thematic.cli.interop import qdpx_command
 from thematic.corpus import formats
+from thematic.words import plural
 
 FORMATS = LiveChoice(formats.kinds)
 
@@ -58,7 +59,8 @@ def studies(app: App, file: str, id_column: str | None, fmt: str | None,
         return
     for message in result.notes:
         warn(message)
-    click.echo(f"{result.path}: {result.added} studies added, {len(result.changed)} updated, "
+    click.echo(f"{result.path}: {plural(result.added, 'study')} added, "
+               f"{len(result.changed)} updated, "
                f"{result.unchanged} unchanged.")
 
 
@@ -134,8 +136,8 @@ def excerpts(app: App, files: tuple[str, ...], text_column, source_column, id_co
             click.echo(f"{result.path}: already imported; nothing added.")
             continue
         n = len(result.sources_created)
-        extra = f", {n} source{'s' if n != 1 else ''} created" if n else ""
-        click.echo(f"{result.path}: {result.added} excerpts added, {result.unchanged} "
+        extra = f", {plural(n, 'source')} created" if n else ""
+        click.echo(f"{result.path}: {plural(result.added, 'excerpt')} added, {result.unchanged} "
                    f"unchanged, {len(result.changed)} changed{extra}.")
         if result.speakers:
             who = ", ".join(f"{s} ({r})" for s, r in result.speakers.items())

@@ -12,6 +12,7 @@ import click
 from thematic.cli.common import App, emit, json_option, pass_app, warn
 from thematic.coding import STATUSES as CODING_STATUSES
 from thematic.coding import Status
+from thematic.words import plural
 
 # The one list of statuses (thematic.store.codings.Status) as a click choice.
 STATUSES = click.Choice(CODING_STATUSES)
@@ -50,19 +51,19 @@ def export_qdpx(app: App, file: str, codebook: str | None, coders: tuple[str, ..
         emit([], as_json=True, document=asdict(result))
         return
     if result.skipped_codings:
-        warn(f"{result.skipped_codings} coding(s) of codes that codebook {result.codebook} "
+        warn(f"{plural(result.skipped_codings, 'coding')} of codes that codebook {result.codebook} "
              f"{result.version} lacks were not exported")
     if result.skipped_memos:
-        warn(f"{result.skipped_memos} memo(s) on codes or themes outside the export were "
+        warn(f"{plural(result.skipped_memos, 'memo')} on codes or themes outside the export were "
              "not exported")
-    book = (f"codebook {result.codebook} {result.version} ({result.codes} codes)"
+    book = (f"codebook {result.codebook} {result.version} ({plural(result.codes, 'code')})"
             if result.codebook else "no codebook")
-    click.echo(f"{file}: {result.sources} sources, {result.codings} codings by "
-               f"{len(result.users)} user(s), {book}, {result.cases} cases, {result.notes} "
-               f"notes, {result.sets} sets.")
+    click.echo(f"{file}: {plural(result.sources, 'source')}, {plural(result.codings, 'coding')} by "
+               f"{plural(len(result.users), 'user')}, {book}, {plural(result.cases, 'case')}, "
+               f"{plural(result.notes, 'note')}, {plural(result.sets, 'set')}.")
     if result.extension_codings:
-        click.echo(f"{result.extension_codings} more coding(s) (proposals, rejected) travel "
-                   "in thematic's extension, with who reviewed which excerpt.")
+        click.echo(f"{plural(result.extension_codings, 'more coding')} (proposals, rejected) "
+                   "travel in thematic's extension, with who reviewed which excerpt.")
 
 
 @export.command("qdc")
@@ -104,11 +105,12 @@ def qdpx_command(app: App, file: str, coder: str | None, codebook: str | None,
     if result.already_imported:
         click.echo(f"{result.path}: already imported; nothing added.")
         return
-    book = (f"codebook {result.codebook} {result.version} ({result.codes} codes"
+    book = (f"codebook {result.codebook} {result.version} ({plural(result.codes, 'code')}"
             f"{'' if result.codebook_created else ', already loaded'})"
             if result.codebook else "no codebook")
-    click.echo(f"{result.path}: {len(result.studies_added)} studies and "
-               f"{result.excerpts_added} excerpts added ({result.excerpts_reused} already "
-               f"present), {book}, {result.codings_added} codings by "
-               f"{len(result.coders)} coder(s), {result.memos_added} memos, "
-               f"{len(result.themes_added)} themes.")
+    click.echo(f"{result.path}: {plural(len(result.studies_added), 'study')} and "
+               f"{plural(result.excerpts_added, 'excerpt')} added "
+               f"({result.excerpts_reused} already present), {book}, "
+               f"{plural(result.codings_added, 'coding')} by "
+               f"{plural(len(result.coders), 'coder')}, {plural(result.memos_added, 'memo')}, "
+               f"{plural(len(result.themes_added), 'theme')}.")

@@ -18,6 +18,7 @@ from thematic.cli.common import (
 from thematic.cli.engine import engine_for, engine_options
 from thematic.network import LEVELS, METHODS, UNITS, WEIGHTS
 from thematic.network.export import EXPORTERS
+from thematic.words import plural
 
 NODE_COLUMNS = ("id", "name", "count", "studies", "community", "degree", "betweenness",
                 "eigenvector", "bridging")
@@ -63,6 +64,7 @@ def network(app: App, level: str | None, unit: str, weight: str, min_weight: flo
     Prints a summary; with --format or --out also writes GraphML, GEXF, node-link JSON, an
     edge CSV or a PNG figure. Every link lists the excerpts that support it.
     """
+    from thematic.corpus.design import source_unit
     from thematic.network import build, default_level
     from thematic.network.analyse import summary
     from thematic.network.export import check_writable, export, format_of
@@ -86,7 +88,7 @@ def network(app: App, level: str | None, unit: str, weight: str, min_weight: flo
         emit([], as_json=True, document={"network": facts, "nodes": nodes, "edges": edges,
                                          "written": str(path) if path else None})
         return
-    _print(graph, facts, top)
+    _print(graph, facts, top, source_unit(store))
     for note in facts["notes"]:
         warn(note)
     if graph.number_of_edges() == 0:
@@ -99,17 +101,18 @@ def _weight(value: float, kind: str) -> str:
     return f"{value:g}" if kind == "count" else f"{value:.3f}"
 
 
-def _print(graph, facts: dict, top: int) -> None:
+def _print(graph, facts: dict, top: int, sources: tuple[str, str]) -> None:
     g = graph.graph
     what = "Codes" if g["level"] == "code" else "Themes"
     book = f"; codebook {g['codebook']}" if g["codebook"] else ""
-    units = (f"{g['units']} studies" if g["unit"] == "study" else
-             f"{g['units']} excerpts from {g['studies']} studies")
-    click.echo(f"{what} co-occurring in the same {g['unit']}{book}: {facts['nodes']} nodes, "
-               f"{facts['edges']} links; {units}.")
+    units = (plural(g["units"], *sources) if g["unit"] == "study" else
+             f"{plural(g['units'], 'excerpt')} from {plural(g['studies'], *sources)}")
+    click.echo(f"{what} co-occurring in the same {g['unit']}{book}: "
+               f"{plural(facts['nodes'], 'node')}, "
+               f"{plural(facts['edges'], 'link')}; {units}.")
     click.echo(f"Weight: {g['weight']} (at least {g['min_weight']:g}). Links more than "
                f"chance: {facts['significant_edges']} (BH q < {g['alpha']:g} over "
-               f"{g['tested_pairs']} pairs). Communities: {len(facts['communities'])} "
+               f"{plural(g['tested_pairs'], 'pair')}). Communities: {len(facts['communities'])} "
                f"({facts['community_method']}, seed {g['seed']}).")
     click.echo("")
     order = sorted(graph.nodes, key=lambda n: (graph.nodes[n]["community"],

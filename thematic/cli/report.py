@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
+from thematic.words import plural
 
 
 @click.command()
@@ -64,9 +65,9 @@ def report(app: App, template: str | None, out: str | None, themes: str | None, 
         return
     for note in result.notes:
         warn(note)
-    figures = f"; {len(result.figures)} figure(s) in {_shown(result.path.parent, root)}/" \
+    figures = f"; {plural(len(result.figures), 'figure')} in {_shown(result.path.parent, root)}/" \
               f"{result.path.stem}/" if result.figures else ""
-    click.echo(f"Wrote {shown} ({result.themes} theme(s){figures}).")
+    click.echo(f"Wrote {shown} ({plural(result.themes, 'theme')}{figures}).")
 
 
 def _list(value: str | None) -> list[str] | None:

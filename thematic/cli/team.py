@@ -8,6 +8,7 @@ import click
 
 from thematic.cli.common import App, emit, json_option, pass_app, warn
 from thematic.coding import Status
+from thematic.words import plural
 
 
 @click.group(invoke_without_command=True)
@@ -41,7 +42,8 @@ def assign(ctx: click.Context, coders, sample, seed, strata, no_blind, as_json) 
         return
     within = f" within each {strata}" if strata else ""
     rest = ", ".join(f"{c} {len(v)}" for c, v in result.single.items())
-    click.echo(f"Assignment {result.run_id}: {result.excerpts} excerpts; {len(result.double)} "
+    click.echo(f"Assignment {result.run_id}: {plural(result.excerpts, 'excerpt')}; "
+               f"{len(result.double)} "
                f"double-coded by {', '.join(result.coders)} ({result.sample:.0%}{within}, seed "
                f"{result.seed}); the rest split: {rest}.")
     if result.blind:
@@ -91,17 +93,19 @@ def merge(app: App, other, coder_map, as_json) -> None:
     if result.unchanged:
         click.echo(f"{result.other}: nothing new to merge.")
     else:
-        added = ", ".join(f"{v} {k}" for k, v in result.added.items() if v) or "nothing"
+        # the keys are plural table names (studies, codings ...): their singular for a 1
+        added = ", ".join(plural(v, "study" if k == "studies" else k[:-1], k)
+                          for k, v in result.added.items() if v) or "nothing"
         click.echo(f"{result.other}: merged {added}.")
     if result.conflicts:
-        click.echo(f"{len(result.conflicts)} conflict(s), kept apart (see `thematic merge "
+        click.echo(f"{plural(len(result.conflicts), 'conflict')}, kept apart (see `thematic merge "
                    "OTHER --json` or the merge_conflicts table):")
         emit([{"kind": c["kind"], "key": c["key"], "ours": _side(c["kind"], c["ours"]),
                "theirs": _side(c["kind"], c["theirs"])} for c in result.conflicts],
              as_json=False)
     if result.stale:
-        click.echo(f"{len(result.stale)} coding(s) merged under another codebook version are "
-                   "stale (their code differs in the current version):")
+        click.echo(f"{plural(len(result.stale), 'coding')} merged under another codebook version "
+                   "are stale (their code differs in the current version):")
         emit(result.stale, as_json=False)
 
 
@@ -114,6 +118,6 @@ def _side(kind: str, value) -> str:
     if kind == "excerpt":
         text = " ".join(value["text"].split())
         return (text[:40] + "…" if len(text) > 40 else text) + (
-            f" + {len(value['codings'])} coding(s)" if value.get("codings") else "")
+            f" + {plural(len(value['codings']), 'coding')}" if value.get("codings") else "")
     return f"{value['name']} ({value['level']}) under {value['parent_id'] or '-'}: " + \
         ", ".join(value["codes"])

@@ -7,6 +7,7 @@ from dataclasses import asdict
 import click
 
 from thematic.cli.common import App, emit, json_option, non_negative, pass_app
+from thematic.words import plural
 
 LEVEL = click.Choice(["descriptive", "analytical"])
 
@@ -18,13 +19,15 @@ def _codes(value: str | None) -> list[str] | None:
 
 
 def _summary(store, theme) -> str:
+    from thematic.corpus.design import source_unit
     from thematic.themes import evidence
 
     found = evidence(store, theme.id)
     codes = ", ".join(theme.codes) or "none"
     extra = f"; topic {theme.topic} of run {theme.run_id}" if theme.run_id is not None else ""
     return (f"{theme.id} {theme.name!r} ({theme.level}; codes: {codes}{extra}): "
-            f"{len(found.excerpts)} excerpt(s) from {len(found.studies)} study(ies)")
+            f"{plural(len(found.excerpts), 'excerpt')} from "
+            f"{plural(len(found.studies), *source_unit(store))}")
 
 
 @click.group()
@@ -194,6 +197,7 @@ def list_(app: App, as_json: bool) -> None:
 def show(app: App, theme_id: str, limit: int, as_json: bool) -> None:
     """Show THEME: its codes, topics, child themes and evidence."""
     from thematic.corpus import list_excerpts
+    from thematic.corpus.design import source_unit
     from thematic.themes import evidence, get_theme
 
     store = app.store()
@@ -211,11 +215,11 @@ def show(app: App, theme_id: str, limit: int, as_json: bool) -> None:
         f"{c} [{len(ev.by_code.get(c, []))}]" for c in t.codes) or "none"))
     if t.topics:
         click.echo("  topics: " + ", ".join(f"run {r} topic {n}" for r, n in t.topics)
-                   + f" [{len(ev.topic_members)} member(s)]")
+                   + f" [{plural(len(ev.topic_members), 'member')}]")
     if ev.children:
         click.echo(f"  includes themes: {', '.join(ev.children)}")
-    click.echo(f"  evidence: {len(ev.excerpts)} excerpt(s) from {len(ev.studies)} "
-               f"study(ies): {', '.join(ev.studies) or '-'}")
+    click.echo(f"  evidence: {plural(len(ev.excerpts), 'excerpt')} from "
+               f"{plural(len(ev.studies), *source_unit(store))}: {', '.join(ev.studies) or '-'}")
     shown = ev.excerpts if not limit else ev.excerpts[:limit]
     if shown:
         click.echo("")

@@ -17,6 +17,7 @@ from thematic.cli.common import (
 )
 from thematic.cli.engine import engine_for, engine_options, progress
 from thematic.topics import base as topic_models
+from thematic.words import plural
 
 
 def _run_id(store, run_id: int | None) -> int:
@@ -117,14 +118,14 @@ def topics(ctx: click.Context, embeddings, unit, min_topic_size, seed, guided, n
         return
     for note in found.notes:
         warn(note)
-    texts = f"{found.params['excerpts']} excerpt(s)"
+    texts = plural(found.params['excerpts'], 'excerpt')
     if unit != "excerpt":
-        texts += f" as {found.n_documents} {unit}(s)"
+        texts += f" as {plural(found.n_documents, unit)}"
     click.echo(f"Topic run {found.id}: {texts}; embeddings {found.model}; {found.method}.")
     if found.hdbscan_outlier_share is None:
-        click.echo(f"{len(found.topics)} topic(s); {found.seconds:.1f} s.")
+        click.echo(f"{plural(len(found.topics), 'topic')}; {found.seconds:.1f} s.")
     else:
-        click.echo(f"{len(found.topics)} topic(s); outliers: HDBSCAN "
+        click.echo(f"{plural(len(found.topics), 'topic')}; outliers: HDBSCAN "
                    f"{_share(found.hdbscan_outlier_share)}, final "
                    f"{_share(found.outlier_share)}; {found.seconds:.1f} s.")
     click.echo("")
@@ -189,6 +190,7 @@ def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
     """Show one candidate: keywords, representative excerpts, studies, nearest codes."""
     from thematic import topics as tdb
     from thematic.corpus import list_excerpts
+    from thematic.corpus.design import source_unit
     from thematic.errors import ThematicError
 
     store = app.store()
@@ -203,8 +205,8 @@ def show(app: App, topic: int, run_id: int | None, as_json: bool) -> None:
         emit([], as_json=True, document={**asdict(found), "members": members})
         return
     click.echo(f"Topic {found.topic} of run {chosen}: {found.label}")
-    click.echo(f"  size: {found.size} excerpt(s) from {len(found.studies)} study(ies): "
-               f"{', '.join(found.studies)}")
+    click.echo(f"  size: {plural(found.size, 'excerpt')} from "
+               f"{plural(len(found.studies), *source_unit(store))}: {', '.join(found.studies)}")
     click.echo("  keywords: " + ", ".join(w for w, _ in found.keywords))
     click.echo("  c-TF-IDF: " + ", ".join(w for w, _ in found.data.get("ctfidf", [])))
     if found.data.get("suggested_codes"):

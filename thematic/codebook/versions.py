@@ -22,6 +22,7 @@ from thematic.errors import ThematicError
 from thematic.lookup import codebook as get
 from thematic.store import codebooks as db
 from thematic.store.db import Store
+from thematic.words import plural
 
 
 @dataclass
@@ -91,7 +92,7 @@ def parse(path: str | os.PathLike | None, store: Store | None = None, *,
     problems = validate(doc, cfir_ids=known_cfir_ids(store))
     if problems:
         first = problems[0]
-        more = f" ({len(problems) - 1} more problem(s).)" if len(problems) > 1 else ""
+        more = f" ({plural(len(problems) - 1, 'more problem')}.)" if len(problems) > 1 else ""
         message = f"{first.where}: {first.message}" if first.where else first.message
         if not message.endswith((".", "?", "!")):
             message += "."

@@ -23,6 +23,7 @@ from thematic.errors import ThematicError
 from thematic.files import display_path
 from thematic.store import corpus as db
 from thematic.store.db import Store
+from thematic.words import plural
 
 CHUNK = 5000
 TEXT_COLUMNS = ("text", "finding", "excerpt", "quote", "answer", "response", "content")
@@ -57,11 +58,11 @@ class ImportResult:
     def warnings(self) -> list[str]:
         out = []
         if self.changed:
-            out.append(f"{self.path}: {len(self.changed)} excerpt(s) changed text since the "
-                       f"last import and were kept as stored: {_few(self.changed)}")
+            out.append(f"{self.path}: {plural(len(self.changed), 'excerpt')} with text changed "
+                       f"since the last import, kept as stored: {_few(self.changed)}")
         if self.missing:
-            out.append(f"{self.path}: {len(self.missing)} excerpt(s) of the previous version "
-                       f"are no longer in the file (kept): {_few(self.missing)}")
+            out.append(f"{self.path}: {plural(len(self.missing), 'excerpt')} of the previous "
+                       f"version no longer in the file (kept): {_few(self.missing)}")
         out.extend(self.skipped)
         out.extend(self.notes)
         return out
@@ -492,8 +493,9 @@ def _import_sheet(store: Store, path: Path, opts: ExcerptOptions, known: set[str
     batch.finish()
     notices = table.extra.get("notices")
     if notices and notices["count"]:
-        result.skipped.append(f"{result.path}: the XLSX reader reported {notices['count']} "
-                              f"warning(s) about features it ignores, e.g. "
+        result.skipped.append(f"{result.path}: the XLSX reader reported "
+                              f"{plural(notices['count'], 'warning')} about features it "
+                              f"ignores, e.g. "
                               f"{'; '.join(notices['examples'])}")
 
 
@@ -549,8 +551,9 @@ def _import_turns(store: Store, path: Path, doc: readers.Document, opts: Excerpt
     notes = [b for b in doc.blocks if "footnote" in b[2] or "endnote" in b[2]]
     body = doc.text[:notes[0][0]] if notes else doc.text
     if notes:
-        result.notes.append(f"{display_path(path, root)}: {len(notes)} footnote(s) or "
-                            "endnote(s) are not speaker turns and were not imported")
+        result.notes.append(f"{display_path(path, root)}: "
+                            f"{plural(len(notes), 'footnote or endnote', 'footnotes or endnotes')}"
+                            " not imported (not speaker turns)")
     # a caption file names its speakers itself: each counts even when it speaks once
     speakers = set(roles) | {turns.normalise(s) for s in doc.speakers}
     found = turns.find_turns(body, known=speakers,

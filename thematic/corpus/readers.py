@@ -683,7 +683,8 @@ def plain_document(path: Path, *, encoding: str | None = None, markdown: bool = 
     return doc
 
 
-def _docx(path: Path) -> Document:
+def docx_blocks(path: Path) -> list[tuple[str, str, dict]]:
+    """The (kind, text, attrs) blocks of a .docx body and notes (``docx_text.blocks``)."""
     import zipfile
 
     if not zipfile.is_zipfile(path):
@@ -696,9 +697,9 @@ def _docx(path: Path) -> Document:
     except Exception as exc:  # python-docx raises several types for a damaged file
         raise ThematicError("E026", path=path, detail=str(exc) or type(exc).__name__,
                             kind="DOCX") from None
-    from thematic.corpus.docx_text import blocks as docx_blocks
+    from thematic.corpus.docx_text import blocks
 
-    return assemble(path, docx_blocks(document))
+    return list(blocks(document))
 
 
 def assemble(path: Path, found) -> Document:

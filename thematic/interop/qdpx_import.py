@@ -32,6 +32,7 @@ from thematic.interop.qdpx_read import ReadCase, ReadProject, ReadSource, read_q
 from thematic.interop.safe import guid_key, is_guid
 from thematic.interop.sniff import refi_root
 from thematic.store.codings import STATUSES, Status
+from thematic.words import plural
 
 LEVELS = ("descriptive", "analytical")
 
@@ -161,7 +162,7 @@ class _Writer:
         empty = [src.name or src.guid for src in self.p.sources if not src.text.strip()]
         if empty:
             # An empty source (NVivo exports them for memos and media) is no excerpt.
-            self.r.warnings.append(f"{self.r.path}: {len(empty)} empty source(s) not "
+            self.r.warnings.append(f"{self.r.path}: {plural(len(empty), 'empty source')} not "
                                    f"imported: {', '.join(empty[:5])}"
                                    + (f" and {len(empty) - 5} more" if len(empty) > 5 else ""))
         for n, src in enumerate(self.p.sources, start=1):
@@ -412,15 +413,16 @@ class _Writer:
         path, w = self.r.path, self.r.warnings
         w.extend(self.p.warnings)
         for kind, n in sorted(self.p.skipped_sources.items()):
-            w.append(f"{path}: {n} {kind}(s) skipped; thematic imports text sources only")
+            w.append(f"{path}: {plural(n, kind)} skipped; thematic imports text sources only")
         if self.p.empty_selections:
-            w.append(f"{path}: {self.p.empty_selections} coding(s) of empty selections skipped")
+            w.append(f"{path}: {plural(self.p.empty_selections, 'coding')} of empty selections "
+                     "skipped")
         if self.outside:
-            w.append(f"{path}: {self.outside} coding(s) outside every excerpt of their "
+            w.append(f"{path}: {plural(self.outside, 'coding')} outside every excerpt of their "
                      "document; skipped")
         if self.unknown:
-            w.append(f"{path}: {self.unknown} coding(s) refer to codes not in the file's "
-                     "codebook; skipped")
+            w.append(f"{path}: {plural(self.unknown, 'coding')} of codes not in the file's "
+                     "codebook skipped")
 
 
 def _parents_first(sets: list) -> list:

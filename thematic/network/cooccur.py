@@ -25,6 +25,7 @@ from thematic.errors import ThematicError, nearest
 from thematic.network.chance import chance
 from thematic.network.options import LEVELS, UNITS, WEIGHTS, check_choice
 from thematic.store.codings import Status
+from thematic.words import plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -218,7 +219,7 @@ def _code_incidence(store: Store, codebook: str | None, unit: str) -> Incidence:
         per_book[books.get(g.codebook_id, "?")] += g.rows
     if not columns.groups:
         proposed = len(cdb.list_codings(store, status=Status.PROPOSED))
-        fix = (f"{proposed} proposed coding(s) await review: accept them with "
+        fix = (f"{plural(proposed, 'proposed coding')} to review: accept them with "
                "`thematic code review`." if proposed else
                "Code the excerpts first (`thematic code auto` then `thematic code review`, "
                "or `thematic code import FILE`).")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from thematic.corpus.design import UNITS
 from thematic.errors import ThematicError, nearest
 from thematic.report import components
 from thematic.report.index import Index
@@ -113,11 +114,6 @@ def build(store, *, themes: list[str] | None = None, title: str | None = None,
     ctx["notes"] = [n for n in notes if n]
     ctx["project"]["themes"] = len(theme_data.value.themes) if theme_data.ok else 0
     return built
-
-
-# What a source is called in the prose of each design: a study, a participant, a respondent.
-UNITS = {"review": ("study", "studies"), "interviews": ("participant", "participants"),
-         "survey": ("respondent", "respondents")}
 
 
 def _design(store, index: Index, ctx: dict, setting: str | None, by: list[str] | None

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 
+from thematic.corpus.design import DESIGNS, classify
 from thematic.errors import ThematicError, nearest
 from thematic.report.index import Index
 from thematic.report.markdown import anchor
 
-DESIGNS = ("review", "interviews", "survey")
 CITE_LIMIT = 12          # longer citation lists become a count and go to Appendix B
-SURVEY_SOURCES = 40      # at least this many bare sources (no year or title) reads as a survey
 MAX_GROUPS = 12          # an attribute with more values is no use as a breakdown
 _HIDDEN = {"created_by"}
 
@@ -32,14 +31,11 @@ def detect(index: Index, setting: str | None = None) -> tuple[str, bool]:
                                 suggest=nearest(setting, DESIGNS))
         return setting, False
     excerpts = index.excerpts.values()
-    if any(e.speaker for e in excerpts):
-        return "interviews", True
     contributing = {e.source_id for e in excerpts}
     bare = [s for s in contributing if s in index.sources
             and not (index.sources[s].year or index.sources[s].title)]
-    if any(e.context for e in excerpts) or len(bare) >= SURVEY_SOURCES:
-        return "survey", True
-    return "review", True
+    return classify(speakers=any(e.speaker for e in excerpts),
+                    context=any(e.context for e in excerpts), bare_sources=len(bare)), True
 
 
 def _attributes(index: Index, sources: list[str]) -> dict[str, dict[str, str]]:

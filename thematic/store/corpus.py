@@ -321,3 +321,17 @@ def excerpt_order(store: Store) -> dict[str, tuple[int, str]]:
     """excerpt id → (position, study), in import order, as tuples (no Excerpt objects)."""
     return {r[0]: (r[1], r[2]) for r in
             store.tuples("SELECT id, position, source_id FROM excerpts ORDER BY position")}
+
+
+def design_facts(store: Store) -> tuple[bool, bool, int]:
+    """What the project's design is read from (``thematic.corpus.design.classify``), over
+    the analysed excerpts: whether any is a speaker's turn, whether any has a context (a
+    survey question), and how many of their sources are bare (no year, no title)."""
+    speaker, context = store.tuples(
+        f"SELECT COALESCE(MAX(COALESCE(e.speaker, '') <> ''), 0), "
+        f"COALESCE(MAX(COALESCE(e.context, '') <> ''), 0) FROM excerpts e WHERE {ANALYSED}")[0]
+    bare = store.scalar(
+        "SELECT COUNT(*) FROM sources s WHERE COALESCE(s.year, 0) = 0 "
+        "AND COALESCE(s.title, '') = '' AND EXISTS (SELECT 1 FROM excerpts e "
+        f"WHERE e.source_id = s.id AND {ANALYSED})")
+    return bool(speaker), bool(context), int(bare)

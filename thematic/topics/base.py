@@ -16,17 +16,16 @@ BERTopic.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from thematic.plugins import entry_points
+from thematic.plugins import Registry
 
 if TYPE_CHECKING:
     from thematic.embeddings import EmbeddingBackend
     from thematic.topics.model import Fit
 
-__all__ = ["ENTRY_POINTS", "TopicModel", "get", "names", "register", "unregister"]
+__all__ = ["ENTRY_POINTS", "MODELS", "TopicModel", "get", "names", "register", "unregister"]
 
 ENTRY_POINTS = "thematic.topic_models"
 
@@ -64,33 +63,30 @@ class _Builtin:
                          outliers=outliers, profile=profile, cluster=self.name)
 
 
-_MODELS: dict[str, TopicModel] = {name: _Builtin(name) for name in ("ward", "average",
-                                                                   "spectral", "hdbscan")}
+def _adopt(name: str, found: Any) -> None:
+    """An entry point's object: a model, or a callable returning one."""
+    register(found() if callable(found) and not isinstance(found, TopicModel) else found)
+
+
+MODELS: Registry[TopicModel] = Registry("topic model", entry_points=ENTRY_POINTS,
+                                        adopt=_adopt)
+for _name in ("ward", "average", "spectral", "hdbscan"):
+    MODELS.register(_name, _Builtin(_name))
 
 
 def register(model: TopicModel) -> TopicModel:
     """Add (or replace) a topic model under ``model.name``; returns it."""
-    _MODELS[model.name] = model
-    return model
+    return MODELS.register(model.name, model)
 
 
 def unregister(name: str) -> None:
-    _MODELS.pop(name, None)
-
-
-@functools.cache
-def _load() -> None:
-    for _, found in entry_points(ENTRY_POINTS):
-        register(found() if callable(found) and not isinstance(found, TopicModel)
-                 else found)
+    MODELS.unregister(name)
 
 
 def names() -> tuple[str, ...]:
     """The registered models, built-ins first (the ``--cluster`` choices)."""
-    _load()
-    return tuple(_MODELS)
+    return MODELS.names()
 
 
 def get(name: str) -> TopicModel:
-    _load()
-    return _MODELS[name]
+    return MODELS.get(name)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from thematic.store.codings import Status
 from thematic.trace.model import Chain, coding_text, support_text, where
+from thematic.words import plural
 
 
 def render(found: Chain) -> str:
     """The chain as text, ending in a newline."""
     return "\n".join(_text(found)) + "\n"
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _text(found) -> list[str]:
@@ -26,8 +23,8 @@ def _text(found) -> list[str]:
 
 def _evidence(excerpts: int, studies: list[str]) -> str:
     listed = f" ({', '.join(studies)})" if studies else ""
-    return f"evidence: {_n(excerpts, 'excerpt')} from {len(studies)} " \
-           f"{'study' if len(studies) == 1 else 'studies'}{listed}"
+    return f"evidence: {plural(excerpts, 'excerpt')} from {plural(len(studies), 'study')}" \
+           f"{listed}"
 
 
 def _theme(t, depth: int) -> list[str]:
@@ -49,7 +46,7 @@ def _theme(t, depth: int) -> list[str]:
                      + ("counted by the evidence policy)" if topic.counted else
                         f"not evidence: {', '.join(topic.reassigned)})"))
         out.append(f"{pad}    topic {topic.topic} of run {topic.run}: "
-                   f"{_n(len(topic.excerpts), 'member')}{moved}")
+                   f"{plural(len(topic.excerpts), 'member')}{moved}")
         for e in topic.excerpts:
             out += _excerpt(e, depth + 3, reassigned=e.id in topic.reassigned)
     for child in t.children:

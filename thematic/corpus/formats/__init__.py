@@ -7,20 +7,20 @@ whether it is a *sheet* (rows of a table, read by ``readers.open_sheet``) or a *
 supported suffixes all come from here.
 
 Every module of this package registers its readers with :func:`register` when imported;
-:func:`load` imports them all (``builtin`` first, then the others by name). So adding a
+:func:`load` imports them all (``builtin`` first, then the others by name) through the
+registry ``READERS`` (a :class:`~thematic.plugins.Registry`). So adding a
 reader is one file here plus its test. Pure Python: nothing heavy is imported.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from thematic.plugins import import_modules
+from thematic.plugins import Registry
 
-__all__ = ["DOCUMENTS", "SHEETS", "Reader", "find", "kinds", "load", "register",
+__all__ = ["DOCUMENTS", "READERS", "SHEETS", "Reader", "find", "kinds", "load", "register",
            "supported", "unregister"]
 
 
@@ -41,40 +41,49 @@ class Reader:
     hidden: tuple[str, ...] = ()
 
 
-READERS: dict[str, Reader] = {}
+class _Readers(Registry[Reader]):
+    """The readers by kind, keeping the suffix tables SHEETS and DOCUMENTS in step."""
+
+    def register(self, name: str, entry: Reader | None = None, **options: Any) -> Any:
+        found = super().register(name, entry, **options)
+        if isinstance(entry, Reader):
+            table = SHEETS if entry.sheet else DOCUMENTS
+            for suffix in (*entry.suffixes, *entry.hidden):
+                table[suffix.lower()] = entry.kind
+        return found
+
+    def unregister(self, name: str) -> None:
+        old = self._entries.get(name)
+        super().unregister(name)
+        if isinstance(old, Reader):
+            table = SHEETS if old.sheet else DOCUMENTS
+            for suffix in (*old.suffixes, *old.hidden):
+                if table.get(suffix.lower()) == name:
+                    del table[suffix.lower()]
+
+
 #: suffix → kind, for sheets and for documents (kept in step with READERS).
 SHEETS: dict[str, str] = {}
 DOCUMENTS: dict[str, str] = {}
+READERS = _Readers("file format", modules=__name__, first="builtin")
 
 
 def register(reader: Reader) -> Reader:
     """Add (or replace) the reader of ``reader.kind``; returns it."""
-    unregister(reader.kind)
-    READERS[reader.kind] = reader
-    table = SHEETS if reader.sheet else DOCUMENTS
-    for suffix in (*reader.suffixes, *reader.hidden):
-        table[suffix.lower()] = reader.kind
-    return reader
+    return READERS.register(reader.kind, reader)
 
 
 def unregister(kind: str) -> None:
-    old = READERS.pop(kind, None)
-    if old is not None:
-        table = SHEETS if old.sheet else DOCUMENTS
-        for suffix in (*old.suffixes, *old.hidden):
-            if table.get(suffix.lower()) == kind:
-                del table[suffix.lower()]
+    READERS.unregister(kind)
 
 
-@functools.cache
 def load() -> None:
     """Import every module of this package once (each registers its readers)."""
-    import_modules(__name__, first="builtin")
+    READERS.load()
 
 
 def find(kind: str) -> Reader | None:
-    load()
-    return READERS.get(kind)
+    return READERS.find(kind)
 
 
 def kinds() -> tuple[str, ...]:
@@ -86,6 +95,5 @@ def kinds() -> tuple[str, ...]:
 
 def supported() -> str:
     """The suffixes offered in error messages, sorted."""
-    load()
-    hidden = {s for r in READERS.values() for s in r.hidden}
+    hidden = {s for r in READERS.entries() for s in r.hidden}
     return ", ".join(sorted((set(SHEETS) | set(DOCUMENTS)) - hidden))

@@ -29,7 +29,10 @@ def _text(path: Path, *, kind: str, encoding: str | None, **_: Any) -> readers.D
 
 
 def _docx(path: Path, **_: Any) -> readers.Document:
-    return readers._docx(path)
+    from thematic.corpus.formats import teams
+
+    found = readers.docx_blocks(path)
+    return teams.read(path, found) or readers.assemble(path, found)
 
 
 # ".txt_table" lets a caller read a .txt file as a table without --format.

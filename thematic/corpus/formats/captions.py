@@ -89,7 +89,15 @@ def read(path: Path, *, encoding: str | None = None, **_: Any) -> Document:
         raise ThematicError("E026", path=path, kind="WebVTT or SRT caption",
                             detail="no cue with a timing line such as "
                                    "'00:00:01.000 --> 00:00:04.000' and text under it")
-    out = [""] * (text.count("\n") + 1)
+    return transcript(path, found, text.count("\n") + 1, encoding)
+
+
+def transcript(path: Path, found: list[tuple[int, str, str | None, str]], lines: int,
+               encoding: str | None = None) -> Document:
+    """The Document of cues (line, start time, speaker, words), ``lines`` lines long: a turn
+    (one speaker's consecutive cues) on the line of its first cue, labelled
+    ``Speaker [start]:``; the others blank."""
+    out = [""] * lines
     first, previous = 0, object()
     for number, start, speaker, words in found:
         if speaker is not None and speaker == previous:
