@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from thematic.report.markdown import anchor
+from thematic.report.rows import Ref
 
 
 class Accepted(NamedTuple):
@@ -71,9 +72,10 @@ class Index:
         ref = self._refs.get(excerpt_id)
         if ref is None:
             found = self.excerpts.get(excerpt_id)
-            ref = self._refs[excerpt_id] = {
-                "id": excerpt_id, "anchor": anchor("excerpt", excerpt_id),
-                "study": self.study(found.source_id) if found is not None else None}
+            # a Ref keeps its Markdown link once written (rows.excerpt_links)
+            ref = self._refs[excerpt_id] = Ref(
+                id=excerpt_id, anchor=anchor("excerpt", excerpt_id),
+                study=self.study(found.source_id) if found is not None else None)
         return ref   # shared, like study references: callers copy it to add keys
 
     def excerpt_refs(self, ids: list[str]) -> list[dict]:

@@ -20,6 +20,7 @@ from thematic.divergence import (  # noqa: F401  (re-exported: report and audit 
 )
 from thematic.report.index import Index
 from thematic.report.markdown import anchor, quote_text
+from thematic.report.rows import Entries
 
 #: Excerpts shorter than this ("Nothing.", "Professionalism.") are quoted only when the
 #: theme has nothing longer.
@@ -319,7 +320,7 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
     # import order: (position, id) of every cited excerpt the index holds
     order = sorted([(known[e].position, e) for e in index.cited if e in known])
     ids = [e for _, e in order]
-    part["excerpts"] = [
-        {**ref, "text": found.text, "location": found.location, "file": found.file,
-         "codes": codes_of.get(eid, []), "themes": member_of.get(eid, [])}
-        for eid, ref, found in zip(ids, index.excerpt_refs(ids), [known[e] for e in ids])]
+    # columns, not a dict per excerpt: the filter appendix_entries writes them directly
+    part["excerpts"] = Entries(index.excerpt_refs(ids), [known[e] for e in ids],
+                               [codes_of.get(e, []) for e in ids],
+                               [member_of.get(e, []) for e in ids])
