@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from thematic.report.markdown import anchor
-from thematic.report.rows import Ref
+from thematic.report.rows import ref as make_ref
 
 
 class Accepted(NamedTuple):
@@ -73,9 +73,9 @@ class Index:
         if ref is None:
             found = self.excerpts.get(excerpt_id)
             # a Ref keeps its Markdown link once written (rows.excerpt_links)
-            ref = self._refs[excerpt_id] = Ref(
-                id=excerpt_id, anchor=anchor("excerpt", excerpt_id),
-                study=self.study(found.source_id) if found is not None else None)
+            ref = self._refs[excerpt_id] = make_ref(
+                excerpt_id, anchor("excerpt", excerpt_id),
+                self.study(found.source_id) if found is not None else None)
         return ref   # shared, like study references: callers copy it to add keys
 
     def excerpt_refs(self, ids: list[str]) -> list[dict]:

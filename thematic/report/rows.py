@@ -87,15 +87,28 @@ def _ref_md(r: Ref) -> tuple:
     return made
 
 
+def ref(ident: str, target: str, study: dict | None) -> Ref:
+    """The excerpt reference ``{"id": ident, "anchor": target, "study": study}``, its link
+    written now."""
+    made = Ref(id=ident, anchor=target, study=study)
+    i, a = _once(ident), _once(target)
+    made._md = (ident, target, i, a, f"[{i}](#{a})")
+    return made
+
+
 def excerpt_links(refs) -> str:
     """Excerpt links joined by ", " (macro ``excerpts``)."""
+    try:
+        # the report's own references (rows.ref): each link written once, checked still
+        # to be of the reference's id and anchor
+        return ", ".join([m[4] if r["id"] is m[0] and r["anchor"] is m[1] else _ref_md(r)[4]
+                          for r in refs for m in (r._md,)])
+    except AttributeError:   # some other dict (a template's own), or a Ref not yet linked
+        pass
     out = []
     for r in refs:
         if type(r) is Ref:
-            made = getattr(r, "_md", None)
-            if made is None or r["id"] is not made[0] or r["anchor"] is not made[1]:
-                made = _ref_md(r)
-            out.append(made[4])
+            out.append(_ref_md(r)[4])
         elif type(r["id"]) is str and type(r["anchor"]) is str:
             out.append(_link(r["id"], r["anchor"]))
         else:
