@@ -9,7 +9,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 
 # The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
 from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
@@ -55,10 +56,10 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
     out = []
     for number, theme in enumerate(chosen, start=1):
         ev = data.evidence[theme.id]
-        excerpts = [e for e in ev.excerpts if e in index.excerpts]
-        studies = index.studies_of(excerpts)
+        excerpts = index.known(ev.excerpts)
         # counted in C (25k excerpts a theme at 100k); the order is set below
         by_study = Counter(map(index.sources_by_excerpt().__getitem__, excerpts))
+        studies = index.study_order(s for s in by_study if s is not None)
         share = len(studies) / total if total else 0.0
         divergent = _divergent(index, theme, excerpts, codes_of, ev.by_code)
         quotes = _quotes(index, theme, ev, excerpts, divergent, max_quotes)
@@ -109,7 +110,7 @@ def _codes(index: Index, theme, ev) -> list[dict]:
         key=lambda c: (getattr(index.code(theme.codebook, c), "position", 1 << 30), c))
     out = []
     for code_id in order:
-        ids = [e for e in ev.by_code.get(code_id, []) if e in index.excerpts]
+        ids = index.known(ev.by_code.get(code_id, ()))
         found = index.code(theme.codebook, code_id)
         out.append({"id": code_id, "name": found.name if found else code_id,
                     "group": bool(found is not None and not found.codable),
@@ -150,15 +151,17 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     # how many of the theme's codes hold each excerpt (a code lists an excerpt once)
     overlap = Counter(chain.from_iterable(ev.by_code.values()))
 
-    known = index.excerpts
-
-    def rank(eid: str) -> tuple:
-        found = known[eid]
-        size = len(found.text.strip())
-        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, found.position, eid)
-
+    # the rank of each excerpt: (divergent, shorter than MIN_QUOTE, -codes held, size,
+    # import order, id), its tuples made by zip and its parts looked up by map (in C: a
+    # theme has 25k excerpts at 100k)
+    sizes = index.sizes()
+    size = list(map(sizes.__getitem__, excerpts))
+    fewer = {e: -n for e, n in overlap.items()}
+    keys = zip(map(divergent.__contains__, excerpts), map(MIN_QUOTE.__gt__, size),
+               map(fewer.get, excerpts, repeat(0)), size,
+               map(index.positions().__getitem__, excerpts), excerpts)
     # an excerpt of blank text (size 0) is never quoted
-    ranked = _ascending([key for key in map(rank, excerpts) if key[3]])
+    ranked = _ascending(list(filter(itemgetter(3), keys)))
     chosen: list[str] = []
     seen: set[str | None] = set()
     words: list[set[str]] = []
@@ -307,7 +310,7 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
         for code in theme["codes"]:
-            ids = [e for e in ev.by_code.get(code["id"], []) if e in known]
+            ids = index.known(ev.by_code.get(code["id"], ()))
             code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
