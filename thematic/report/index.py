@@ -8,10 +8,12 @@ resolves).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import filterfalse
 from typing import NamedTuple
 
 from thematic.report.markdown import anchor
-from thematic.report.rows import ref as make_ref
+from thematic.report.rows import excerpt_ref
 
 
 class Accepted(NamedTuple):
@@ -49,7 +51,9 @@ class Index:
 
         index = cls(sources={s.id: s for s in list_sources(store)},
                     excerpts={e.id: e for e in list_excerpts(store, analysed=True)},
-                    accepted=[Accepted._make(r) for r in accepted_rows(store, coders)])
+                    # tuple.__new__ in C (Accepted._make is a Python call per coding)
+                    accepted=list(map(partial(tuple.__new__, Accepted),
+                                      accepted_rows(store, coders))))
         for book in list_codebooks(store):
             if book.current:
                 index.current[book.name] = get_codebook(store, id=book.id)
@@ -73,12 +77,20 @@ class Index:
         self.cited.add(excerpt_id)
         ref = self._refs.get(excerpt_id)
         if ref is None:
-            found = self.excerpts.get(excerpt_id)
-            # a Ref keeps its Markdown link once written (rows.excerpt_links)
-            ref = self._refs[excerpt_id] = make_ref(
-                excerpt_id, anchor("excerpt", excerpt_id),
-                self.study(found.source_id) if found is not None else None)
+            self._new_refs((excerpt_id,))
+            ref = self._refs[excerpt_id]
         return ref   # shared, like study references: callers copy it to add keys
+
+    def _new_refs(self, ids) -> None:
+        """Make the references of those of ``ids`` that have none (a Ref keeps its Markdown
+        link, rows.excerpt_links)."""
+        made, excerpts, studies = self._refs, self.excerpts, self._studies
+        for e in dict.fromkeys(filterfalse(made.__contains__, ids)):
+            found = excerpts.get(e)
+            study = None
+            if found is not None:
+                study = studies.get(found.source_id) or self.study(found.source_id)
+            made[e] = excerpt_ref(e, study)
 
     def excerpt_refs(self, ids: list[str]) -> list[dict]:
         """``[self.excerpt(e) for e in ids]`` in one call: the appendix lists ~250k of them
@@ -88,9 +100,7 @@ class Index:
         try:
             return list(map(made.__getitem__, ids))
         except KeyError:   # some are new: made now, the rest looked up again
-            for e in ids:
-                if e not in made:
-                    self.excerpt(e)
+            self._new_refs(ids)
             return list(map(made.__getitem__, ids))
 
     def cued(self, excerpt_id: str) -> bool:

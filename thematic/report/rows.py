@@ -11,10 +11,11 @@ filters ``excerpt_links``, ``study_links`` and ``appendix_entries``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from thematic.report.markdown import escape
+from thematic.report.markdown import anchor, escape
 
 #: Short strings (ids, anchors, citations, file names, code lists) recur across a report:
 #: an excerpt is linked from its codes, its theme and the appendix. escape is a pure
@@ -96,6 +97,21 @@ def ref(ident: str, target: str, study: dict | None) -> Ref:
     return made
 
 
+#: An id whose anchor is "excerpt-" + id and which escape() leaves as it is, as its anchor.
+_SIMPLE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+
+
+def excerpt_ref(ident: str, study: dict | None) -> Ref:
+    """``ref(ident, anchor("excerpt", ident), study)``; for a plain id (F000123) without a
+    regex substitution or escape: a report makes one for each of 100k excerpts."""
+    if type(ident) is str and _SIMPLE.fullmatch(ident) is not None:
+        target = "excerpt-" + ident
+        made = Ref(id=ident, anchor=target, study=study)
+        made._md = (ident, target, ident, target, f"[{ident}](#{target})")
+        return made
+    return ref(ident, anchor("excerpt", ident), study)
+
+
 def excerpt_links(refs) -> str:
     """Excerpt links joined by ", " (macro ``excerpts``)."""
     try:
@@ -171,7 +187,7 @@ class Entries(Sequence):
 
     def __init__(self, refs: list, excerpts: list, codes: list, themes: list) -> None:
         # refs[i]: the excerpt's reference; excerpts[i]: an object with .text, .location
-        # and .file; codes[i], themes[i]: id lists
+        # and .file; codes[i], themes[i]: id lists, or None for none
         self._refs, self._excerpts, self._codes, self._themes = refs, excerpts, codes, themes
         self._dicts: list[dict] | None = None
 
@@ -179,7 +195,8 @@ class Entries(Sequence):
         if self._dicts is None:
             self._dicts = [
                 {**ref, "text": found.text, "location": found.location, "file": found.file,
-                 "codes": codes, "themes": themes}
+                 "codes": [] if codes is None else codes,
+                 "themes": [] if themes is None else themes}
                 for ref, found, codes, themes in zip(self._refs, self._excerpts, self._codes,
                                                      self._themes)]
         return self._dicts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from itertools import chain, repeat
+from itertools import chain, filterfalse, repeat
 from operator import itemgetter
 
 # The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
@@ -314,16 +314,17 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
             code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
-        others = [e for e in ev.excerpts if e in known and e not in in_codes]
+        others = list(filterfalse(in_codes.__contains__, index.known(ev.excerpts)))
         theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
         theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
         for eid in ev.excerpts:
             member_of.setdefault(eid, []).append(theme["id"])
     codes_of = index.codes_by_excerpt()
     # import order: (position, id) of every cited excerpt the index holds
-    order = sorted([(known[e].position, e) for e in index.cited if e in known])
-    ids = [e for _, e in order]
+    cited = list(filter(known.__contains__, index.cited))
+    order = sorted(zip(map(index.positions().__getitem__, cited), cited))
+    ids = list(map(itemgetter(1), order))
     # columns, not a dict per excerpt: the filter appendix_entries writes them directly
-    part["excerpts"] = Entries(index.excerpt_refs(ids), [known[e] for e in ids],
-                               [codes_of.get(e, []) for e in ids],
-                               [member_of.get(e, []) for e in ids])
+    # (None: no codes, no themes)
+    part["excerpts"] = Entries(index.excerpt_refs(ids), list(map(known.__getitem__, ids)),
+                               list(map(codes_of.get, ids)), list(map(member_of.get, ids)))
