@@ -208,10 +208,14 @@ def from_members(members: list[list[str]], *, excerpts: list[str], study_of: lis
     row = dict(zip(excerpts, range(len(excerpts))))
     rows, cols = [], []
     for j, listed in enumerate(members):
-        if not all(map(row.__contains__, listed)):
+        try:
+            found = np.fromiter(map(row.__getitem__, listed), dtype=np.int64,
+                                count=len(listed))
+        except KeyError:   # pairs naming unknown excerpts are ignored
             listed = [e for e in listed if e in row]
-        rows.append(np.fromiter(map(row.__getitem__, listed), dtype=np.int64,
-                                count=len(listed)))
+            found = np.fromiter(map(row.__getitem__, listed), dtype=np.int64,
+                                count=len(listed))
+        rows.append(found)
         cols.append(np.full(len(listed), j, dtype=np.int64))
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)

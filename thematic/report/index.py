@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import filterfalse
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from thematic.report.markdown import anchor
@@ -27,7 +28,7 @@ class Accepted(NamedTuple):
 @dataclass
 class Index:
     sources: dict = field(default_factory=dict)          # id → Source (study-list order)
-    excerpts: dict = field(default_factory=dict)         # id → Excerpt (import order)
+    excerpts: dict = field(default_factory=dict)         # id → ExcerptRow (import order)
     accepted: list = field(default_factory=list)         # Accepted rows
     books: dict = field(default_factory=dict)            # codebook row id → Codebook
     current: dict = field(default_factory=dict)          # codebook name → current Codebook
@@ -40,6 +41,7 @@ class Index:
     _cued: set | None = field(default=None, repr=False)
     _source_of: dict | None = field(default=None, repr=False)
     _sizes: dict | None = field(default=None, repr=False)
+    _whole: dict = field(default_factory=dict, repr=False)    # id(Evidence) → (it, known)
     _positions: dict | None = field(default=None, repr=False)
 
     @classmethod
@@ -47,10 +49,11 @@ class Index:
         """Everything the report reads; ``coders``: the evidence coders (None: all)."""
         from thematic.store.codebooks import get_codebook, list_codebooks
         from thematic.store.codings import accepted_rows
-        from thematic.store.corpus import list_excerpts, list_sources
+        from thematic.store.corpus import excerpt_rows, list_sources
 
+        rows = excerpt_rows(store, analysed=True)
         index = cls(sources={s.id: s for s in list_sources(store)},
-                    excerpts={e.id: e for e in list_excerpts(store, analysed=True)},
+                    excerpts=dict(zip(map(itemgetter(0), rows), rows)),
                     # tuple.__new__ in C (Accepted._make is a Python call per coding)
                     accepted=list(map(partial(tuple.__new__, Accepted),
                                       accepted_rows(store, coders))))
@@ -115,25 +118,40 @@ class Index:
             self._cued = _cued(self.excerpts)
         return self._cued
 
-    def known(self, ids) -> list[str]:
-        """``[e for e in ids if e in self.excerpts]``: the ids are checked in C first, as
-        evidence is read from the analysed excerpts and most often all are known."""
+    def known(self, ids, evidence=None) -> list[str]:
+        """``[e for e in ids if e in self.excerpts]``. ``evidence``: the themes.Evidence the
+        ids come from (its excerpts, topic members or a code's excerpts): when every one of
+        its excerpts is known, as evidence is read from the analysed excerpts, all are, and
+        none is looked up (a theme's 25k excerpts are listed several times)."""
+        if evidence is not None and self.evidence_known(evidence):
+            return list(ids)
         ids = list(ids)
         if all(map(self.excerpts.__contains__, ids)):
             return ids
         return [e for e in ids if e in self.excerpts]
 
+    def evidence_known(self, evidence) -> bool:
+        """Is every excerpt of ``evidence`` (themes.Evidence: its codes' excerpts and topic
+        members are among them) in the index? Checked once per Evidence."""
+        hit = self._whole.get(id(evidence))
+        if hit is None or hit[0] is not evidence:
+            hit = self._whole[id(evidence)] = (
+                evidence, all(map(self.excerpts.__contains__, evidence.excerpts)))
+        return hit[1]
+
     def sizes(self) -> dict[str, int]:
         """excerpt id → the length of its stripped text (what quotes are ranked by); made
         once, shared (read only)."""
         if self._sizes is None:
-            self._sizes = {i: len(e.text.strip()) for i, e in self.excerpts.items()}
+            self._sizes = dict(zip(self.excerpts, map(len, map(str.strip, map(
+                attrgetter("text"), self.excerpts.values())))))
         return self._sizes
 
     def positions(self) -> dict[str, int]:
         """excerpt id → its import position; made once, shared (read only)."""
         if self._positions is None:
-            self._positions = {i: e.position for i, e in self.excerpts.items()}
+            self._positions = dict(zip(self.excerpts,
+                                       map(attrgetter("position"), self.excerpts.values())))
         return self._positions
 
     def position(self, excerpt_id: str) -> int:
@@ -146,7 +164,8 @@ class Index:
     def sources_by_excerpt(self) -> dict[str, str | None]:
         """excerpt id → its study id; made once, shared (read only)."""
         if self._source_of is None:
-            self._source_of = {i: e.source_id for i, e in self.excerpts.items()}
+            self._source_of = dict(zip(self.excerpts,
+                                       map(attrgetter("source_id"), self.excerpts.values())))
         return self._source_of
 
     def study_order(self, ids) -> list[str]:

@@ -52,11 +52,11 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
     codes_of = index.codes_by_excerpt()
     # The denominator is the studies in the analysis (those with excerpts), as the network
     # room's node prevalence and audit's share check use.
-    total = len({e.source_id for e in index.excerpts.values()})
+    total = len(set(index.sources_by_excerpt().values()))
     out = []
     for number, theme in enumerate(chosen, start=1):
         ev = data.evidence[theme.id]
-        excerpts = index.known(ev.excerpts)
+        excerpts = index.known(ev.excerpts, ev)
         # counted in C (25k excerpts a theme at 100k); the order is set below
         by_study = Counter(map(index.sources_by_excerpt().__getitem__, excerpts))
         studies = index.study_order(s for s in by_study if s is not None)
@@ -76,7 +76,7 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             "study_refs": [index.study(s) for s in studies],
             "by_study": {s: by_study[s] for s in index.study_order(by_study)},
             "codes": _codes(index, theme, ev),
-            "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            "topic_members": len(index.known(ev.topic_members, ev)),
             # members reassigned from HDBSCAN's outliers: counted by the evidence policy
             # (marked), or left out (said, so a reader knows they exist)
             "reassigned": [index.excerpt(e) for e in ev.reassigned if e in index.excerpts],
@@ -110,7 +110,7 @@ def _codes(index: Index, theme, ev) -> list[dict]:
         key=lambda c: (getattr(index.code(theme.codebook, c), "position", 1 << 30), c))
     out = []
     for code_id in order:
-        ids = index.known(ev.by_code.get(code_id, ()))
+        ids = index.known(ev.by_code.get(code_id, ()), ev)
         found = index.code(theme.codebook, code_id)
         out.append({"id": code_id, "name": found.name if found else code_id,
                     "group": bool(found is not None and not found.codable),
@@ -310,11 +310,11 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
         for code in theme["codes"]:
-            ids = index.known(ev.by_code.get(code["id"], ()))
+            ids = index.known(ev.by_code.get(code["id"], ()), ev)
             code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
-        others = list(filterfalse(in_codes.__contains__, index.known(ev.excerpts)))
+        others = list(filterfalse(in_codes.__contains__, index.known(ev.excerpts, ev)))
         theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
         theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
         for eid in ev.excerpts:
