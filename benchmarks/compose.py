@@ -36,8 +36,8 @@ STAGES = [("thematic.report.index", "Index.load"), ("thematic.report.context", "
           ("thematic.report.render", "render_text")]
 
 
-def _timed(spent: dict[str, float]) -> None:
-    """Wrap each stage so that its CPU time adds up in ``spent``."""
+def _timed(runs: list[dict[str, float]]) -> None:
+    """Wrap each stage so that its CPU time adds up in the last of ``runs``."""
     for module, attr in STAGES:
         owner = importlib.import_module(module)
         *path, name = attr.split(".")
@@ -54,6 +54,7 @@ def _timed(spent: dict[str, float]) -> None:
             try:
                 return _fn(*a, **k)
             finally:
+                spent = runs[-1]
                 spent[_key] = spent.get(_key, 0.0) + time.process_time() - start
 
         setattr(owner, name, classmethod(wrapper) if is_class else wrapper)
@@ -71,9 +72,9 @@ def main() -> None:
     from thematic.report.render import FIGURE_FILES, compose
     from thematic.store import reports as rdb
 
-    spent: dict[str, float] = {}
+    runs: list[dict[str, float]] = [{}]
     if args.stages:
-        _timed(spent)
+        _timed(runs)
     with open_store(args.project) as store:
         record = rdb.get(store, args.report)
         if record is None:
@@ -84,10 +85,11 @@ def main() -> None:
         store.query("SELECT * FROM codings")
         scan = time.perf_counter() - start
         walls, cpus, digests = [], [], set()
+        runs.clear()
         for _ in range(args.repeat):
+            runs.append({})
             if hasattr(store, "forget"):
                 store.forget()
-            spent.clear()
             t0, c0 = time.perf_counter(), time.process_time()
             text = compose(store, options, figures=options.get("figures") or [])[0]
             walls.append(time.perf_counter() - t0)
@@ -99,8 +101,9 @@ def main() -> None:
     print(f"compose: best {min(walls):.2f} s wall, {min(cpus):.2f} s CPU "
           f"(runs: {', '.join(f'{c:.2f}' for c in cpus)} s CPU)")
     if args.stages:
-        for key, seconds in spent.items():
-            print(f"  {key:<28} {seconds:6.2f} s CPU (last run)")
+        print("  stage" + "".join(f"{f'run {i + 1}':>9}" for i in range(len(runs))) + "  (s CPU)")
+        for key in runs[0]:
+            print(f"  {key:<28}" + "".join(f"{r.get(key, 0.0):9.2f}" for r in runs))
     row("report compose (audit's re-render), " + args.report,
         f"{min(walls):.2f} s wall, {min(cpus):.2f} s CPU",
         f"full scan of codings {scan * 1000:.0f} ms", min(cpus) / scan)

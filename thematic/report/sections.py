@@ -9,8 +9,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from itertools import chain, filterfalse, repeat
-from operator import itemgetter
+from itertools import chain, filterfalse
+from operator import itemgetter, neg
 
 # The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
 from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
@@ -156,9 +156,8 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     # theme has 25k excerpts at 100k)
     sizes = index.sizes()
     size = list(map(sizes.__getitem__, excerpts))
-    fewer = {e: -n for e, n in overlap.items()}
     keys = zip(map(divergent.__contains__, excerpts), map(MIN_QUOTE.__gt__, size),
-               map(fewer.get, excerpts, repeat(0)), size,
+               map(neg, map(overlap.__getitem__, excerpts)), size,
                map(index.positions().__getitem__, excerpts), excerpts)
     # an excerpt of blank text (size 0) is never quoted
     ranked = _ascending(list(filter(itemgetter(3), keys)))
