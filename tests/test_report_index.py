@@ -36,3 +36,14 @@ def test_known_and_studies_of_keep_unknown_ids_out():
     assert index.known(["E3", "X", "E0"]) == ["E3", "E0"]
     assert index.studies_of(["E0", "E1", "E3"]) == ["S0", "S1"]
     assert index.studies_of(["E2", "X"]) == ["S2"]
+
+
+def test_codes_by_excerpt_are_sorted_and_distinct_in_any_row_order():
+    from thematic.report.index import Accepted
+
+    rows = [Accepted("E1", 1, "b", "gold"), Accepted("E1", 1, "b", "ann"),
+            Accepted("E1", 2, "c", "gold"), Accepted("E2", 1, "a", "gold")]
+    expected = {"E1": ["b", "c"], "E2": ["a"]}
+    assert Index(accepted=rows).codes_by_excerpt() == expected
+    shuffled = [rows[2], rows[0], rows[3], rows[1], rows[2]]
+    assert Index(accepted=shuffled).codes_by_excerpt() == expected

@@ -81,8 +81,9 @@ def _columns(entries: list[dict]):
     refs = [Ref(id=e["id"], anchor=e["anchor"], study=e["study"]) for e in entries]
     found = [SimpleNamespace(text=e["text"], location=e["location"], file=e["file"])
              for e in entries]
-    return refs, Entries(refs, found, [e["codes"] for e in entries],
-                         [["t1"] for _ in entries])
+    return refs, Entries([e["id"] for e in entries], refs, found,
+                         [e["codes"] for e in entries],
+                         [("t1", [e["id"] for e in entries]), ("t2", [])])
 
 
 @pytest.mark.parametrize("texts", [HOSTILE, [], ["F001"]])

@@ -192,10 +192,22 @@ class Index:
         """excerpt id → the sorted ids of its accepted codes (any coder); made once, shared
         (read only)."""
         if self._codes_of is None:
-            out: dict[str, set[str]] = {}
-            for coding in self.accepted:
-                out.setdefault(coding.excerpt_id, set()).add(coding.code_id)
-            self._codes_of = {k: sorted(v) for k, v in out.items()}
+            # accepted rows come in code order within an excerpt (accepted_rows' ORDER BY):
+            # a repeat is the list's last item, and no set or sort per excerpt is needed;
+            # rows in any other order (an Index made by hand) are sorted afterwards
+            out: dict[str, list[str]] = {}
+            get = out.get
+            disorder = False
+            for excerpt_id, _, code_id, _ in self.accepted:
+                codes = get(excerpt_id)
+                if codes is None:
+                    out[excerpt_id] = [code_id]
+                elif codes[-1] != code_id:
+                    disorder = disorder or code_id < codes[-1]
+                    codes.append(code_id)
+            if disorder:
+                out = {k: sorted(set(v)) for k, v in out.items()}
+            self._codes_of = out
         return self._codes_of
 
     def studies_of(self, excerpt_ids) -> list[str]:

@@ -185,20 +185,24 @@ class Entries(Sequence):
     filter ``appendix_entries`` writes the lines straight from the columns: 100k dicts
     made only to be formatted were a fifth of a 100k-excerpt report's time."""
 
-    def __init__(self, refs: list, excerpts: list, codes: list, themes: list) -> None:
-        # refs[i]: the excerpt's reference; excerpts[i]: an object with .text, .location
-        # and .file; codes[i], themes[i]: id lists, or None for none
-        self._refs, self._excerpts, self._codes, self._themes = refs, excerpts, codes, themes
+    def __init__(self, ids: list[str], refs: list, excerpts: list, codes: list,
+                 themes: list[tuple[str, list[str]]]) -> None:
+        # for excerpt ids[i]: refs[i] its reference; excerpts[i] an object with .text,
+        # .location and .file; codes[i] its code ids (None: none). themes: (theme id, its
+        # excerpt ids) in theme order, an excerpt's "themes" being those that list it
+        self._ids, self._refs, self._excerpts, self._codes = ids, refs, excerpts, codes
+        self._themes = themes
         self._dicts: list[dict] | None = None
 
     def _made(self) -> list[dict]:
         if self._dicts is None:
+            themes = [(theme, set(ids)) for theme, ids in self._themes]
             self._dicts = [
                 {**ref, "text": found.text, "location": found.location, "file": found.file,
                  "codes": [] if codes is None else codes,
-                 "themes": [] if themes is None else themes}
-                for ref, found, codes, themes in zip(self._refs, self._excerpts, self._codes,
-                                                     self._themes)]
+                 "themes": [theme for theme, ids in themes if ident in ids]}
+                for ident, ref, found, codes in zip(self._ids, self._refs, self._excerpts,
+                                                    self._codes)]
         return self._dicts
 
     def __len__(self) -> int:

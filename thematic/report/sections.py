@@ -304,7 +304,7 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
     """Fill the appendix once every other section has named its excerpts."""
     part = ctx["appendix"]
     known = index.excerpts
-    member_of: dict[str, list[str]] = {}
+    members: list[tuple[str, list[str]]] = []    # (theme id, its excerpts), theme order
     for theme in part["themes"]:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
@@ -316,14 +316,13 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
         others = list(filterfalse(in_codes.__contains__, index.known(ev.excerpts, ev)))
         theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
         theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
-        for eid in ev.excerpts:
-            member_of.setdefault(eid, []).append(theme["id"])
+        members.append((theme["id"], ev.excerpts))
     codes_of = index.codes_by_excerpt()
     # import order: (position, id) of every cited excerpt the index holds
     cited = list(filter(known.__contains__, index.cited))
     order = sorted(zip(map(index.positions().__getitem__, cited), cited))
     ids = list(map(itemgetter(1), order))
     # columns, not a dict per excerpt: the filter appendix_entries writes them directly
-    # (None: no codes, no themes)
-    part["excerpts"] = Entries(index.excerpt_refs(ids), list(map(known.__getitem__, ids)),
-                               list(map(codes_of.get, ids)), list(map(member_of.get, ids)))
+    # (codes None: none; each excerpt's themes found only if a template asks)
+    part["excerpts"] = Entries(ids, index.excerpt_refs(ids), list(map(known.__getitem__, ids)),
+                               list(map(codes_of.get, ids)), members)
