@@ -274,10 +274,13 @@ def evidence_table(index: Index) -> dict:
                 "outcome_codes": False,
                 "note": "No study records an intervention type, setting or population, so "
                         "there is no evidence table."}
-    outcome_codes = any(_is_outcome(index, c.codebook_id, c.code_id) for c in index.accepted)
+    # decided once per (codebook, code), not once per coding
+    outcome = {pair: _is_outcome(index, *pair)
+               for pair in dict.fromkeys(map(itemgetter(1, 2), index.accepted))}
+    outcome_codes = any(outcome.values())
     per_study: dict[str | None, dict[tuple, str]] = {}
     for coding in index.accepted:
-        if outcome_codes and not _is_outcome(index, coding.codebook_id, coding.code_id):
+        if outcome_codes and not outcome[coding.codebook_id, coding.code_id]:
             continue
         source = index.source_of(coding.excerpt_id)
         book = index.books.get(coding.codebook_id)

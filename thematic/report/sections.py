@@ -252,7 +252,7 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
         for t in data.themes:
             if _GAP.search(f"{t.id.replace('-', ' ')} {t.name}"):
                 ev = data.evidence[t.id]
-                ids = [e for e in ev.excerpts if e in index.excerpts]
+                ids = index.known(ev.excerpts, ev)
                 gathered.update(ev.by_code)
                 item = {"kind": "theme", "id": t.id, "name": t.name,
                         "anchor": anchor("theme", t.id), "linked": t.id in shown,
@@ -262,10 +262,13 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
                     item["excerpt_refs"] = [index.excerpt(e) for e in ids]
                     item["study_refs"] = [index.study(s) for s in index.studies_of(ids)]
                 named.append(item)
-    seen_pairs: dict[str, dict[str, None]] = {}   # ordered sets (a list made this quadratic)
-    for coding in index.accepted:
-        seen_pairs.setdefault(coding.code_id, {})[coding.excerpt_id] = None
-    used_codes = {code: list(ids) for code, ids in seen_pairs.items()}
+    # the codes in use, in C; the excerpts of a code only for a code that names a gap
+    used_codes = set(map(itemgetter(2), index.accepted))
+
+    def excerpts_of(code_id: str) -> list[str]:
+        return list(dict.fromkeys(c.excerpt_id for c in index.accepted
+                                  if c.code_id == code_id))
+
     books = list(index.books.values()) or list(index.current.values())
     seen_codes: set[str] = set()
     unused = []
@@ -276,7 +279,7 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
             seen_codes.add(code.id)
             if (_GAP.search(f"{code.id.replace('-', ' ')} {code.name}")
                     and code.id in used_codes and code.id not in gathered):
-                ids = sorted(used_codes[code.id], key=index.position)
+                ids = sorted(excerpts_of(code.id), key=index.position)
                 named.append({"kind": "code", "id": code.id, "name": code.name,
                               "anchor": None, "linked": False, "excerpts": len(ids),
                               "studies": len(index.studies_of(ids)),
