@@ -111,3 +111,30 @@ def test_tricky_values(text):
     escaped = escape(text)
     assert unescape(escaped) == text.strip()
     assert _paragraph_text(escaped) == text.strip()
+
+
+def test_plain_text_skips_escaping_only_where_escaping_changes_nothing(monkeypatch):
+    """escape's shortcut for plain text (markdown._PLAIN) returns exactly what the full
+    escape returns, for strings inside and at the edges of what it accepts."""
+    import random
+    import re
+
+    from thematic.report import markdown as md
+
+    rng = random.Random(7)
+    alphabet = "aZ09 .,;'\"()/!?%-_:*#|<>`\\{}$&~^@+=\t\n1."
+    samples = ["F000001", "excerpt-F000001", "row 2, column finding", "Cooper 2024",
+               "- item", "1. one", "a_b", "a:b:", "word ", " word", "x-", "=", "Ab.", "a\nb"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+                for _ in range(3000)]
+    # mostly plain, with at most one character from anywhere at a random place
+    for _ in range(3000):
+        text = [rng.choice(alphabet[:18]) for _ in range(rng.randint(1, 12))]
+        if rng.random() < 0.3:
+            text.insert(rng.randint(0, len(text)), rng.choice(alphabet))
+        samples.append("".join(text))
+    fast = [md.escape(s) for s in samples]
+    shortcut = [s for s in samples if md._PLAIN.fullmatch(s)]
+    monkeypatch.setattr(md, "_PLAIN", re.compile(r"(?!)"))
+    assert fast == [md.escape(s) for s in samples]
+    assert len(shortcut) > 100 and "row 2, column finding" in shortcut

@@ -70,3 +70,51 @@ def test_filters_write_what_the_loops_wrote(texts):
     assert _tidy(after) == _tidy(before)
     if texts == HOSTILE:
         assert "a\\<!--b" in after and "p\\|q" in after
+
+
+def _columns(entries: list[dict]):
+    """The entries as the report holds them: Ref references and appendix columns."""
+    from types import SimpleNamespace
+
+    from thematic.report.rows import Entries, Ref
+
+    refs = [Ref(id=e["id"], anchor=e["anchor"], study=e["study"]) for e in entries]
+    found = [SimpleNamespace(text=e["text"], location=e["location"], file=e["file"])
+             for e in entries]
+    return refs, Entries([e["id"] for e in entries], refs, found,
+                         [e["codes"] for e in entries],
+                         [("t1", [e["id"] for e in entries]), ("t2", [])])
+
+
+@pytest.mark.parametrize("texts", [HOSTILE, [], ["F001"]])
+def test_columns_write_what_the_dicts_wrote(texts):
+    env = environment()
+    entries = _entries(texts)
+    refs, columns = _columns(entries)
+    plain = {"refs": entries, "studies": [e["study"] for e in entries], "entries": entries}
+    held = {"refs": refs, "studies": [e["study"] for e in entries], "entries": columns}
+    expected = env.from_string(FILTERS).render(**plain)
+    assert env.from_string(FILTERS).render(**held) == expected
+    # a second time: the links each reference kept
+    assert env.from_string(FILTERS).render(**held) == expected
+
+
+def test_columns_are_the_documented_dicts_to_a_template():
+    entries = _entries(["F_1", "a|b"])
+    _, columns = _columns(entries)
+    env = environment()
+    text = env.from_string("{{ entries|length }}: {% for e in entries %}{{ e.id }} "
+                           "{{ e.themes|join('+') }} {{ e.text }}; {% endfor %}"
+                           "{{ entries[0].location }}").render(entries=columns)
+    assert text == "2: F_1 t1 F_1 says F_1; a\\|b t1 a\\|b says a\\|b; row 0, F_1"
+    assert list(columns) == [{**e, "themes": ["t1"]} for e in entries]
+
+
+def test_a_reference_changed_by_a_template_is_linked_as_changed():
+    refs, _ = _columns(_entries(["F001"]))
+    env = environment()
+    assert env.from_string("{{ refs|excerpt_links }}").render(refs=refs) == \
+        "[F001](#excerpt-F001)"
+    refs[0]["id"] = "F002"
+    assert env.from_string("{{ refs|excerpt_links }}").render(refs=refs) == \
+        "[F002](#excerpt-F001)"

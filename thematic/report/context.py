@@ -12,7 +12,9 @@ agreement) carry ``available: false`` and a one-line ``note`` instead of data.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from thematic.corpus.design import UNITS
 from thematic.errors import ThematicError, nearest
@@ -170,15 +172,17 @@ def _choose(data, wanted: list[str] | None) -> list:
 # --- project and methods ---------------------------------------------------------------
 
 def _project(store, index: Index) -> dict:
-    coded = {c.excerpt_id for c in index.accepted}
+    # sets made by C loops over the rows (250k codings at 100k excerpts)
+    rows = index.accepted
     proposed = count_proposed(store)
     return {"studies": len(index.sources),
-            "studies_with_excerpts": len({e.source_id for e in index.excerpts.values()}),
-            "excerpts": len(index.excerpts), "coded_excerpts": len(coded),
-            "codings": len(index.accepted), "proposed": proposed, "themes": 0,
-            "pairs": len({(c.excerpt_id, c.codebook_id, c.code_id) for c in index.accepted}),
-            "codes": len({(c.codebook_id, c.code_id) for c in index.accepted}),
-            "coders": len({c.coder for c in index.accepted})}
+            "studies_with_excerpts": len(set(index.sources_by_excerpt().values())),
+            "excerpts": len(index.excerpts),
+            "coded_excerpts": len(set(map(itemgetter(0), rows))),
+            "codings": len(rows), "proposed": proposed, "themes": 0,
+            "pairs": len(set(map(itemgetter(0, 1, 2), rows))),
+            "codes": len(set(map(itemgetter(1, 2), rows))),
+            "coders": len(set(map(itemgetter(3), rows)))}
 
 
 def _methods(store, index: Index, notes: list[str | None], agreement_coders: list[str] | None
@@ -188,16 +192,14 @@ def _methods(store, index: Index, notes: list[str | None], agreement_coders: lis
     for source in index.sources.values():
         if source.design:
             designs[source.design] = designs.get(source.design, 0) + 1
-    coders: dict[str, dict] = {}
-    for coding in index.accepted:
-        row = coders.setdefault(coding.coder, {"name": coding.coder, "codings": 0,
-                                               "excerpts": set()})
-        row["codings"] += 1
-        row["excerpts"].add(coding.excerpt_id)
+    # counted by C loops over the rows (250k codings at 100k excerpts)
+    rows = index.accepted
+    codings = Counter(map(itemgetter(3), rows))
+    excerpts = Counter(map(itemgetter(0), set(map(itemgetter(3, 0), rows))))
+    coders = {name: {"name": name, "codings": n, "excerpts": excerpts[name]}
+              for name, n in codings.items()}
     books = list(index.books.values()) or list(index.current.values())
-    used: dict[int, int] = {}
-    for coding in index.accepted:
-        used[coding.codebook_id] = used.get(coding.codebook_id, 0) + 1
+    used = Counter(map(itemgetter(1), rows))
     agreement = _agreement(store, agreement_coders)
     if not agreement["available"]:
         notes.append(agreement["note"])
@@ -211,7 +213,7 @@ def _methods(store, index: Index, notes: list[str | None], agreement_coders: lis
                        "codes": len(b.codes), "codable": sum(1 for c in b.codes if c.codable),
                        "codings": used.get(b.id, 0)}
                       for b in sorted(books, key=lambda b: (b.name, b.id)) if b is not None],
-        "coders": [{"name": r["name"], "codings": r["codings"], "excerpts": len(r["excerpts"])}
+        "coders": [{"name": r["name"], "codings": r["codings"], "excerpts": r["excerpts"]}
                    for r in sorted(coders.values(), key=lambda r: r["name"])],
         "agreement": agreement,
     }
@@ -268,10 +270,13 @@ def evidence_table(index: Index) -> dict:
                 "outcome_codes": False,
                 "note": "No study records an intervention type, setting or population, so "
                         "there is no evidence table."}
-    outcome_codes = any(_is_outcome(index, c.codebook_id, c.code_id) for c in index.accepted)
+    # decided once per (codebook, code), not once per coding
+    outcome = {pair: _is_outcome(index, *pair)
+               for pair in dict.fromkeys(map(itemgetter(1, 2), index.accepted))}
+    outcome_codes = any(outcome.values())
     per_study: dict[str | None, dict[tuple, str]] = {}
     for coding in index.accepted:
-        if outcome_codes and not _is_outcome(index, coding.codebook_id, coding.code_id):
+        if outcome_codes and not outcome[coding.codebook_id, coding.code_id]:
             continue
         source = index.source_of(coding.excerpt_id)
         book = index.books.get(coding.codebook_id)

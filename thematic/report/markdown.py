@@ -47,6 +47,9 @@ def escape(value: object) -> str:
     leading and trailing whitespace is dropped (at a line start, four spaces would open a
     code block; at a line end, two would make a hard break).
     """
+    if type(value) is str and _PLAIN.fullmatch(value) is not None:
+        # ids, anchors, locations, plain prose: one C scan proves nothing below changes them
+        return value
     text = value if type(value) is str else ("" if value is None else str(value))
     if _ANY_BREAK.search(text) is not None:
         text = _BREAKS.sub(" ", text)
@@ -65,6 +68,10 @@ _SPECIAL = re.compile("[" + re.escape("".join(sorted(ALWAYS))) + "_]")
 #: A character escape() may change: a special one, or the ":" of an emoji shortcode.
 _TOUCHED = re.compile("[" + re.escape("".join(sorted(ALWAYS))) + "_:]")
 _ANY_BREAK = re.compile(r"[\r\n]")
+#: Text escape() returns as it is: a letter first (no list, break or setext start, no
+#: leading space), no trailing space, and no character it escapes, no ":" or "_" and no
+#: line break anywhere.
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 .,;'\"()/!?%-]*[A-Za-z0-9.,;'\"()/!?%-])?")
 
 
 def _escape_one(match: re.Match) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, filterfalse
+from operator import itemgetter, neg
 
 # The divergence rule lives upstream so findings (CERQual coherence) apply the same one.
 from thematic.divergence import (  # noqa: F401  (re-exported: report and audit use them)
@@ -20,6 +21,7 @@ from thematic.divergence import (  # noqa: F401  (re-exported: report and audit 
 )
 from thematic.report.index import Index
 from thematic.report.markdown import anchor, quote_text
+from thematic.report.rows import Entries
 
 #: Excerpts shorter than this ("Nothing.", "Professionalism.") are quoted only when the
 #: theme has nothing longer.
@@ -50,14 +52,14 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
     codes_of = index.codes_by_excerpt()
     # The denominator is the studies in the analysis (those with excerpts), as the network
     # room's node prevalence and audit's share check use.
-    total = len({e.source_id for e in index.excerpts.values()})
+    total = len(set(index.sources_by_excerpt().values()))
     out = []
     for number, theme in enumerate(chosen, start=1):
         ev = data.evidence[theme.id]
-        excerpts = [e for e in ev.excerpts if e in index.excerpts]
-        studies = index.studies_of(excerpts)
+        excerpts = index.known(ev.excerpts, ev)
         # counted in C (25k excerpts a theme at 100k); the order is set below
         by_study = Counter(map(index.sources_by_excerpt().__getitem__, excerpts))
+        studies = index.study_order(s for s in by_study if s is not None)
         share = len(studies) / total if total else 0.0
         divergent = _divergent(index, theme, excerpts, codes_of, ev.by_code)
         quotes = _quotes(index, theme, ev, excerpts, divergent, max_quotes)
@@ -74,7 +76,7 @@ def themes(index: Index, data, chosen: list, graph, graph_note: str | None, *, f
             "study_refs": [index.study(s) for s in studies],
             "by_study": {s: by_study[s] for s in index.study_order(by_study)},
             "codes": _codes(index, theme, ev),
-            "topic_members": len([e for e in ev.topic_members if e in index.excerpts]),
+            "topic_members": len(index.known(ev.topic_members, ev)),
             # members reassigned from HDBSCAN's outliers: counted by the evidence policy
             # (marked), or left out (said, so a reader knows they exist)
             "reassigned": [index.excerpt(e) for e in ev.reassigned if e in index.excerpts],
@@ -108,7 +110,7 @@ def _codes(index: Index, theme, ev) -> list[dict]:
         key=lambda c: (getattr(index.code(theme.codebook, c), "position", 1 << 30), c))
     out = []
     for code_id in order:
-        ids = [e for e in ev.by_code.get(code_id, []) if e in index.excerpts]
+        ids = index.known(ev.by_code.get(code_id, ()), ev)
         found = index.code(theme.codebook, code_id)
         out.append({"id": code_id, "name": found.name if found else code_id,
                     "group": bool(found is not None and not found.codable),
@@ -149,15 +151,16 @@ def _quotes(index: Index, theme, ev, excerpts: list[str], divergent: dict,
     # how many of the theme's codes hold each excerpt (a code lists an excerpt once)
     overlap = Counter(chain.from_iterable(ev.by_code.values()))
 
-    known = index.excerpts
-
-    def rank(eid: str) -> tuple:
-        found = known[eid]
-        size = len(found.text.strip())
-        return (eid in divergent, size < MIN_QUOTE, -overlap[eid], size, found.position, eid)
-
+    # the rank of each excerpt: (divergent, shorter than MIN_QUOTE, -codes held, size,
+    # import order, id), its tuples made by zip and its parts looked up by map (in C: a
+    # theme has 25k excerpts at 100k)
+    sizes = index.sizes()
+    size = list(map(sizes.__getitem__, excerpts))
+    keys = zip(map(divergent.__contains__, excerpts), map(MIN_QUOTE.__gt__, size),
+               map(neg, map(overlap.__getitem__, excerpts)), size,
+               map(index.positions().__getitem__, excerpts), excerpts)
     # an excerpt of blank text (size 0) is never quoted
-    ranked = _ascending([key for key in map(rank, excerpts) if key[3]])
+    ranked = _ascending(list(filter(itemgetter(3), keys)))
     chosen: list[str] = []
     seen: set[str | None] = set()
     words: list[set[str]] = []
@@ -249,7 +252,7 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
         for t in data.themes:
             if _GAP.search(f"{t.id.replace('-', ' ')} {t.name}"):
                 ev = data.evidence[t.id]
-                ids = [e for e in ev.excerpts if e in index.excerpts]
+                ids = index.known(ev.excerpts, ev)
                 gathered.update(ev.by_code)
                 item = {"kind": "theme", "id": t.id, "name": t.name,
                         "anchor": anchor("theme", t.id), "linked": t.id in shown,
@@ -259,10 +262,13 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
                     item["excerpt_refs"] = [index.excerpt(e) for e in ids]
                     item["study_refs"] = [index.study(s) for s in index.studies_of(ids)]
                 named.append(item)
-    seen_pairs: dict[str, dict[str, None]] = {}   # ordered sets (a list made this quadratic)
-    for coding in index.accepted:
-        seen_pairs.setdefault(coding.code_id, {})[coding.excerpt_id] = None
-    used_codes = {code: list(ids) for code, ids in seen_pairs.items()}
+    # the codes in use, in C; the excerpts of a code only for a code that names a gap
+    used_codes = set(map(itemgetter(2), index.accepted))
+
+    def excerpts_of(code_id: str) -> list[str]:
+        return list(dict.fromkeys(c.excerpt_id for c in index.accepted
+                                  if c.code_id == code_id))
+
     books = list(index.books.values()) or list(index.current.values())
     seen_codes: set[str] = set()
     unused = []
@@ -273,7 +279,7 @@ def gaps(index: Index, rendered: list[dict], data, *, few: int) -> dict:
             seen_codes.add(code.id)
             if (_GAP.search(f"{code.id.replace('-', ' ')} {code.name}")
                     and code.id in used_codes and code.id not in gathered):
-                ids = sorted(used_codes[code.id], key=index.position)
+                ids = sorted(excerpts_of(code.id), key=index.position)
                 named.append({"kind": "code", "id": code.id, "name": code.name,
                               "anchor": None, "linked": False, "excerpts": len(ids),
                               "studies": len(index.studies_of(ids)),
@@ -301,25 +307,25 @@ def fill_appendix(index: Index, ctx: dict, evidence: dict) -> None:
     """Fill the appendix once every other section has named its excerpts."""
     part = ctx["appendix"]
     known = index.excerpts
-    member_of: dict[str, list[str]] = {}
+    members: list[tuple[str, list[str]]] = []    # (theme id, its excerpts), theme order
     for theme in part["themes"]:
         ev = evidence[theme["id"]]
         in_codes: set[str] = set()
         for code in theme["codes"]:
-            ids = [e for e in ev.by_code.get(code["id"], []) if e in known]
+            ids = index.known(ev.by_code.get(code["id"], ()), ev)
             code["excerpts"] = index.excerpt_refs(ids)
             in_codes.update(ids)
         moved = set(ev.reassigned)
-        others = [e for e in ev.excerpts if e in known and e not in in_codes]
+        others = list(filterfalse(in_codes.__contains__, index.known(ev.excerpts, ev)))
         theme["other"] = index.excerpt_refs([e for e in others if e not in moved])
         theme["reassigned"] = index.excerpt_refs([e for e in others if e in moved])
-        for eid in ev.excerpts:
-            member_of.setdefault(eid, []).append(theme["id"])
+        members.append((theme["id"], ev.excerpts))
     codes_of = index.codes_by_excerpt()
     # import order: (position, id) of every cited excerpt the index holds
-    order = sorted([(known[e].position, e) for e in index.cited if e in known])
-    ids = [e for _, e in order]
-    part["excerpts"] = [
-        {**ref, "text": found.text, "location": found.location, "file": found.file,
-         "codes": codes_of.get(eid, []), "themes": member_of.get(eid, [])}
-        for eid, ref, found in zip(ids, index.excerpt_refs(ids), [known[e] for e in ids])]
+    cited = list(filter(known.__contains__, index.cited))
+    order = sorted(zip(map(index.positions().__getitem__, cited), cited))
+    ids = list(map(itemgetter(1), order))
+    # columns, not a dict per excerpt: the filter appendix_entries writes them directly
+    # (codes None: none; each excerpt's themes found only if a template asks)
+    part["excerpts"] = Entries(ids, index.excerpt_refs(ids), list(map(known.__getitem__, ids)),
+                               list(map(codes_of.get, ids)), members)

@@ -432,19 +432,27 @@ def accepted_rows(store: Store, coders: list[str] | None = None, *,
     no object per row (list_codings' objects were most of a 100k-excerpt report's read)."""
     from thematic.store.corpus import ANALYSED
 
-    where = ["c.status = 'accepted'"] + ([ANALYSED] if analysed else [])
-    sql = ("SELECT c.excerpt_id, c.codebook_id, c.code_id, c.coder FROM codings c "
-           "JOIN excerpts e ON e.id = c.excerpt_id WHERE " + " AND ".join(where)
-           + " ORDER BY e.position, c.code_id, c.coder, c.id")
+    # one read serves both: the analysis flag is a column, not a filter (the report's index
+    # reads the analysed codings, the CFIR view all of them; a 100k-excerpt report made
+    # the same join and sort twice)
+    # CROSS JOIN keeps excerpts the outer loop: one pass over them, each one's codings
+    # found by codings_unique (excerpt_id first), instead of looking an excerpt up for each
+    # of 250k codings (a third less time at 100k excerpts)
+    sql = (f"SELECT c.excerpt_id, c.codebook_id, c.code_id, c.coder, {ANALYSED} "
+           "FROM excerpts e CROSS JOIN codings c ON c.excerpt_id = e.id "
+           "WHERE c.status = 'accepted' ORDER BY e.position, c.code_id, c.coder, c.id")
 
-    def read() -> list[tuple[str, int, str, str]]:
+    def read() -> tuple[list[tuple[str, int, str, str]], list[tuple[str, int, str, str]]]:
         cursor = store.conn.cursor()
         cursor.row_factory = None          # plain tuples: no sqlite3.Row per coding
-        return cursor.execute(sql).fetchall()
+        flagged = cursor.execute(sql).fetchall()
+        every = [r[:4] for r in flagged]
+        return every, [r for r, f in zip(every, flagged) if f[4]]
 
     # every coder's, kept while the data stays the same and filtered here: the report's
     # index (the evidence coders'), its theme network and the CFIR view each read them
-    rows = store.memo(("codings.accepted_rows", sql), read)
+    every, in_analysis = store.memo(("codings.accepted_rows", sql), read)
+    rows = in_analysis if analysed else every
     if coders is None:
         return list(rows)
     keep = set(coders)
