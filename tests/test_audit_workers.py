@@ -112,3 +112,16 @@ def test_python_dash_m_thematic_with_a_second_process(hostile):  # noqa: F811
 def test_bad_jobs(run, jobs):
     result = run("audit", "--jobs", jobs)
     assert result.exit_code == 2
+
+
+def test_a_supplied_value_is_taken_once_else_computed(store):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return "computed"
+
+    store.supply(("k",), lambda: "supplied")
+    assert store.memo(("k",), compute) == "supplied" and not computed
+    store.supply(("gone",), lambda: None)          # the supplier had nothing
+    assert store.memo(("gone",), compute) == "computed" and computed == [1]

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from itertools import compress
+from operator import itemgetter
 
 from thematic import lookup
 from thematic.errors import ThematicError, nearest
@@ -90,17 +92,24 @@ def evidence_all(store: Store, *, coders: list[str] | None = None,
     """``evidence`` of every theme (by id, in theme order), the accepted codings read by one
     query for all of them rather than one per theme and descendant (bulk readers: the
     report, the theme network)."""
+    key = evidence_key(store, coders, reassigned)
+    # kept while the data stays the same: a report reads it for its sections and for its
+    # theme network, and the audit again for its checks and its re-render
+    found = store.memo(key, lambda: _evidence_all(store, list(key[1]), key[2]))
+    return dict(found)
+
+
+def evidence_key(store: Store, coders: list[str] | None = None,
+                 reassigned: bool | None = None) -> tuple:
+    """The key ``evidence_all`` keeps its result under in ``Store.memo`` (None: the evidence
+    policy in force), for a reader that supplies it (``Store.supply``)."""
     from thematic.evidence import REASSIGNED, resolve
 
     if coders is None:
         coders = resolve(store).coders
     if reassigned is None:
         reassigned = store.get_meta(REASSIGNED) == "count"
-    # kept while the data stays the same: a report reads it for its sections and for its
-    # theme network, and the audit again for its checks and its re-render
-    found = store.memo(("themes.evidence_all", tuple(coders), reassigned),
-                       lambda: _evidence_all(store, coders, reassigned))
-    return dict(found)
+    return ("themes.evidence_all", tuple(coders), reassigned)
 
 
 def _evidence_all(store: Store, coders: list[str], reassigned: bool) -> dict[str, Evidence]:
@@ -112,10 +121,13 @@ def _evidence_all(store: Store, coders: list[str], reassigned: bool) -> dict[str
             expanded[t.id] = set(_expand_groups(store, t.codebook, t.codes))
             wanted.setdefault(t.codebook, set()).update(expanded[t.id])
     by_book = db.accepted_codings_by_book(store, wanted, coders)
+    code_of = {book: list(map(itemgetter(1), rows)) for book, rows in by_book.items()}
 
     def codings(member: Theme, book: str) -> list[tuple[str, str, str, int]]:
-        keep = expanded[member.id]
-        return [r for r in by_book.get(book, ()) if r[1] in keep]
+        # the book's rows whose code the theme keeps, in their order, selected in C (10
+        # themes × 250k rows at 100k excerpts)
+        return list(compress(by_book.get(book, ()),
+                             map(expanded[member.id].__contains__, code_of.get(book, ()))))
 
     return {t.id: _evidence(store, t, everything, codings, reassigned)
             for t in everything.values()}
@@ -132,9 +144,13 @@ def _evidence(store: Store, theme: Theme, everything: dict[str, Theme],
     for member in family:
         if not member.codebook or not member.codes:
             continue
-        for excerpt, code, source, pos in codings(member, member.codebook):
+        rows = codings(member, member.codebook)
+        ids = list(map(itemgetter(0), rows))
+        # the same first-seen order as one loop over the rows, the two maps filled in C
+        positions.update(zip(ids, map(itemgetter(3), rows)))
+        sources.update(zip(ids, map(itemgetter(2), rows)))
+        for excerpt, code in zip(ids, map(itemgetter(1), rows)):
             by_code.setdefault(code, {})[excerpt] = None
-            positions[excerpt], sources[excerpt] = pos, source
     pairs = [pair for member in family for pair in member.topics]
     topic_members, moved, left_out = [], [], []
     for excerpt, source, pos, was_outlier in db.topic_members(store, pairs):

@@ -80,6 +80,8 @@ def run(store: Store, *, root: str | os.PathLike, reports: list | None = None,
         rederived = workers.Rederiving(store, audit.root, paths) \
             if paths and workers.jobs(store, jobs) > 1 else None
         try:
+            if rederived is not None:
+                rederived.supply()
             check_store(audit)
             check_findings(audit)
             audit.problems += missing

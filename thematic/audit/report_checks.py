@@ -201,6 +201,7 @@ class _ReportChecker:
         self.theme_slugs = {anchor("theme", t.id): t for t in audit.themes}
         self.coders: list[str] | None = None      # the evidence coders of the report
         self.counts: dict[str, int] = {}
+        self._groups: db.Groups | None = None     # accepted_groups by self.coders
         self._excerpt_slugs: dict[str, str] | None = None
         self._actuals: dict[tuple, dict | None] = {}
         # every code's figures by (codebook, coders), read in one query when first needed
@@ -296,7 +297,9 @@ class _ReportChecker:
             coders = resolve(self.store).coders
         if coders != self.coders:
             self.coders, self._actuals = coders, {}
-            self.counts = db.project_counts(self.store, coders)
+            # the project, codebook and code figures are summed from one grouped pass
+            self._groups = db.accepted_groups(self.store, coders)
+            self.counts = db.project_counts(self.store, coders, self._groups)
 
     def add(self, severity: str, check: str, line: int, message: str, fix: str, **where):
         self.audit.add(severity, check, f"{self.file}, line {line}: {message}", fix,
@@ -454,13 +457,14 @@ class _ReportChecker:
                 return None
             key = (book, tuple(self.coders) if self.coders is not None else None)
             if key not in self._codes:
-                self._codes[key] = db.code_evidence_all(self.store, book, self.coders)
+                self._codes[key] = db.code_evidence_all(self.store, book, self.coders,
+                                                        self._groups)
             studies, excerpts, codings = self._codes[key].get(ident, (0, 0, 0))
             return {"studies": studies, "excerpts": excerpts, "codings": codings,
                     "share": studies / contributing}
         if kind == "codebook":
             book_counts = db.codebook_counts(self.store, ident, attrs.get("version"),
-                                             self.coders)
+                                             self.coders, self._groups)
             if book_counts is None:
                 self.add(ERROR, "report-unknown-code", line, f"claim about codebook {ident!r}"
                          ", which is not loaded.", _REGENERATE, codebook=ident)

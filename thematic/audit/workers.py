@@ -16,8 +16,10 @@ used only for projects of at least ``THRESHOLD`` excerpts, on a machine with two
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from thematic.store import audit as db
 from thematic.store.db import Store
@@ -54,18 +56,46 @@ class Rederiving:
         home = str(Path(thematic.__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
-        self._paths = [str(p) for p in paths]
+        from thematic.themes import evidence_key
+
+        self._store, self._paths = store, [str(p) for p in paths]
+        self._key = evidence_key(store)
+        self._sender: threading.Thread | None = None
         self._proc = subprocess.Popen([sys.executable, "-m", "thematic.audit.workers"],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, env=env)
         assert self._proc.stdin is not None
         try:
-            self._proc.stdin.write(pickle.dumps((str(store.path), str(root), self._paths,
-                                                 db.state(store))))
-            self._proc.stdin.close()
+            pickle.dump((str(store.path), str(root), self._paths, db.state(store),
+                         self._key), self._proc.stdin)
+            self._proc.stdin.flush()
         except OSError:   # it could not start reading: re-derived here
             self.close()
         self._done: dict[str, tuple[list, bool]] | None = None
+
+    def supply(self) -> None:
+        """Compute the themes' evidence (the audit's checks need it too) and send it to the
+        second process, which would otherwise compute it again to render (≈15% of a
+        re-render at 100k excerpts); sent from a thread, so a second process that no
+        longer reads cannot block this one."""
+        import pickle
+
+        from thematic.themes import evidence_all
+
+        value = evidence_all(self._store, coders=list(self._key[1]), reassigned=self._key[2])
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def send() -> None:
+            stdin = self._proc.stdin
+            try:
+                if stdin is not None:
+                    stdin.write(data)
+                    stdin.close()
+            except (OSError, ValueError):   # it ended, or closed: nothing to send
+                pass
+
+        self._sender = threading.Thread(target=send, daemon=True)
+        self._sender.start()
 
     def result(self, path: Path, here: Callable[[], tuple[list, bool]]) -> tuple[list, bool]:
         """(problems, markers only?) of ``path``; ``here`` re-derives in this process when
@@ -73,6 +103,8 @@ class Rederiving:
         if self._done is None:
             import pickle
 
+            if self._sender is None:   # nothing will be supplied: it computes the evidence
+                self._end_input()
             out = None
             try:
                 assert self._proc.stdout is not None
@@ -89,12 +121,25 @@ class Rederiving:
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+        if self._sender is not None:
+            self._sender.join()
+        else:
+            self._end_input()
+
+    def _end_input(self) -> None:
+        try:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        except OSError:
+            pass
 
 
-def rederive(db_path: str, root: str, paths: list[str], state: tuple
+def rederive(db_path: str, root: str, paths: list[str], state: tuple,
+             key: tuple | None = None, evidence: Callable[[], Any] | None = None
              ) -> list[tuple[list, bool]] | None:
     """In the second process: each report's (problems, markers only?), or None when this
-    snapshot of the project is not the first process's."""
+    snapshot of the project is not the first process's. ``evidence()``: the themes'
+    evidence under ``key`` (themes.evidence_key), as the first process computed it."""
     from thematic.audit.core import Audit
     from thematic.audit.report_checks import _ReportChecker
     from thematic.gcpause import paused
@@ -104,6 +149,8 @@ def rederive(db_path: str, root: str, paths: list[str], state: tuple
         with db.snapshot(store), paused():
             if db.state(store) != state:
                 return None
+            if key is not None and evidence is not None:
+                store.supply(key, evidence)
             audit = Audit(store, Path(root))
             checker = _ReportChecker(audit)
             out = []
@@ -121,7 +168,16 @@ def main() -> None:
     import pickle
     import sys
 
-    result = rederive(*pickle.loads(sys.stdin.buffer.read()))
+    stdin = sys.stdin.buffer
+
+    def evidence() -> Any:
+        # sent once the first process has it; None (computed here) if it never comes
+        try:
+            return pickle.load(stdin)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return None
+
+    result = rederive(*pickle.load(stdin), evidence=evidence)
     sys.stdout.buffer.write(pickle.dumps(result))
 
 

@@ -101,11 +101,37 @@ def _by(coders: list[str] | None, column: str = "coder") -> tuple[str, tuple]:
     return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
 
 
+Groups = dict[tuple[int, str], tuple[int, int, int]]
+
+
+def accepted_groups(store: Store, coders: list[str] | None = None) -> Groups:
+    """(studies, excerpts, codings) of the accepted codings (by ``coders``) of analysed
+    excerpts, by (codebook version id, code id): one pass from which a report's project,
+    codebook and code figures are summed (each would otherwise scan the codings again)."""
+    by, who = _by(coders, "c.coder")
+    return {(int(r[0]), r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in store.tuples(
+        "SELECT c.codebook_id, c.code_id, COUNT(DISTINCT e.source_id), "
+        f"COUNT(DISTINCT c.excerpt_id), COUNT(*) FROM {_ACCEPTED}{by} "
+        "GROUP BY c.codebook_id, c.code_id", who)}
+
+
 def code_evidence_all(store: Store, codebook: str | None = None,
-                      coders: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+                      coders: list[str] | None = None, groups: Groups | None = None
+                      ) -> dict[str, tuple[int, int, int]]:
     """(studies, excerpts, codings) of the accepted codings (by ``coders``) of every code
     that has any, by code id, in one grouped query: a report states many codes' figures,
-    and a query per code re-read the codings each time."""
+    and a query per code re-read the codings each time. ``groups`` (accepted_groups, by the
+    same coders): read from it when each code's codings are in one codebook version."""
+    if groups is not None:
+        ids = None if codebook is None else {int(r[0]) for r in store.tuples(
+            "SELECT id FROM codebooks WHERE name = ?", (codebook,))}
+        found: dict[str, list[tuple[int, int, int]]] = {}
+        for (book, code), figures in groups.items():
+            if ids is None or book in ids:
+                found.setdefault(code, []).append(figures)
+        # a code in several versions: its distinct studies and excerpts do not add up
+        if all(len(v) == 1 for v in found.values()):
+            return {code: v[0] for code, v in found.items()}
     by, who = _by(coders, "c.coder")
     sql = ("SELECT c.code_id, COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), "
            "COUNT(*) FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
@@ -134,16 +160,39 @@ _ACCEPTED = (f"codings c JOIN excerpts e ON e.id = c.excerpt_id "
              f"WHERE c.status = 'accepted' AND {ANALYSED}")
 
 
-def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, int]:
+def project_counts(store: Store, coders: list[str] | None = None,
+                   groups: Groups | None = None) -> dict[str, int]:
     """What a report's project-level claim may state (codings = accepted ones by
-    ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them)."""
+    ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them).
+    ``groups``: accepted_groups by the same coders, which holds three of the counts."""
     by, who = _by(coders, "c.coder")
     accepted = f"FROM {_ACCEPTED}" + by
-    # one scan for four of the counts (a codebook id is an integer, so "id:code" is
-    # unambiguous); excerpt–code pairs need their own
-    row = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), COUNT(DISTINCT c.coder), "
-                    f"COUNT(DISTINCT c.codebook_id || ':' || c.code_id) {accepted}", who)
-    assert row is not None  # an aggregate query always returns one row
+    if groups is not None:
+        # a pair is an (excerpt, codebook version, code): each group counts its own. The
+        # excerpts are counted by probing each one's codings (codings_unique, excerpt id
+        # first; "+" keeps SQLite from the coder index, which would scan all codings per
+        # excerpt), the coders by one analysed coding each: both far cheaper than
+        # COUNT(DISTINCT) over every coding
+        probe, whom = _by(coders, "+c.coder")
+        excerpts = store.scalar(
+            f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED} AND EXISTS (SELECT 1 FROM "
+            f"codings c WHERE c.excerpt_id = e.id AND +c.status = 'accepted'{probe})", whom)
+        named, _ = _by(coders, "coder")
+        people = store.scalar(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT coder FROM codings WHERE status = "
+            f"'accepted'{named}) d WHERE EXISTS (SELECT 1 FROM {_ACCEPTED} "
+            "AND c.coder = d.coder)", who)
+        row = (sum(g[2] for g in groups.values()), excerpts, people, len(groups))
+        pairs = sum(g[1] for g in groups.values())
+    else:
+        # one scan for four of the counts (a codebook id is an integer, so "id:code" is
+        # unambiguous); excerpt–code pairs need their own
+        row = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), "
+                        "COUNT(DISTINCT c.coder), COUNT(DISTINCT c.codebook_id || ':' || "
+                        f"c.code_id) {accepted}", who)
+        assert row is not None  # an aggregate query always returns one row
+        pairs = int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
+                                 f"c.codebook_id, c.code_id {accepted})", who))
     return {
         "studies": int(store.scalar("SELECT COUNT(*) FROM sources")),
         "excerpts": int(store.scalar(f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED}")),
@@ -151,8 +200,7 @@ def project_counts(store: Store, coders: list[str] | None = None) -> dict[str, i
                                                   f"FROM excerpts e WHERE {ANALYSED}")),
         "coded_excerpts": int(row[1]),
         "codings": int(row[0]),
-        "pairs": int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
-                                  f"c.codebook_id, c.code_id {accepted})", who)),
+        "pairs": pairs,
         "proposed": count_proposed(store),
         "themes": int(store.scalar("SELECT COUNT(*) FROM themes")),
         "coders": int(row[2]),
@@ -173,15 +221,24 @@ def design_counts(store: Store, design: str) -> dict[str, int]:
 
 
 def codebook_counts(store: Store, name: str, version: str | None = None,
-                    coders: list[str] | None = None) -> dict[str, int] | None:
+                    coders: list[str] | None = None, groups: Groups | None = None
+                    ) -> dict[str, int] | None:
     """codes, codable codes and accepted codings (by ``coders``) of one version of a
     codebook: ``version``, else the only version with accepted codings, else the current
-    one. None if unknown."""
-    by, who = _by(coders, "c.coder")
-    versions = store.query(
-        f"SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM {_ACCEPTED} AND "
-        f"c.codebook_id = b.id{by}) AS n FROM codebooks b "
-        "WHERE b.name = ? ORDER BY b.id", (*who, name))
+    one. None if unknown. ``groups``: accepted_groups by the same coders (summed)."""
+    if groups is not None:
+        per: dict[int, int] = {}
+        for (book, _), figures in groups.items():
+            per[book] = per.get(book, 0) + figures[2]
+        versions = [{"id": r[0], "version": r[1], "current": r[2], "n": per.get(r[0], 0)}
+                    for r in store.tuples("SELECT id, version, current FROM codebooks "
+                                          "WHERE name = ? ORDER BY id", (name,))]
+    else:
+        by, who = _by(coders, "c.coder")
+        versions = store.query(
+            f"SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM {_ACCEPTED} AND "
+            f"c.codebook_id = b.id{by}) AS n FROM codebooks b "
+            "WHERE b.name = ? ORDER BY b.id", (*who, name))
     if version is not None:
         chosen = [v for v in versions if v["version"] == version][-1:]
     else:

@@ -133,6 +133,7 @@ class Store:
         self._command = ""
         self._memo: dict = {}
         self._memo_state: tuple[int, int] | None = None
+        self._supplied: dict = {}   # key → where memo takes that value from (supply)
         if not create:
             check_database(self.path)
         try:
@@ -327,8 +328,16 @@ class Store:
         if state != self._memo_state:
             self._memo, self._memo_state = {}, state
         if key not in self._memo:
-            self._memo[key] = compute()
+            supplied = self._supplied.pop(key, None)
+            value = supplied() if supplied is not None else None
+            self._memo[key] = value if value is not None else compute()
         return self._memo[key]
+
+    def supply(self, key: tuple, source: Callable[[], Any]) -> None:
+        """The first ``memo(key, …)`` takes its value from ``source()`` (None from it: computed
+        as usual): the audit's second process receives the theme evidence the first one
+        computed from the same snapshot, rather than computing it again."""
+        self._supplied[key] = source
 
     def forget(self) -> None:
         """Drop every value ``memo`` keeps (a benchmark times a cold read)."""

@@ -58,11 +58,19 @@ def _key_sql(cols: tuple[str, ...], prefix: str) -> str:
     return " || char(31) || ".join(f"CAST({prefix}.{c} AS TEXT)" for c in cols)
 
 
-def _value_sql(table: str, row: str, keyed: bool) -> str:
+def _value_sql(table: str, row: str, keyed: bool, bound: bool = False) -> str:
+    """A row's ledger value in SQL. ``bound``: NUL and the separator as the parameters ?1
+    and ?2 (BOUND) instead of char() calls, the same text for a fifth less time per row
+    (the audit reads 250k codings); triggers keep char(), having no parameters."""
     keys, cols = TABLES[table]
-    joined = " || char(31) || ".join(f"IFNULL(CAST({row}.{c} AS TEXT), char(0))"
-                                     for c in (*keys, *cols))
+    nul, sep = ("?1", "?2") if bound else ("char(0)", "char(31)")
+    joined = f" || {sep} || ".join(f"IFNULL(CAST({row}.{c} AS TEXT), {nul})"
+                                   for c in (*keys, *cols))
     return f"thematic_rowmac({joined})" if keyed else joined
+
+
+#: The parameters of ``_value_sql(..., bound=True)``.
+BOUND = ("\0", "\x1f")
 
 
 def attach(store) -> None:
@@ -129,7 +137,8 @@ def changed_rows(store, limit: int = 20) -> dict[str, dict]:
 
         for k, stored in store.query(
                 f"SELECT {key_t}, l.v FROM {table} t LEFT JOIN ledger_{table} l "
-                f"ON l.key = {key_t} WHERE l.v IS NOT {_value_sql(table, 't', keyed)}"):
+                f"ON l.key = {key_t} WHERE l.v IS NOT {_value_sql(table, 't', keyed, True)}",
+                BOUND):
             note("added" if stored is None else "changed", k)
         for (k,) in store.query(f"SELECT l.key FROM ledger_{table} l LEFT JOIN {table} t "
                                 f"ON {key_t} = l.key WHERE t.rowid IS NULL"):
