@@ -125,3 +125,15 @@ def test_a_supplied_value_is_taken_once_else_computed(store):
     assert store.memo(("k",), compute) == "supplied" and not computed
     store.supply(("gone",), lambda: None)          # the supplier had nothing
     assert store.memo(("gone",), compute) == "computed" and computed == [1]
+
+
+def test_values_sent_are_read_in_any_order_and_none_when_missing():
+    import io
+    import pickle
+
+    stream = io.BytesIO(pickle.dumps((("a",), 1)) + pickle.dumps((("b",), [2])))
+    received = workers._Received(stream)
+    assert received.get(("b",)) == [2]          # read past "a", which is kept
+    assert received.get(("a",)) == 1
+    assert received.get(("c",)) is None         # never sent: the caller computes it
+    assert workers._Received(io.BytesIO(b"not a pickle")).get(("a",)) is None

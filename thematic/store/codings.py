@@ -425,11 +425,7 @@ def coverage_columns(store: Store, excerpt_ids: list[str],
             for coder, keys in out.items()}
 
 
-def accepted_rows(store: Store, coders: list[str] | None = None, *,
-                  analysed: bool = True) -> list[tuple[str, int, str, str]]:
-    """(excerpt id, codebook id, code id, coder) of every accepted coding by ``coders``
-    (None: every coder), in list_codings' order: the report's bulk read, four columns and
-    no object per row (list_codings' objects were most of a 100k-excerpt report's read)."""
+def _accepted_key() -> tuple[str, str]:
     from thematic.store.corpus import ANALYSED
 
     # one read serves both: the analysis flag is a column, not a filter (the report's index
@@ -438,9 +434,22 @@ def accepted_rows(store: Store, coders: list[str] | None = None, *,
     # CROSS JOIN keeps excerpts the outer loop: one pass over them, each one's codings
     # found by codings_unique (excerpt_id first), instead of looking an excerpt up for each
     # of 250k codings (a third less time at 100k excerpts)
-    sql = (f"SELECT c.excerpt_id, c.codebook_id, c.code_id, c.coder, {ANALYSED} "
-           "FROM excerpts e CROSS JOIN codings c ON c.excerpt_id = e.id "
-           "WHERE c.status = 'accepted' ORDER BY e.position, c.code_id, c.coder, c.id")
+    return ("codings.accepted_rows",
+            f"SELECT c.excerpt_id, c.codebook_id, c.code_id, c.coder, {ANALYSED} "
+            "FROM excerpts e CROSS JOIN codings c ON c.excerpt_id = e.id "
+            "WHERE c.status = 'accepted' ORDER BY e.position, c.code_id, c.coder, c.id")
+
+
+#: The Store.memo key of accepted_rows' read (the audit supplies it to its second process).
+ACCEPTED_KEY = _accepted_key()
+
+
+def accepted_rows(store: Store, coders: list[str] | None = None, *,
+                  analysed: bool = True) -> list[tuple[str, int, str, str]]:
+    """(excerpt id, codebook id, code id, coder) of every accepted coding by ``coders``
+    (None: every coder), in list_codings' order: the report's bulk read, four columns and
+    no object per row (list_codings' objects were most of a 100k-excerpt report's read)."""
+    sql = ACCEPTED_KEY[1]
 
     def read() -> tuple[list[tuple[str, int, str, str]], list[tuple[str, int, str, str]]]:
         cursor = store.conn.cursor()
@@ -451,7 +460,7 @@ def accepted_rows(store: Store, coders: list[str] | None = None, *,
 
     # every coder's, kept while the data stays the same and filtered here: the report's
     # index (the evidence coders'), its theme network and the CFIR view each read them
-    every, in_analysis = store.memo(("codings.accepted_rows", sql), read)
+    every, in_analysis = store.memo(ACCEPTED_KEY, read)
     rows = in_analysis if analysed else every
     if coders is None:
         return list(rows)

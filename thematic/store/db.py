@@ -333,6 +333,12 @@ class Store:
             self._memo[key] = value if value is not None else compute()
         return self._memo[key]
 
+    def kept(self, key: tuple) -> Any:
+        """What ``memo`` keeps under ``key`` for the data as it is now (None: nothing)."""
+        state = (self.conn.total_changes,
+                 self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self._memo.get(key) if state == self._memo_state else None
+
     def supply(self, key: tuple, source: Callable[[], Any]) -> None:
         """The first ``memo(key, …)`` takes its value from ``source()`` (None from it: computed
         as usual): the audit's second process receives the theme evidence the first one
