@@ -57,15 +57,15 @@ class Rederiving:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
         self._store, self._paths = store, [str(p) for p in paths]
-        self._keys = [key for key, _ in _supplies(store)]
         self._sender: threading.Thread | None = None
+        # started first: it imports what a re-render needs while this reads what to send
         self._proc = subprocess.Popen([sys.executable, "-m", "thematic.audit.workers"],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, env=env)
         assert self._proc.stdin is not None
         try:
             pickle.dump((str(store.path), str(root), self._paths, db.state(store),
-                         self._keys), self._proc.stdin)
+                         [key for key, _ in _supplies(store)]), self._proc.stdin)
             self._proc.stdin.flush()
         except OSError:   # it could not start reading: re-derived here
             self.close()
@@ -202,6 +202,13 @@ def main() -> None:
     """``python -m thematic.audit.workers``: arguments pickled on stdin, result on stdout."""
     import pickle
     import sys
+
+    # what a re-render imports (≈0.6 s), while the first process works out what to send
+    import jinja2  # noqa: F401
+    import networkx  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    import thematic.report.render  # noqa: F401
 
     stdin = sys.stdin.buffer
     result = rederive(*pickle.load(stdin), received=_Received(stdin))
