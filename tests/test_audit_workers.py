@@ -137,3 +137,16 @@ def test_values_sent_are_read_in_any_order_and_none_when_missing():
     assert received.get(("a",)) == 1
     assert received.get(("c",)) is None         # never sent: the caller computes it
     assert workers._Received(io.BytesIO(b"not a pickle")).get(("a",)) is None
+
+
+def test_the_second_process_imports_this_thematic_but_never_shadows_the_stdlib(monkeypatch):
+    import site
+    from pathlib import Path
+
+    import thematic
+
+    home = Path(thematic.__file__).resolve().parent.parent
+    assert workers._home() == [str(home)]          # a source tree or an editable install
+    # installed in site-packages: the child has that folder anyway, after the stdlib
+    monkeypatch.setattr(site, "getsitepackages", lambda: [str(home)])
+    assert workers._home() == []

@@ -48,14 +48,11 @@ class Rederiving:
         import subprocess
         import sys
 
-        import thematic
-
         # a process of its own (python -m), not multiprocessing: spawn would import the
         # caller's main script again, fork would carry this process's SQLite connection
         # and threads into the child; PYTHONPATH makes it import this very package
-        home = str(Path(thematic.__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
+            [*_home(), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
         self._store, self._paths = store, [str(p) for p in paths]
         self._sender: threading.Thread | None = None
         # started first: it imports what a re-render needs while this reads what to send
@@ -137,6 +134,23 @@ class Rederiving:
                 self._proc.stdin.close()
         except OSError:
             pass
+
+
+def _home() -> list[str]:
+    """The folder this thematic was imported from, for the second process's PYTHONPATH; none
+    when it is a site-packages folder, which the child has anyway and which must not come
+    before the standard library."""
+    import site
+    import sysconfig
+
+    import thematic
+
+    home = Path(thematic.__file__).resolve().parent.parent
+    installed = {Path(p).resolve() for p in (*site.getsitepackages(),
+                                              site.getusersitepackages(),
+                                              sysconfig.get_paths()["purelib"],
+                                              sysconfig.get_paths()["platlib"])}
+    return [] if home in installed else [str(home)]
 
 
 def _supplies(store: Store) -> list[tuple[tuple, Callable[[], Any]]]:
