@@ -289,13 +289,15 @@ class _ReportChecker:
         for line, words, attrs in found.claims:
             self._claim(line, words, attrs)
         if rederived is not None:
-            problems, markers_only = rederived.result(path, lambda: self._here(path, text))
+            problems, markers_only = rederived.result(path, lambda: self.rederived(path, text))
             self.audit.problems[at:at] = problems
             if markers_only:
                 self.audit.markers_only.append(self.file)
 
-    def _here(self, path: Path, text: str) -> tuple[list, bool]:
-        """Re-derive in this process after all (the other one could not): its problems."""
+    def rederived(self, path: Path, text: str) -> tuple[list, bool]:
+        """Re-derive ``path`` on its own: (its problems, markers only?), the audit's lists
+        left as they were (the second process re-derives each report so; the first, so,
+        when the second could not)."""
         problems, markers = self.audit.problems, self.audit.markers_only
         self.audit.problems, self.audit.markers_only = [], []
         try:

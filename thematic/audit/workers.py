@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ class Rederiving:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [*_home(), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])}
         self._store, self._paths = store, [str(p) for p in paths]
+        self._supplies: list[tuple[tuple, Callable[[], Any]]] = []
         self._sender: threading.Thread | None = None
         # started first: it imports what a re-render needs while this reads what to send
         self._proc = subprocess.Popen([sys.executable, "-m", "thematic.audit.workers"],
@@ -61,8 +63,9 @@ class Rederiving:
                                       stderr=subprocess.DEVNULL, env=env)
         assert self._proc.stdin is not None
         try:
+            self._supplies = _supplies(store)
             pickle.dump((str(store.path), str(root), self._paths, db.state(store),
-                         [key for key, _ in _supplies(store)]), self._proc.stdin)
+                         [key for key, _ in self._supplies]), self._proc.stdin)
             self._proc.stdin.flush()
         except OSError:   # it could not start reading: re-derived here
             self.close()
@@ -92,7 +95,7 @@ class Rederiving:
         self._sender = threading.Thread(target=send, daemon=True)
         self._sender.start()
         try:
-            for key, compute in _supplies(self._store):
+            for key, compute in self._supplies:
                 compute()
                 made.put(pickle.dumps((key, self._store.kept(key)),
                                       protocol=pickle.HIGHEST_PROTOCOL))
@@ -169,7 +172,8 @@ class _Received:
     wanted, in whatever order: None for one that never comes (it is then computed)."""
 
     def __init__(self, stream) -> None:
-        self._stream, self._got, self._ended = stream, {}, False
+        self._stream, self._ended = stream, False
+        self._got: dict[tuple, Any] = {}
 
     def get(self, key: tuple) -> Any:
         import pickle
@@ -198,16 +202,11 @@ def rederive(db_path: str, root: str, paths: list[str], state: tuple,
         with db.snapshot(store), paused():
             if db.state(store) != state:
                 return None
-            for key in (keys or []) if received is not None else []:
-                store.supply(key, lambda key=key: received.get(key))
-            audit = Audit(store, Path(root))
-            checker = _ReportChecker(audit)
-            out = []
-            for path in map(Path, paths):
-                checker.rederive(path, checker.read(path))
-                out.append((audit.problems, bool(audit.markers_only)))
-                audit.problems, audit.markers_only = [], []
-            return out
+            if received is not None:
+                for key in keys or []:
+                    store.supply(key, partial(received.get, key))
+            checker = _ReportChecker(Audit(store, Path(root)))
+            return [checker.rederived(path, checker.read(path)) for path in map(Path, paths)]
     finally:
         store.close()
 
@@ -225,7 +224,8 @@ def main() -> None:
     import thematic.report.render  # noqa: F401
 
     stdin = sys.stdin.buffer
-    result = rederive(*pickle.load(stdin), received=_Received(stdin))
+    db_path, root, paths, state, keys = pickle.load(stdin)
+    result = rederive(db_path, root, paths, state, keys, received=_Received(stdin))
     sys.stdout.buffer.write(pickle.dumps(result))
 
 

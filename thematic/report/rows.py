@@ -70,6 +70,7 @@ class Ref(dict):
     link is checked against the values it was made from (a template may change a dict)."""
 
     __slots__ = ("_md",)
+    _md: tuple
 
 
 def _ref_md(r: Ref) -> tuple:
@@ -229,7 +230,7 @@ class Entries(Sequence):
         links: dict[int, tuple[object, str]] = {}
         files: dict[object, str] = {}
         coded: dict[str, str] = {}
-        out = []
+        out: list[str] = []
         append = out.append
         for ref, found, codes in zip(self._refs, self._excerpts, self._codes):
             study = ref["study"]

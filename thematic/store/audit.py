@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from thematic.store.corpus import ANALYSED
-from thematic.store.db import Store
+from thematic.store.db import Store, coder_sql
 
 EXAMPLES = 5  # example ids a problem lists; the count says how many there are in all
 
@@ -92,15 +92,6 @@ def used_codes(store: Store) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def _by(coders: list[str] | None, column: str = "coder") -> tuple[str, tuple]:
-    """The SQL that keeps only ``coders``' rows (None: everyone's)."""
-    if coders is None:
-        return "", ()
-    if not coders:
-        return " AND 0", ()
-    return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
-
-
 Groups = dict[tuple[int, str], tuple[int, int, int]]
 
 
@@ -108,7 +99,7 @@ def accepted_groups(store: Store, coders: list[str] | None = None) -> Groups:
     """(studies, excerpts, codings) of the accepted codings (by ``coders``) of analysed
     excerpts, by (codebook version id, code id): one pass from which a report's project,
     codebook and code figures are summed (each would otherwise scan the codings again)."""
-    by, who = _by(coders, "c.coder")
+    by, who = coder_sql(coders)
     return {(int(r[0]), r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in store.tuples(
         "SELECT c.codebook_id, c.code_id, COUNT(DISTINCT e.source_id), "
         f"COUNT(DISTINCT c.excerpt_id), COUNT(*) FROM {_ACCEPTED}{by} "
@@ -132,7 +123,7 @@ def code_evidence_all(store: Store, codebook: str | None = None,
         # a code in several versions: its distinct studies and excerpts do not add up
         if all(len(v) == 1 for v in found.values()):
             return {code: v[0] for code, v in found.items()}
-    by, who = _by(coders, "c.coder")
+    by, who = coder_sql(coders)
     sql = ("SELECT c.code_id, COUNT(DISTINCT e.source_id), COUNT(DISTINCT c.excerpt_id), "
            "COUNT(*) FROM codings c JOIN excerpts e ON e.id = c.excerpt_id "
            "JOIN codebooks b ON b.id = c.codebook_id "
@@ -165,7 +156,7 @@ def project_counts(store: Store, coders: list[str] | None = None,
     """What a report's project-level claim may state (codings = accepted ones by
     ``coders``, the evidence coders; pairs = distinct excerpt–code pairs among them).
     ``groups``: accepted_groups by the same coders, which holds three of the counts."""
-    by, who = _by(coders, "c.coder")
+    by, who = coder_sql(coders)
     accepted = f"FROM {_ACCEPTED}" + by
     if groups is not None:
         # a pair is an (excerpt, codebook version, code): each group counts its own. The
@@ -173,24 +164,25 @@ def project_counts(store: Store, coders: list[str] | None = None,
         # first; "+" keeps SQLite from the coder index, which would scan all codings per
         # excerpt), the coders by one analysed coding each: both far cheaper than
         # COUNT(DISTINCT) over every coding
-        probe, whom = _by(coders, "+c.coder")
+        probe, whom = coder_sql(coders, "+c.coder")
         excerpts = store.scalar(
             f"SELECT COUNT(*) FROM excerpts e WHERE {ANALYSED} AND EXISTS (SELECT 1 FROM "
             f"codings c WHERE c.excerpt_id = e.id AND +c.status = 'accepted'{probe})", whom)
-        named, _ = _by(coders, "coder")
+        named, _ = coder_sql(coders, "coder")
         people = store.scalar(
             "SELECT COUNT(*) FROM (SELECT DISTINCT coder FROM codings WHERE status = "
             f"'accepted'{named}) d WHERE EXISTS (SELECT 1 FROM {_ACCEPTED} "
             "AND c.coder = d.coder)", who)
-        row = (sum(g[2] for g in groups.values()), excerpts, people, len(groups))
+        row: tuple = (sum(g[2] for g in groups.values()), excerpts, people, len(groups))
         pairs = sum(g[1] for g in groups.values())
     else:
         # one scan for four of the counts (a codebook id is an integer, so "id:code" is
         # unambiguous); excerpt–code pairs need their own
-        row = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), "
-                        "COUNT(DISTINCT c.coder), COUNT(DISTINCT c.codebook_id || ':' || "
-                        f"c.code_id) {accepted}", who)
-        assert row is not None  # an aggregate query always returns one row
+        found = store.one("SELECT COUNT(*), COUNT(DISTINCT c.excerpt_id), "
+                          "COUNT(DISTINCT c.coder), COUNT(DISTINCT c.codebook_id || ':' || "
+                          f"c.code_id) {accepted}", who)
+        assert found is not None  # an aggregate query always returns one row
+        row = tuple(found)
         pairs = int(store.scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT c.excerpt_id, "
                                  f"c.codebook_id, c.code_id {accepted})", who))
     return {
@@ -228,13 +220,13 @@ def codebook_counts(store: Store, name: str, version: str | None = None,
     one. None if unknown. ``groups``: accepted_groups by the same coders (summed)."""
     if groups is not None:
         per: dict[int, int] = {}
-        for (book, _), figures in groups.items():
-            per[book] = per.get(book, 0) + figures[2]
-        versions = [{"id": r[0], "version": r[1], "current": r[2], "n": per.get(r[0], 0)}
+        for (book_id, _), figures in groups.items():
+            per[book_id] = per.get(book_id, 0) + figures[2]
+        versions: list = [{"id": r[0], "version": r[1], "current": r[2], "n": per.get(r[0], 0)}
                     for r in store.tuples("SELECT id, version, current FROM codebooks "
                                           "WHERE name = ? ORDER BY id", (name,))]
     else:
-        by, who = _by(coders, "c.coder")
+        by, who = coder_sql(coders)
         versions = store.query(
             f"SELECT b.id, b.version, b.current, (SELECT COUNT(*) FROM {_ACCEPTED} AND "
             f"c.codebook_id = b.id{by}) AS n FROM codebooks b "
@@ -259,7 +251,7 @@ def accepted_codes(store: Store, excerpt_ids: list[str], coders: list[str] | Non
     """excerpt id → the ids of its accepted codes (by ``coders``, any codebook)."""
     out: dict[str, set[str]] = {}
     ids = list(dict.fromkeys(excerpt_ids))
-    by, who = _by(coders)
+    by, who = coder_sql(coders, "coder")
     for at in range(0, len(ids), 900):
         part = ids[at:at + 900]
         marks = ",".join("?" * len(part))
@@ -327,7 +319,7 @@ def state(store: Store) -> tuple:
     row = store.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
     out: list = [tuple(row) if row else None]
     for table in ("excerpts", "codings", "themes", "theme_codes", "sources"):
-        out.append(tuple(store.one(f"SELECT COUNT(*), MAX(rowid) FROM {table}")))
+        out.append(tuple(store.one(f"SELECT COUNT(*), MAX(rowid) FROM {table}") or ()))
     return tuple(out)
 
 

@@ -323,8 +323,7 @@ class Store:
         theme's evidence) is computed once. Any change forgets every kept value: one made
         through this connection moves ``total_changes`` (even if rolled back), a commit by
         another connection or process moves ``PRAGMA data_version``."""
-        state = (self.conn.total_changes,
-                 self.conn.execute("PRAGMA data_version").fetchone()[0])
+        state = self._data_state()
         if state != self._memo_state:
             self._memo, self._memo_state = {}, state
         if key not in self._memo:
@@ -335,15 +334,19 @@ class Store:
 
     def kept(self, key: tuple) -> Any:
         """What ``memo`` keeps under ``key`` for the data as it is now (None: nothing)."""
-        state = (self.conn.total_changes,
-                 self.conn.execute("PRAGMA data_version").fetchone()[0])
-        return self._memo.get(key) if state == self._memo_state else None
+        return self._memo.get(key) if self._data_state() == self._memo_state else None
 
     def supply(self, key: tuple, source: Callable[[], Any]) -> None:
         """The first ``memo(key, …)`` takes its value from ``source()`` (None from it: computed
-        as usual): the audit's second process receives the theme evidence the first one
-        computed from the same snapshot, rather than computing it again."""
+        as usual): the audit's second process receives the accepted codings and the themes'
+        evidence the first one computed from the same snapshot, rather than computing them
+        again."""
         self._supplied[key] = source
+
+    def _data_state(self) -> tuple[int, int]:
+        """What moves when the data may have changed (see ``memo``)."""
+        return (self.conn.total_changes,
+                self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def forget(self) -> None:
         """Drop every value ``memo`` keeps (a benchmark times a cold read)."""
@@ -442,6 +445,16 @@ def _open(path: Path, mode: str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True,
                            timeout=BUSY_SECONDS, isolation_level=None,
                            check_same_thread=False)
+
+
+def coder_sql(coders: list[str] | None, column: str = "c.coder") -> tuple[str, tuple]:
+    """The SQL that keeps only ``coders``' rows (None: everyone's; []: no one's) and its
+    parameters; ``column`` may be written "+c.coder" to keep SQLite from an index on it."""
+    if coders is None:
+        return "", ()
+    if not coders:
+        return " AND 0", ()
+    return f" AND {column} IN ({','.join('?' * len(coders))})", tuple(coders)
 
 
 def _is_readonly(exc: sqlite3.Error) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from thematic.store.corpus import ANALYSED
-from thematic.store.db import Store, now
+from thematic.store.db import Store, coder_sql, now
 
 
 @dataclass
@@ -144,14 +144,12 @@ def accepted_codings(store: Store, codebook: str, code_ids: list[str],
     if not code_ids:
         return []
     marks = ",".join("?" * len(code_ids))
-    by = ""
-    if coders is not None:
-        by = f" AND c.coder IN ({','.join('?' * len(coders))})" if coders else " AND 0"
+    by, who = coder_sql(coders)
     rows = store.query(
         "SELECT DISTINCT c.excerpt_id, c.code_id, e.source_id, e.position FROM codings c "
         "JOIN codebooks b ON b.id = c.codebook_id JOIN excerpts e ON e.id = c.excerpt_id "
         f"WHERE c.status = 'accepted' AND b.name = ? AND c.code_id IN ({marks}) AND {ANALYSED}"
-        f"{by} ORDER BY e.position, c.code_id", (codebook, *code_ids, *(coders or ())))
+        f"{by} ORDER BY e.position, c.code_id", (codebook, *code_ids, *who))
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
@@ -165,9 +163,7 @@ def accepted_codings_by_book(store: Store, wanted: dict[str, set[str]],
     codes = sorted({c for ids in wanted.values() for c in ids})
     if not codes:
         return out
-    by = ""
-    if coders is not None:
-        by = f" AND c.coder IN ({','.join('?' * len(coders))})" if coders else " AND 0"
+    by, who = coder_sql(coders)
     books = sorted(wanted)
     cursor = store.conn.cursor()
     cursor.row_factory = None          # plain tuples: no sqlite3.Row per coding
@@ -182,18 +178,17 @@ def accepted_codings_by_book(store: Store, wanted: dict[str, set[str]],
             "FROM excerpts e CROSS JOIN codings c ON c.excerpt_id = e.id "
             "JOIN codebooks b ON b.id = c.codebook_id WHERE +c.status = 'accepted' "
             f"AND b.name = ? AND +c.code_id IN ({','.join('?' * len(codes))}) "
-            f"AND {ANALYSED}{by.replace('c.coder', '+c.coder')}",
-            (books[0], *codes, *(coders or ()))).fetchall()
+            f"AND {ANALYSED}{coder_sql(coders, '+c.coder')[0]}",
+            (books[0], *codes, *who)).fetchall()
         out[books[0]] = sorted(dict.fromkeys(rows), key=itemgetter(3, 1))
         return out
-    rows = cursor.execute(
+    for excerpt, code, source, pos, book in cursor.execute(
         "SELECT DISTINCT c.excerpt_id, c.code_id, e.source_id, e.position, b.name "
         "FROM codings c JOIN codebooks b ON b.id = c.codebook_id "
         "JOIN excerpts e ON e.id = c.excerpt_id WHERE c.status = 'accepted' "
         f"AND b.name IN ({','.join('?' * len(books))}) "
         f"AND c.code_id IN ({','.join('?' * len(codes))}) AND {ANALYSED}{by} "
-        "ORDER BY e.position, c.code_id", (*books, *codes, *(coders or ())))
-    for excerpt, code, source, pos, book in rows:
+        "ORDER BY e.position, c.code_id", (*books, *codes, *who)):
         if code in wanted[book]:
             out[book].append((excerpt, code, source, pos))
     return out
